@@ -1,0 +1,137 @@
+#include "stratbench/harness/cell_main.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <new>
+
+#include "stratbench/harness/measure.hpp"
+#include "stratbench/profilers/memory.hpp"
+#include "stratbench/profilers/nvtx.hpp"
+#include "stratbench/result/errors.hpp"
+#include "stratbench/result/json_fields.hpp"
+#include "stratbench/result/result_json.hpp"
+#include "stratbench/result/stats.hpp"
+#include "stratbench/workloads/workload.hpp"
+
+namespace sb {
+
+using nlohmann::json;
+
+json to_json(const CellJob& job) { return {{"cell", to_json(job.cell)}, {"measure", to_json(job.measure)}}; }
+
+CellJob cell_job_from_json(const json& j, const std::string& where) {
+  jf::Path p{where, ""};
+  jf::object(j, p);
+  CellJob job;
+  job.cell = cell_from_json(jf::need(j, "cell", p), where);
+  job.measure = measure_options_from_json(jf::need(j, "measure", p), where);
+  return job;
+}
+
+static void warm_up(Instance& inst, double seconds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  do {
+    inst.run_once();
+  } while (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < seconds);
+}
+
+Cell run_cell_in_process(const CellJob& job) {
+  Cell c = job.cell;
+  c.status = CellStatus::failed;
+  c.reason.clear();
+  const Workload* w = find_workload(c.workload);
+  if (!w) {
+    c.reason = "unknown workload '" + c.workload + "'";
+    return c;
+  }
+  const Strategy st = parse_strategy(c.strategy);
+  prof::reset_peak_rss();
+  const prof::AllocCounts a0 = prof::alloc_counts();
+
+  std::unique_ptr<Instance> inst;
+  {
+    prof::ScopedRange r("prepare");
+    inst = w->prepare(st, c.params, c.device);
+  }
+  {
+    prof::ScopedRange r("check");
+    CheckResult chk = inst->check();
+    c.metrics.quality = chk.quality;
+    if (!chk.ok) {
+      c.reason = "wrong result: " + chk.detail;
+      return c;
+    }
+  }
+  {
+    prof::ScopedRange r("warmup");
+    warm_up(*inst, job.measure.warmup_s);
+  }
+  MeasureResult m;
+  {
+    prof::ScopedRange r("measure");
+    m = measure(c.workload + "/" + c.strategy, [&] { inst->run_once(); }, job.measure);
+  }
+  if (!m.error.empty()) {
+    c.reason = "benchmark error: " + m.error;
+    return c;
+  }
+  // Allocations of one iteration, counted outside the timed loop so the count is exact.
+  const prof::AllocCounts before = prof::alloc_counts();
+  inst->run_once();
+  const prof::AllocCounts after = prof::alloc_counts();
+
+  c.samples["time_s"] = m.seconds_per_iteration;
+  std::vector<double> ms;
+  for (double s : m.seconds_per_iteration) ms.push_back(s * 1e3);
+  c.metrics.latency_ms = stats::summarize(ms);
+  const double p50_s = c.metrics.latency_ms->p50 / 1e3;
+  const auto& inf = w->info();
+  if (p50_s > 0) c.metrics.throughput = Throughput{inst->work_per_iteration() / p50_s * inf.throughput_scale, inf.throughput_unit};
+  c.metrics.counters = inst->counters();
+  c.metrics.counters["allocs_per_iteration"] = static_cast<double>(after.count - before.count);
+  c.metrics.counters["iterations"] = static_cast<double>(m.total_iterations);
+  c.metrics.stopping = m.stopping;
+  c.metrics.memory.peak_rss_bytes = prof::peak_rss_bytes();
+  const prof::AllocCounts a1 = prof::alloc_counts();
+  c.metrics.memory.alloc_count = a1.count - a0.count;
+  c.metrics.memory.alloc_bytes = a1.bytes - a0.bytes;
+  c.status = CellStatus::ok;
+  return c;
+}
+
+int cell_main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: stratbench " << kCellSubcommand << " SPEC_FILE OUT_FILE (internal)\n";
+    return 2;
+  }
+  const std::string spec_path = argv[0], out_path = argv[1];
+  CellJob job;
+  try {
+    job = cell_job_from_json(parse_json_text(read_text_file(spec_path), spec_path), spec_path);
+  } catch (const InputError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  }
+  Cell c;
+  try {
+    c = run_cell_in_process(job);
+  } catch (const std::bad_alloc&) {
+    c = job.cell;
+    c.status = CellStatus::failed;
+    c.reason = "out of memory (std::bad_alloc)";
+  } catch (const std::exception& e) {
+    c = job.cell;
+    c.status = CellStatus::failed;
+    c.reason = std::string("exception: ") + e.what();
+  }
+  try {
+    write_text_file_atomic(out_path, to_json(c).dump());
+  } catch (const std::exception& e) {
+    std::cerr << "cannot write cell result: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace sb

@@ -1,0 +1,181 @@
+#include "stratbench/harness/cell_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "stratbench/result/errors.hpp"
+#include "stratbench/result/result_json.hpp"
+
+namespace sb {
+namespace {
+
+constexpr std::size_t kStderrKeep = 4096;  // bytes of the child's output kept for the reason
+constexpr int kStderrLines = 8;
+
+std::string last_lines(const std::string& s, int n) {
+  std::size_t end = s.size();
+  while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r')) --end;
+  std::size_t pos = end;
+  for (int i = 0; i < n && pos > 0; ++i) {
+    pos = s.rfind('\n', pos - 1);
+    if (pos == std::string::npos) {
+      pos = 0;
+      break;
+    }
+  }
+  std::string out = s.substr(pos == 0 ? 0 : pos + 1, end - (pos == 0 ? 0 : pos + 1));
+  return out;
+}
+
+std::string temp_dir() {
+  const char* t = std::getenv("TMPDIR");
+  return t && *t ? t : "/tmp";
+}
+
+}  // namespace
+
+std::string self_executable() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot resolve /proc/self/exe: " + ec.message());
+  return p.string();
+}
+
+CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& job, const RunnerOptions& opt,
+                                   const std::function<bool()>& stop_now) {
+  CellProcessResult res;
+  res.cell = job.cell;
+  const std::string base = temp_dir() + "/stratbench-cell-" + std::to_string(::getpid()) + "-" + job.cell.id;
+  const std::string spec_path = base + ".spec.json", out_path = base + ".out.json";
+  write_text_file_atomic(spec_path, to_json(job).dump());
+  std::filesystem::remove(out_path);
+
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    // Own process group: the terminal's Ctrl-C reaches only the runner, which decides.
+    ::setpgid(0, 0);
+    ::signal(SIGINT, SIG_DFL);
+    if (opt.memory_limit_bytes > 0) {
+      rlimit rl{opt.memory_limit_bytes, opt.memory_limit_bytes};
+      ::setrlimit(RLIMIT_AS, &rl);
+    }
+    ::dup2(pipefd[1], STDOUT_FILENO);
+    ::dup2(pipefd[1], STDERR_FILENO);
+    const char* args[] = {self_exe.c_str(), kCellSubcommand, spec_path.c_str(), out_path.c_str(), nullptr};
+    ::execv(self_exe.c_str(), const_cast<char* const*>(args));
+    std::fprintf(stderr, "exec %s failed: %s\n", self_exe.c_str(), std::strerror(errno));
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);  // also from the parent, so the group exists before any kill
+  ::close(pipefd[1]);
+
+  std::string output;
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  int status = 0;
+  bool exited = false, timed_out = false, interrupted = false, pipe_open = true;
+  double term_sent_at = -1;
+  while (!exited) {
+    if (pipe_open) {
+      pollfd pfd{pipefd[0], POLLIN, 0};
+      if (::poll(&pfd, 1, 20) > 0) {
+        char buf[4096];
+        ssize_t n = ::read(pipefd[0], buf, sizeof buf);
+        if (n > 0) {
+          output.append(buf, static_cast<std::size_t>(n));
+          if (output.size() > 2 * kStderrKeep) output.erase(0, output.size() - kStderrKeep);
+        } else if (n == 0) {
+          pipe_open = false;
+        }
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_t w = ::waitpid(pid, &status, WNOHANG);
+    if (w == pid) {
+      exited = true;
+      break;
+    }
+    if (!interrupted && stop_now()) {
+      interrupted = true;
+      ::kill(-pid, SIGKILL);
+    }
+    if (!timed_out && elapsed() > opt.timeout_s) {
+      timed_out = true;
+      term_sent_at = elapsed();
+      ::kill(-pid, SIGTERM);
+    }
+    if (timed_out && term_sent_at >= 0 && elapsed() - term_sent_at > opt.kill_grace_s) {
+      ::kill(-pid, SIGKILL);
+      term_sent_at = -1;
+    }
+  }
+  // Drain what is left; a grandchild holding the pipe must not hang us, so no blocking read.
+  for (int i = 0; i < 50 && pipe_open; ++i) {
+    pollfd pfd{pipefd[0], POLLIN, 0};
+    if (::poll(&pfd, 1, 10) <= 0) break;
+    char buf[4096];
+    ssize_t n = ::read(pipefd[0], buf, sizeof buf);
+    if (n <= 0) break;
+    output.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(pipefd[0]);
+  ::kill(-pid, SIGKILL);  // anything the cell left behind in its group
+  std::filesystem::remove(spec_path);
+  if (output.size() > kStderrKeep) output.erase(0, output.size() - kStderrKeep);
+  const std::string tail = last_lines(output, kStderrLines);
+
+  Cell& c = res.cell;
+  if (interrupted) {
+    res.interrupted = true;
+    c.status = CellStatus::failed;
+    c.reason = "interrupted";
+    std::filesystem::remove(out_path);
+    return res;
+  }
+  if (timed_out) {
+    c.status = CellStatus::timeout;
+    c.reason = "timed out after " + std::to_string(static_cast<int>(opt.timeout_s)) + " s (SIGTERM, then SIGKILL)";
+    if (!tail.empty()) c.reason += "; last output: " + tail;
+    std::filesystem::remove(out_path);
+    return res;
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    try {
+      c = cell_from_json(parse_json_text(read_text_file(out_path), "cell result"), "cell result");
+      std::filesystem::remove(out_path);
+      return res;
+    } catch (const std::exception& e) {
+      c.status = CellStatus::failed;
+      c.reason = std::string("the cell exited 0 but its result is unreadable: ") + e.what();
+      std::filesystem::remove(out_path);
+      return res;
+    }
+  }
+  std::filesystem::remove(out_path);
+  c.status = CellStatus::failed;
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    c.reason = "killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+    if (sig == SIGKILL) c.reason += " — possibly the kernel's out-of-memory killer";
+  } else {
+    c.reason = "exited with code " + std::to_string(WEXITSTATUS(status));
+  }
+  if (!tail.empty()) c.reason += "; last output: " + tail;
+  return res;
+}
+
+}  // namespace sb

@@ -1,0 +1,63 @@
+#include <iostream>
+
+#include "commands.hpp"
+#include "stratbench/reports/text_table.hpp"
+#include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/strategy.hpp"
+#include "stratbench/workloads/workload.hpp"
+
+namespace sb::cli {
+
+static void list_workloads() {
+  for (const auto& w : workloads()) {
+    const auto& inf = w->info();
+    std::cout << inf.name << " — " << inf.description << "\n";
+    TextTable t({"  parameter", "default", "range", "meaning"});
+    for (const auto& p : inf.params) {
+      std::string range;
+      if (p.choices.empty()) range = std::to_string(p.min) + ".." + std::to_string(p.max);
+      else
+        for (const auto& c : p.choices) range += (range.empty() ? "" : "|") + c;
+      t.add_row({"  " + p.name, p.default_value, range, p.help});
+    }
+    std::cout << t.render();
+    std::string knobs, devices;
+    for (const auto& k : inf.knobs) knobs += (knobs.empty() ? "" : ", ") + k;
+    for (const auto& d : inf.devices) devices += (devices.empty() ? "" : ", ") + d;
+    std::cout << "  knobs honoured: " << knobs << "\n  devices: " << devices << "\n  throughput in "
+              << inf.throughput_unit << "\n\n";
+  }
+}
+
+static void list_strategies() {
+  std::cout << "Presets (compose with +, applied left to right: blocked+simd+threads=2):\n";
+  TextTable p({"  preset", "sets", "meaning"});
+  for (const auto& pr : preset_table()) {
+    std::string sets;
+    for (const auto& [k, v] : pr.sets) sets += (sets.empty() ? "" : ",") + k + "=" + (v == "*cores" ? "<cores>" : v);
+    p.add_row({"  " + pr.name, sets.empty() ? "(defaults)" : sets, pr.help});
+  }
+  std::cout << p.render() << "\nKnobs (set directly as knob=value):\n";
+  TextTable k({"  knob", "default", "values", "meaning"});
+  for (const auto& kn : knob_table()) {
+    std::string vals;
+    for (const auto& v : kn.values) vals += (vals.empty() ? "" : "|") + v;
+    k.add_row({"  " + kn.name, kn.default_value, vals.empty() ? "1..1024" : vals, kn.help});
+  }
+  std::cout << k.render()
+            << "\nA cell whose strategy sets a knob its workload does not honour is listed as skipped, with why.\n";
+}
+
+int cmd_list(const Args& args) {
+  if (wants_help(args) || args.empty()) {
+    std::cout << "usage: stratbench list workloads|strategies\n";
+    return args.empty() ? 2 : 0;
+  }
+  if (args.size() != 1) throw InputError("list takes one argument: workloads or strategies");
+  if (args[0] == "workloads") list_workloads();
+  else if (args[0] == "strategies") list_strategies();
+  else throw InputError("list: unknown topic '" + args[0] + "' (workloads, strategies)");
+  return 0;
+}
+
+}  // namespace sb::cli

@@ -1,0 +1,70 @@
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "flags.hpp"
+#include "stratbench/reports/compare.hpp"
+#include "stratbench/reports/writer.hpp"
+#include "stratbench/result/errors.hpp"
+#include "stratbench/result/result_json.hpp"
+
+namespace sb::cli {
+namespace {
+
+struct ReportOptions {
+  std::string format = "table";
+  std::string output;
+};
+
+const std::vector<Flag<ReportOptions>>& report_flags() {
+  static const std::vector<Flag<ReportOptions>> t = {
+      {"--format", "-f", "FORMAT", "table, md, csv or json (default table)",
+       [](ReportOptions& o, const std::string& v) { o.format = v; }},
+      {"--output", "-o", "FILE", "write to FILE (atomically) instead of standard output",
+       [](ReportOptions& o, const std::string& v) { o.output = v; }},
+      {"--help", "-h", "", "this help", [](ReportOptions&, const std::string&) {}},
+  };
+  return t;
+}
+
+}  // namespace
+
+int cmd_report(const Args& args) {
+  if (wants_help(args)) {
+    std::cout << "usage: stratbench report FILE [--format table|md|csv|json] [-o OUT]\n\n" << flags_help(report_flags());
+    return 0;
+  }
+  ReportOptions o;
+  std::vector<std::string> pos;
+  parse_flags(report_flags(), args, o, pos);
+  if (pos.size() != 1) throw InputError("report takes one results file");
+  std::ostringstream buf;
+  auto w = make_writer(o.format, buf);
+  if (!w) throw InputError("unknown report format '" + o.format + "' (" + writer_names() + ")");
+  const RunFile run = read_run_file(pos[0]);
+  write_report(*w, run);
+  if (o.output.empty()) std::cout << buf.str();
+  else write_text_file_atomic(o.output, buf.str());
+  return 0;
+}
+
+int cmd_compare(const Args& args) {
+  if (wants_help(args)) {
+    std::cout << "usage: stratbench compare BASE NEW\n\n"
+                 "Matches cells by id and prints the ratio of median latencies (new/base; below 1 is faster).\n";
+    return 0;
+  }
+  std::vector<std::string> pos;
+  for (const auto& a : args) {
+    if (!a.empty() && a[0] == '-') throw InputError("compare: unknown option '" + a + "'");
+    pos.push_back(a);
+  }
+  if (pos.size() != 2) throw InputError("compare takes two results files: BASE NEW");
+  const RunFile base = read_run_file(pos[0]);
+  const RunFile next = read_run_file(pos[1]);
+  std::cout << format_compare_table(compare_runs(base, next));
+  return 0;
+}
+
+}  // namespace sb::cli

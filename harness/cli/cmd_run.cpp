@@ -1,0 +1,201 @@
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "flags.hpp"
+#include "stratbench/harness/matrix.hpp"
+#include "stratbench/harness/run_matrix.hpp"
+#include "stratbench/reports/writer.hpp"
+#include "stratbench/result/errors.hpp"
+
+namespace sb::cli {
+namespace {
+
+struct RunCliOptions {
+  MatrixGroup group;  // from -w/-s/-p/--device
+  bool group_given = false;
+  bool strategies_given = false, devices_given = false;
+  std::string matrix_file, output, resume;
+  MatrixSpec overrides;           // measure/runner fields set by flags
+  std::vector<std::string> set;   // which of them, so a matrix file's values are kept otherwise
+};
+
+void mark(RunCliOptions& o, const char* name) { o.set.push_back(name); }
+
+const std::vector<Flag<RunCliOptions>>& run_flags() {
+  static const std::vector<Flag<RunCliOptions>> t = {
+      {"--workload", "-w", "LIST", "workloads, comma-separated (see `stratbench list workloads`)",
+       [](RunCliOptions& o, const std::string& v) {
+         auto l = split_list("--workload", v);
+         o.group.workloads.insert(o.group.workloads.end(), l.begin(), l.end());
+         o.group_given = true;
+       }},
+      {"--strategy", "-s", "LIST", "strategies, comma-separated; presets compose with + (blocked+simd+threads=2)",
+       [](RunCliOptions& o, const std::string& v) {
+         if (!o.strategies_given) o.group.strategies.clear();
+         auto l = split_list("--strategy", v);
+         o.group.strategies.insert(o.group.strategies.end(), l.begin(), l.end());
+         o.strategies_given = o.group_given = true;
+       }},
+      {"--param", "-p", "NAME=VALUES", "parameter values: m=256,1024 or ranges 256-2048*2, 1-9+2 (repeatable)",
+       [](RunCliOptions& o, const std::string& v) {
+         auto eq = v.find('=');
+         if (eq == std::string::npos || eq == 0) throw InputError("option --param: expected NAME=VALUES, got '" + v + "'");
+         const std::string name = v.substr(0, eq);
+         auto vals = expand_value_list(name, v.substr(eq + 1));
+         auto& dst = o.group.params[name];
+         dst.insert(dst.end(), vals.begin(), vals.end());
+         o.group_given = true;
+       }},
+      {"--device", "", "LIST", "devices: cpu, cuda (default cpu)",
+       [](RunCliOptions& o, const std::string& v) {
+         if (!o.devices_given) o.group.devices.clear();
+         auto l = split_list("--device", v);
+         o.group.devices.insert(o.group.devices.end(), l.begin(), l.end());
+         o.devices_given = o.group_given = true;
+       }},
+      {"--matrix", "-m", "FILE", "a JSON matrix file instead of -w/-s/-p",
+       [](RunCliOptions& o, const std::string& v) { o.matrix_file = v; }},
+      {"--output", "-o", "FILE", "results file (default results/run-<time>.json; the log is FILE with .jsonl)",
+       [](RunCliOptions& o, const std::string& v) { o.output = v; }},
+      {"--resume", "", "LOG", "finish an interrupted run from its .jsonl log, re-running no finished cell",
+       [](RunCliOptions& o, const std::string& v) { o.resume = v; }},
+      {"--timeout", "", "SECONDS", "per-cell time limit, then SIGTERM and SIGKILL (default 300)",
+       [](RunCliOptions& o, const std::string& v) {
+         o.overrides.runner.timeout_s = parse_double("--timeout", v);
+         if (o.overrides.runner.timeout_s <= 0) throw InputError("option --timeout must be positive");
+         mark(o, "timeout");
+       }},
+      {"--memory-limit", "", "SIZE", "address-space limit of each cell process, e.g. 4G (default none)",
+       [](RunCliOptions& o, const std::string& v) {
+         o.overrides.runner.memory_limit_bytes = parse_size("--memory-limit", v);
+         mark(o, "memory-limit");
+       }},
+      {"--target-rse", "", "X", "stop sampling when the median's relative standard error is below X (default 0.01)",
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.target_rse = parse_double("--target-rse", v); mark(o, "target-rse"); }},
+      {"--min-samples", "", "N", "samples always taken (default 5)",
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.min_samples = static_cast<int>(parse_int("--min-samples", v)); mark(o, "min-samples"); }},
+      {"--max-samples", "", "N", "samples at most (default 200)",
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.max_samples = static_cast<int>(parse_int("--max-samples", v)); mark(o, "max-samples"); }},
+      {"--budget", "", "SECONDS", "time for samples beyond the minimum, per cell (default 5)",
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.budget_s = parse_double("--budget", v); mark(o, "budget"); }},
+      {"--sample-time", "", "SECONDS", "length of one sample; iterations are batched to last this long (default 0.05)",
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.sample_time_s = parse_double("--sample-time", v); mark(o, "sample-time"); }},
+      {"--warmup", "", "SECONDS", "warm-up before sampling, at least one iteration (default 0.1)",
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.warmup_s = parse_double("--warmup", v); mark(o, "warmup"); }},
+      {"--help", "-h", "", "this help", [](RunCliOptions&, const std::string&) {}},
+  };
+  return t;
+}
+
+// The default matrix: every GEMM strategy at a cache-resident and a larger size, about two
+// minutes on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news).
+MatrixSpec default_matrix() {
+  MatrixSpec s;
+  MatrixGroup small;
+  small.workloads = {"gemm"};
+  small.strategies = {"naive", "blocked", "blocked+simd", "blocked+simd+threads=2", "blas"};
+  small.params = {{"m", {"256"}}, {"n", {"256"}}, {"k", {"256"}}};
+  MatrixGroup mid = small;
+  mid.params = {{"m", {"512"}}, {"n", {"512"}}, {"k", {"512"}}};
+  MatrixGroup big = small;
+  big.strategies = {"blocked", "blocked+simd", "blocked+simd+threads=2", "blas"};
+  big.params = {{"m", {"1024"}}, {"n", {"1024"}}, {"k", {"1024"}}};
+  s.groups = {small, mid, big};
+  return s;
+}
+
+void apply_overrides(const RunCliOptions& o, MatrixSpec& spec) {
+  auto has = [&](const char* n) { return std::find(o.set.begin(), o.set.end(), n) != o.set.end(); };
+  const auto& m = o.overrides.measure;
+  if (has("target-rse")) spec.measure.target_rse = m.target_rse;
+  if (has("min-samples")) spec.measure.min_samples = m.min_samples;
+  if (has("max-samples")) spec.measure.max_samples = m.max_samples;
+  if (has("budget")) spec.measure.budget_s = m.budget_s;
+  if (has("sample-time")) spec.measure.sample_time_s = m.sample_time_s;
+  if (has("warmup")) spec.measure.warmup_s = m.warmup_s;
+  if (has("timeout")) spec.runner.timeout_s = o.overrides.runner.timeout_s;
+  if (has("memory-limit")) spec.runner.memory_limit_bytes = o.overrides.runner.memory_limit_bytes;
+}
+
+std::string default_results_path() {
+  std::filesystem::create_directories("results");
+  char buf[32];
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  return std::string("results/run-") + buf + ".json";
+}
+
+std::string log_path_for(const std::string& results) {
+  std::filesystem::path p(results);
+  if (p.extension() == ".json") p.replace_extension(".jsonl");
+  else p += ".jsonl";
+  return p.string();
+}
+
+void check_writable_dir(const std::string& file) {
+  std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!std::filesystem::is_directory(dir)) throw InputError(file + ": directory '" + dir.string() + "' does not exist");
+  if (::access(dir.c_str(), W_OK) != 0) throw InputError(file + ": directory '" + dir.string() + "' is not writable");
+}
+
+}  // namespace
+
+int cmd_run(const Args& args, const std::string& command_line) {
+  if (wants_help(args)) {
+    std::cout << "usage: stratbench run [options]\n\n"
+                 "Runs a benchmark matrix: each cell in its own process, checked against a reference, warmed up,\n"
+                 "then sampled until the median is known to --target-rse (or the --budget is spent). Prints a\n"
+                 "table and writes a results file and a .jsonl log beside it. With no -w/-m: the default matrix.\n\n"
+              << flags_help(run_flags());
+    return 0;
+  }
+  RunCliOptions o;
+  std::vector<std::string> positional;
+  parse_flags(run_flags(), args, o, positional);
+  if (!positional.empty()) throw InputError("unexpected argument '" + positional[0] + "'");
+  if (!o.matrix_file.empty() && o.group_given) throw InputError("give either --matrix or -w/-s/-p/--device, not both");
+  if (!o.resume.empty() && (o.group_given || !o.matrix_file.empty()))
+    throw InputError("--resume continues the matrix recorded in the log; it takes no -w/-s/-p/--matrix");
+
+  RunRequest req;
+  req.command = command_line;
+  req.terminal = ::isatty(STDERR_FILENO) != 0 && std::getenv("CI") == nullptr;
+  if (!o.resume.empty()) {
+    req.resume_log = o.resume;
+    req.results_path = o.output;
+  } else {
+    if (!o.matrix_file.empty()) req.spec = read_matrix_file(o.matrix_file);
+    else if (o.group_given) {
+      if (o.group.workloads.empty()) throw InputError("no workload given (-w); see `stratbench list workloads`");
+      req.spec.groups = {o.group};
+    } else req.spec = default_matrix();
+    apply_overrides(o, req.spec);
+    expand(req.spec);  // validate everything before creating any file
+    req.results_path = o.output.empty() ? default_results_path() : o.output;
+    check_writable_dir(req.results_path);
+    req.log_path = log_path_for(req.results_path);
+  }
+  if (!o.resume.empty() && !o.output.empty()) check_writable_dir(o.output);
+
+  install_interrupt_handlers();
+  RunOutcome out = run_matrix(req);
+  std::cout << format_run_table(out.run);
+  int failed = 0;
+  for (const auto& c : out.run.cells) failed += c.status == CellStatus::failed || c.status == CellStatus::timeout;
+  std::cout << "\n" << out.ran << " cells run, " << out.reused << " resumed from the log, " << out.skipped
+            << " skipped, " << failed << " failed or timed out\n";
+  std::cout << "results: " << out.results_path << "\nlog:     " << out.log_path << "\n";
+  if (out.interrupted) {
+    std::cout << "interrupted: finish with  stratbench run --resume " << out.log_path << "\n";
+    return 130;
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace sb::cli

@@ -1,0 +1,18 @@
+// One function per subcommand; args exclude the program and subcommand names.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sb::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_run(const Args& args, const std::string& command_line);
+int cmd_list(const Args& args);
+int cmd_report(const Args& args);
+int cmd_compare(const Args& args);
+
+bool wants_help(const Args& args);
+
+}  // namespace sb::cli

@@ -1,0 +1,3 @@
+#include "stratbench/cli/cli.hpp"
+
+int main(int argc, char** argv) { return sb::stratbench_main(argc, argv); }

@@ -1,0 +1,37 @@
+// Runs an expanded matrix: each runnable cell in its own process, in order; each finished
+// cell appended to the log before the next starts; the results file written atomically at
+// the end. The first Ctrl-C stops after the current cell, the second kills it.
+#pragma once
+
+#include <string>
+
+#include "stratbench/harness/matrix.hpp"
+#include "stratbench/result/result.hpp"
+
+namespace sb {
+
+struct RunRequest {
+  MatrixSpec spec;
+  std::string command;       // as typed, for the run header
+  std::string results_path;  // the final JSON
+  std::string log_path;      // the JSONL log
+  std::string resume_log;    // non-empty: continue this log instead of starting fresh
+  bool terminal = false;     // progress as an updating line
+};
+
+struct RunOutcome {
+  RunFile run;
+  bool interrupted = false;
+  int ran = 0, reused = 0, skipped = 0;
+  std::string results_path, log_path;
+};
+
+// Installs SIGINT/SIGTERM handlers that count interrupts (first: stop after this cell).
+void install_interrupt_handlers();
+
+RunOutcome run_matrix(const RunRequest& req);
+
+// Config hash: what was asked (cells and measurement options), not when or where.
+std::string config_hash(const std::vector<CellPlan>& plan, const MatrixSpec& spec);
+
+}  // namespace sb

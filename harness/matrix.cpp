@@ -1,0 +1,251 @@
+#include "stratbench/harness/matrix.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <regex>
+#include <set>
+
+#include "stratbench/result/errors.hpp"
+#include "stratbench/result/json_fields.hpp"
+#include "stratbench/result/result_json.hpp"
+#include "stratbench/workloads/strategy.hpp"
+#include "stratbench/workloads/workload.hpp"
+
+namespace sb {
+
+using nlohmann::json;
+
+namespace {
+
+// A runaway range ("1-99999999") is a typo, not a matrix anyone wants.
+constexpr std::size_t kMaxRangeValues = 4096;
+constexpr std::size_t kMaxCells = 100000;
+
+std::int64_t to_i64(const std::string& name, const std::string& s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) throw InputError("parameter " + name + ": '" + s + "' is out of range");
+  return v;
+}
+
+template <class F>
+void product(const std::vector<std::pair<std::string, std::vector<ParamValue>>>& axes, std::size_t i, Params& cur,
+             F&& f) {
+  if (i == axes.size()) {
+    f(cur);
+    return;
+  }
+  for (const auto& v : axes[i].second) {
+    cur[axes[i].first] = v;
+    product(axes, i + 1, cur, f);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& what, const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = text.find(',', start);
+    std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (item.empty()) throw InputError(what + ": empty item in '" + text + "'");
+    out.push_back(item);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> expand_value_list(const std::string& name, const std::string& text) {
+  static const std::regex range(R"(^(\d+)-(\d+)(?:([*+])(\d+))?$)");
+  std::vector<std::string> out;
+  for (const auto& item : split_list("parameter " + name, text)) {
+    std::smatch m;
+    if (!std::regex_match(item, m, range)) {
+      out.push_back(item);
+      continue;
+    }
+    const std::int64_t lo = to_i64(name, m[1]), hi = to_i64(name, m[2]);
+    const char op = m[3].matched ? m[3].str()[0] : '+';
+    const std::int64_t step = m[4].matched ? to_i64(name, m[4]) : 1;
+    if (hi < lo) throw InputError("parameter " + name + ": range '" + item + "' ends before it starts");
+    if ((op == '+' && step < 1) || (op == '*' && step < 2))
+      throw InputError("parameter " + name + ": range '" + item + "' has a step that never advances");
+    if (op == '*' && lo < 1) throw InputError("parameter " + name + ": a ×-range must start at 1 or more");
+    for (std::int64_t v = lo; v <= hi;) {
+      out.push_back(std::to_string(v));
+      if (out.size() > kMaxRangeValues)
+        throw InputError("parameter " + name + ": range '" + item + "' has more than " +
+                         std::to_string(kMaxRangeValues) + " values");
+      if (op == '+') {
+        if (v > hi - step) break;
+        v += step;
+      } else {
+        if (v > hi / step) break;
+        v *= step;
+      }
+    }
+  }
+  return out;
+}
+
+std::string cell_id(const std::string& workload, const std::string& canonical_strategy, const Params& params,
+                    const std::string& device) {
+  const std::string key = workload + '\x1f' + canonical_strategy + '\x1f' + params_to_string(params) + '\x1f' + device;
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::vector<CellPlan> expand(const MatrixSpec& spec) {
+  validate(spec.measure);
+  if (spec.groups.empty()) throw InputError("the matrix is empty: no workload was given");
+  std::vector<CellPlan> out;
+  std::set<std::string> seen;
+  for (const auto& g : spec.groups) {
+    if (g.workloads.empty()) throw InputError("a matrix group names no workload");
+    if (g.strategies.empty()) throw InputError("a matrix group names no strategy");
+    if (g.devices.empty()) throw InputError("a matrix group names no device");
+    std::vector<const Workload*> ws;
+    for (const auto& name : g.workloads) {
+      const Workload* w = find_workload(name);
+      if (!w) {
+        std::string known;
+        for (const auto& x : workloads()) known += (known.empty() ? "" : ", ") + x->info().name;
+        throw InputError("unknown workload '" + name + "' (known: " + known + ")");
+      }
+      ws.push_back(w);
+    }
+    std::vector<Strategy> strategies;
+    for (const auto& s : g.strategies) strategies.push_back(parse_strategy(s));
+    for (const auto& d : g.devices)
+      if (d != "cpu" && d != "cuda") throw InputError("unknown device '" + d + "' (cpu, cuda)");
+    // Every parameter must belong to at least one of the group's workloads.
+    for (const auto& [name, values] : g.params) {
+      bool known = false;
+      for (const Workload* w : ws)
+        for (const auto& ps : w->info().params) known = known || ps.name == name;
+      if (!known) {
+        std::string list;
+        for (const Workload* w : ws)
+          for (const auto& ps : w->info().params) list += (list.empty() ? "" : ", ") + ps.name;
+        throw InputError("unknown parameter '" + name + "' (parameters: " + list + ")");
+      }
+      if (values.empty()) throw InputError("parameter " + name + " has no values");
+    }
+    for (const Workload* w : ws) {
+      std::vector<std::pair<std::string, std::vector<ParamValue>>> axes;
+      for (const auto& ps : w->info().params) {
+        auto it = g.params.find(ps.name);
+        std::vector<ParamValue> vals;
+        if (it == g.params.end()) vals.push_back(parse_param_value(ps, ps.default_value));
+        else
+          for (const auto& text : it->second) vals.push_back(parse_param_value(ps, text));
+        axes.emplace_back(ps.name, std::move(vals));
+      }
+      Params cur;
+      product(axes, 0, cur, [&](const Params& p) {
+        for (const auto& st : strategies)
+          for (const auto& dev : g.devices) {
+            CellPlan plan;
+            plan.cell.workload = w->info().name;
+            plan.cell.strategy = st.spelled;
+            plan.cell.device = dev;
+            plan.cell.params = p;
+            plan.cell.id = cell_id(plan.cell.workload, st.canonical(), p, dev);
+            if (!seen.insert(plan.cell.id).second) continue;
+            plan.cell.reason = w->unsupported(st, p, dev);
+            plan.runnable = plan.cell.reason.empty();
+            plan.cell.status = CellStatus::skipped;
+            out.push_back(std::move(plan));
+            if (out.size() > kMaxCells)
+              throw InputError("the matrix has more than " + std::to_string(kMaxCells) + " cells");
+          }
+      });
+    }
+  }
+  return out;
+}
+
+// ---------- matrix files ----------
+
+static std::vector<std::string> string_list(const json& j, const jf::Path& p) {
+  std::vector<std::string> out;
+  if (j.is_string()) return split_list(p.path, j.get<std::string>());
+  jf::array(j, p);
+  for (std::size_t i = 0; i < j.size(); ++i) out.push_back(jf::str(j[i], p[i]));
+  return out;
+}
+
+static MatrixGroup group_from_json(const json& j, const jf::Path& p) {
+  jf::object(j, p);
+  static const std::set<std::string> known = {"workloads", "strategies", "params", "devices", "matrices",
+                                              "measure",   "runner",     "comment"};
+  for (const auto& [k, v] : j.items())
+    if (!known.count(k)) (p / k).fail("unknown field (fields: workloads, strategies, params, devices, measure, runner)");
+  MatrixGroup g;
+  g.workloads = string_list(jf::need(j, "workloads", p), p / "workloads");
+  if (const json* s = jf::find(j, "strategies")) g.strategies = string_list(*s, p / "strategies");
+  if (const json* d = jf::find(j, "devices")) g.devices = string_list(*d, p / "devices");
+  if (const json* ps = jf::find(j, "params")) {
+    jf::Path pp = p / "params";
+    jf::object(*ps, pp);
+    for (const auto& [name, v] : ps->items()) {
+      jf::Path vp = pp / name;
+      std::vector<std::string> texts;
+      auto add = [&](const json& x, const jf::Path& xp) {
+        if (x.is_number_integer() || x.is_number_unsigned()) texts.push_back(std::to_string(jf::i64(x, xp)));
+        else if (x.is_string()) {
+          auto list = expand_value_list(name, x.get<std::string>());
+          texts.insert(texts.end(), list.begin(), list.end());
+        } else xp.fail("expected an integer or a string");
+      };
+      if (v.is_array()) {
+        if (v.empty()) vp.fail("empty list of values");
+        for (std::size_t i = 0; i < v.size(); ++i) add(v[i], vp[i]);
+      } else {
+        add(v, vp);
+      }
+      g.params[name] = texts;
+    }
+  }
+  return g;
+}
+
+MatrixSpec matrix_from_json(const json& j, const std::string& where) {
+  jf::Path root{where, ""};
+  jf::object(j, root);
+  MatrixSpec spec;
+  if (const json* ms = jf::find(j, "matrices")) {
+    jf::array(*ms, root / "matrices");
+    if (ms->empty()) (root / "matrices").fail("empty list");
+    for (std::size_t i = 0; i < ms->size(); ++i) spec.groups.push_back(group_from_json((*ms)[i], (root / "matrices")[i]));
+    for (const auto& [k, v] : j.items())
+      if (k != "matrices" && k != "measure" && k != "runner" && k != "comment")
+        (root / k).fail("unknown field next to 'matrices' (allowed: measure, runner, comment)");
+  } else {
+    spec.groups.push_back(group_from_json(j, root));
+  }
+  if (const json* m = jf::find(j, "measure")) spec.measure = measure_options_from_json(*m, where);
+  if (const json* r = jf::find(j, "runner")) spec.runner = runner_options_from_json(*r, where);
+  return spec;
+}
+
+MatrixSpec read_matrix_file(const std::string& path) {
+  return matrix_from_json(parse_json_text(read_text_file(path), path), path);
+}
+
+json to_json(const MatrixSpec& spec) {
+  json groups = json::array();
+  for (const auto& g : spec.groups)
+    groups.push_back({{"workloads", g.workloads}, {"strategies", g.strategies}, {"params", g.params}, {"devices", g.devices}});
+  return {{"matrices", groups}, {"measure", to_json(spec.measure)}, {"runner", to_json(spec.runner)}};
+}
+
+}  // namespace sb

@@ -1,0 +1,60 @@
+#include "stratbench/harness/options.hpp"
+
+#include "stratbench/result/errors.hpp"
+#include "stratbench/result/json_fields.hpp"
+
+namespace sb {
+
+using nlohmann::json;
+
+json to_json(const MeasureOptions& o) {
+  return {{"target_rse", o.target_rse},   {"min_samples", o.min_samples},     {"max_samples", o.max_samples},
+          {"budget_s", o.budget_s},       {"sample_time_s", o.sample_time_s}, {"warmup_s", o.warmup_s}};
+}
+
+json to_json(const RunnerOptions& o) {
+  return {{"timeout_s", o.timeout_s}, {"kill_grace_s", o.kill_grace_s}, {"memory_limit_bytes", o.memory_limit_bytes}};
+}
+
+template <class T, class F>
+static void field(const json& j, const char* key, const jf::Path& p, T& out, F f) {
+  if (const json* v = jf::find(j, key)) out = static_cast<T>(f(*v, p / key));
+}
+
+MeasureOptions measure_options_from_json(const json& j, const std::string& where) {
+  jf::Path p{where, "measure"};
+  jf::object(j, p);
+  MeasureOptions o;
+  field(j, "target_rse", p, o.target_rse, jf::num);
+  field(j, "min_samples", p, o.min_samples, jf::i64);
+  field(j, "max_samples", p, o.max_samples, jf::i64);
+  field(j, "budget_s", p, o.budget_s, jf::num);
+  field(j, "sample_time_s", p, o.sample_time_s, jf::num);
+  field(j, "warmup_s", p, o.warmup_s, jf::num);
+  validate(o);
+  return o;
+}
+
+RunnerOptions runner_options_from_json(const json& j, const std::string& where) {
+  jf::Path p{where, "runner"};
+  jf::object(j, p);
+  RunnerOptions o;
+  field(j, "timeout_s", p, o.timeout_s, jf::num);
+  field(j, "kill_grace_s", p, o.kill_grace_s, jf::num);
+  field(j, "memory_limit_bytes", p, o.memory_limit_bytes, jf::u64);
+  if (o.timeout_s <= 0) (p / "timeout_s").fail("must be positive");
+  if (o.kill_grace_s < 0) (p / "kill_grace_s").fail("must not be negative");
+  return o;
+}
+
+void validate(const MeasureOptions& o) {
+  if (!(o.target_rse > 0 && o.target_rse < 1)) throw InputError("target rse must be in (0, 1), e.g. 0.01");
+  if (o.min_samples < 3) throw InputError("min samples must be at least 3");
+  if (o.max_samples < o.min_samples) throw InputError("max samples must be at least min samples");
+  if (o.max_samples > 100000) throw InputError("max samples must be at most 100000");
+  if (o.budget_s < 0) throw InputError("time budget must not be negative");
+  if (!(o.sample_time_s > 0)) throw InputError("sample time must be positive");
+  if (o.warmup_s < 0) throw InputError("warm-up time must not be negative");
+}
+
+}  // namespace sb

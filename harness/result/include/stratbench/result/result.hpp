@@ -1,0 +1,117 @@
+// The result model: plain structs shared by every part (runner, reports, gui).
+// It includes nothing from the runner, the workloads or the writers (DESIGN.md, style 4).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sb {
+
+inline constexpr const char* kRunSchemaV1 = "stratbench/run/v1";
+
+// A parameter value as written in results: integers stay integers in JSON.
+using ParamValue = std::variant<std::int64_t, double, std::string>;
+// Ordered by name, so the cell id and the printed form are stable.
+using Params = std::map<std::string, ParamValue>;
+
+std::string to_string(const ParamValue& v);
+// "m=256,n=256,k=256" in name order.
+std::string params_to_string(const Params& p);
+
+enum class CellStatus { ok, failed, skipped, timeout };
+const char* to_string(CellStatus s);
+std::optional<CellStatus> parse_cell_status(const std::string& s);
+
+// Aggregates over samples; see reports/stats for how they are computed.
+struct Summary {
+  double min = 0, max = 0, mean = 0, stddev = 0, cv = 0, p50 = 0, p90 = 0, p99 = 0;
+  std::size_t n = 0;
+};
+
+struct Throughput {
+  double value = 0;
+  std::string unit;  // "GFLOP/s", "tokens/s", "MB/s"
+};
+
+// Every field is optional: what a cell cannot measure is absent, never zero.
+struct MemoryMetrics {
+  std::optional<std::uint64_t> peak_rss_bytes, alloc_count, alloc_bytes, gpu_peak_bytes;
+};
+
+struct QualityMetrics {
+  std::optional<double> rel_error, top1_agreement, kl;
+};
+
+struct GpuMetrics {
+  double kernel_time_ms = 0;
+  std::uint64_t launches = 0, memcpy_bytes = 0;
+};
+
+// How the adaptive stopping rule ended for this cell.
+struct StoppingInfo {
+  double target_rse = 0;    // asked relative standard error of the median
+  double achieved_rse = 0;  // estimated at the last sample
+  bool target_reached = false;
+  double budget_s = 0;      // wall-clock budget for the measured phase
+  std::int64_t iterations_per_sample = 0;
+};
+
+struct Metrics {
+  std::optional<Summary> latency_ms;
+  std::optional<Throughput> throughput;
+  MemoryMetrics memory;
+  QualityMetrics quality;
+  std::map<std::string, double> counters;  // "flops", "cycles", ...
+  std::optional<GpuMetrics> gpu;
+  std::optional<StoppingInfo> stopping;
+};
+
+struct Cell {
+  std::string id;  // stable hash of workload, strategy, params, device
+  std::string workload;
+  std::string strategy;
+  std::string device = "cpu";
+  Params params;
+  CellStatus status = CellStatus::skipped;
+  std::string reason;  // why failed / skipped / timeout; empty when ok
+  std::map<std::string, std::vector<double>> samples;  // "time_s" -> one value per repetition
+  Metrics metrics;
+  std::optional<std::string> trace;
+};
+
+struct GitInfo {
+  std::string commit;
+  bool dirty = false;
+};
+
+struct GpuInfo {
+  std::string name, driver, cuda;
+};
+
+struct HostInfo {
+  std::string cpu;
+  int cores = 0;
+  std::vector<std::string> flags;
+  std::uint64_t memory_bytes = 0;
+  std::string os, kernel, compiler, build_type;
+  std::vector<GpuInfo> gpus;
+};
+
+struct RunHeader {
+  std::string id, started, finished, command;
+  GitInfo git;
+  HostInfo host;
+  std::string config_hash;
+};
+
+struct RunFile {
+  std::string schema = kRunSchemaV1;
+  RunHeader run;
+  std::vector<Cell> cells;
+};
+
+}  // namespace sb

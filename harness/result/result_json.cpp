@@ -1,0 +1,316 @@
+#include "stratbench/result/result_json.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "stratbench/result/json_fields.hpp"
+#include "stratbench/result/errors.hpp"
+
+namespace sb {
+
+using nlohmann::json;
+using jf::Path;
+
+// ---------- writing ----------
+
+json to_json(const Params& p) {
+  json j = json::object();
+  for (const auto& [k, v] : p) std::visit([&](const auto& x) { j[k] = x; }, v);
+  return j;
+}
+
+static json to_json(const Summary& s) {
+  return {{"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"stddev", s.stddev}, {"cv", s.cv},
+          {"p50", s.p50}, {"p90", s.p90}, {"p99", s.p99}, {"n", s.n}};
+}
+
+static json to_json(const Metrics& m) {
+  json j = json::object();
+  if (m.latency_ms) j["latency_ms"] = to_json(*m.latency_ms);
+  if (m.throughput) j["throughput"] = {{"value", m.throughput->value}, {"unit", m.throughput->unit}};
+  json mem = json::object();
+  if (m.memory.peak_rss_bytes) mem["peak_rss_bytes"] = *m.memory.peak_rss_bytes;
+  if (m.memory.alloc_count) mem["alloc_count"] = *m.memory.alloc_count;
+  if (m.memory.alloc_bytes) mem["alloc_bytes"] = *m.memory.alloc_bytes;
+  if (m.memory.gpu_peak_bytes) mem["gpu_peak_bytes"] = *m.memory.gpu_peak_bytes;
+  if (!mem.empty()) j["memory"] = mem;
+  json q = json::object();
+  if (m.quality.rel_error) q["rel_error"] = *m.quality.rel_error;
+  if (m.quality.top1_agreement) q["top1_agreement"] = *m.quality.top1_agreement;
+  if (m.quality.kl) q["kl"] = *m.quality.kl;
+  if (!q.empty()) j["quality"] = q;
+  if (!m.counters.empty()) j["counters"] = m.counters;
+  if (m.gpu)
+    j["gpu"] = {{"kernel_time_ms", m.gpu->kernel_time_ms}, {"launches", m.gpu->launches},
+                {"memcpy_bytes", m.gpu->memcpy_bytes}};
+  if (m.stopping)
+    j["stopping"] = {{"target_rse", m.stopping->target_rse},
+                     {"achieved_rse", m.stopping->achieved_rse},
+                     {"target_reached", m.stopping->target_reached},
+                     {"budget_s", m.stopping->budget_s},
+                     {"iterations_per_sample", m.stopping->iterations_per_sample}};
+  return j;
+}
+
+json to_json(const Cell& c) {
+  json j = {{"id", c.id},           {"workload", c.workload}, {"strategy", c.strategy},
+            {"device", c.device},   {"params", to_json(c.params)},
+            {"status", to_string(c.status)}};
+  if (!c.reason.empty()) j["reason"] = c.reason;
+  j["samples"] = c.samples;
+  j["metrics"] = to_json(c.metrics);
+  if (c.trace) j["trace"] = *c.trace;
+  return j;
+}
+
+json to_json(const RunHeader& h) {
+  json gpus = json::array();
+  for (const auto& g : h.host.gpus) gpus.push_back({{"name", g.name}, {"driver", g.driver}, {"cuda", g.cuda}});
+  return {{"id", h.id},
+          {"started", h.started},
+          {"finished", h.finished},
+          {"command", h.command},
+          {"git", {{"commit", h.git.commit}, {"dirty", h.git.dirty}}},
+          {"host",
+           {{"cpu", h.host.cpu},
+            {"cores", h.host.cores},
+            {"flags", h.host.flags},
+            {"memory_bytes", h.host.memory_bytes},
+            {"os", h.host.os},
+            {"kernel", h.host.kernel},
+            {"compiler", h.host.compiler},
+            {"build_type", h.host.build_type},
+            {"gpus", gpus}}},
+          {"config_hash", h.config_hash}};
+}
+
+json to_json(const RunFile& r) {
+  json cells = json::array();
+  for (const auto& c : r.cells) cells.push_back(to_json(c));
+  return {{"schema", r.schema}, {"run", to_json(r.run)}, {"cells", cells}};
+}
+
+// ---------- reading ----------
+
+Params params_from_json(const json& j, const std::string& where) {
+  Path p{where, "params"};
+  jf::object(j, p);
+  Params out;
+  for (const auto& [k, v] : j.items()) {
+    if (v.is_number_integer() || v.is_number_unsigned()) out[k] = jf::i64(v, p / k);
+    else if (v.is_number_float()) out[k] = jf::num(v, p / k);
+    else if (v.is_string()) out[k] = v.get<std::string>();
+    else (p / k).fail("expected a number or a string");
+  }
+  return out;
+}
+
+static Summary summary_from(const json& j, const Path& p) {
+  jf::object(j, p);
+  Summary s;
+  s.min = jf::num(jf::need(j, "min", p), p / "min");
+  s.max = jf::num(jf::need(j, "max", p), p / "max");
+  s.mean = jf::num(jf::need(j, "mean", p), p / "mean");
+  s.stddev = jf::num(jf::need(j, "stddev", p), p / "stddev");
+  s.cv = jf::num(jf::need(j, "cv", p), p / "cv");
+  s.p50 = jf::num(jf::need(j, "p50", p), p / "p50");
+  s.p90 = jf::num(jf::need(j, "p90", p), p / "p90");
+  s.p99 = jf::num(jf::need(j, "p99", p), p / "p99");
+  if (const json* n = jf::find(j, "n")) s.n = jf::u64(*n, p / "n");
+  return s;
+}
+
+template <class T, class F>
+static void opt_field(const json& obj, const char* key, const Path& p, std::optional<T>& out, F f) {
+  if (const json* v = jf::find(obj, key)) out = f(*v, p / key);
+}
+
+static Metrics metrics_from(const json& j, const Path& p) {
+  jf::object(j, p);
+  Metrics m;
+  if (const json* v = jf::find(j, "latency_ms")) m.latency_ms = summary_from(*v, p / "latency_ms");
+  if (const json* v = jf::find(j, "throughput")) {
+    Path tp = p / "throughput";
+    jf::object(*v, tp);
+    m.throughput = Throughput{jf::num(jf::need(*v, "value", tp), tp / "value"),
+                              jf::str(jf::need(*v, "unit", tp), tp / "unit")};
+  }
+  if (const json* v = jf::find(j, "memory")) {
+    Path mp = p / "memory";
+    jf::object(*v, mp);
+    opt_field(*v, "peak_rss_bytes", mp, m.memory.peak_rss_bytes, jf::u64);
+    opt_field(*v, "alloc_count", mp, m.memory.alloc_count, jf::u64);
+    opt_field(*v, "alloc_bytes", mp, m.memory.alloc_bytes, jf::u64);
+    opt_field(*v, "gpu_peak_bytes", mp, m.memory.gpu_peak_bytes, jf::u64);
+  }
+  if (const json* v = jf::find(j, "quality")) {
+    Path qp = p / "quality";
+    jf::object(*v, qp);
+    opt_field(*v, "rel_error", qp, m.quality.rel_error, jf::num);
+    opt_field(*v, "top1_agreement", qp, m.quality.top1_agreement, jf::num);
+    opt_field(*v, "kl", qp, m.quality.kl, jf::num);
+  }
+  if (const json* v = jf::find(j, "counters")) {
+    Path cp = p / "counters";
+    jf::object(*v, cp);
+    for (const auto& [k, x] : v->items()) m.counters[k] = jf::num(x, cp / k);
+  }
+  if (const json* v = jf::find(j, "gpu")) {
+    Path gp = p / "gpu";
+    jf::object(*v, gp);
+    m.gpu = GpuMetrics{jf::num(jf::need(*v, "kernel_time_ms", gp), gp / "kernel_time_ms"),
+                       jf::u64(jf::need(*v, "launches", gp), gp / "launches"),
+                       jf::u64(jf::need(*v, "memcpy_bytes", gp), gp / "memcpy_bytes")};
+  }
+  if (const json* v = jf::find(j, "stopping")) {
+    Path sp = p / "stopping";
+    jf::object(*v, sp);
+    StoppingInfo s;
+    s.target_rse = jf::num(jf::need(*v, "target_rse", sp), sp / "target_rse");
+    s.achieved_rse = jf::num(jf::need(*v, "achieved_rse", sp), sp / "achieved_rse");
+    s.target_reached = jf::boolean(jf::need(*v, "target_reached", sp), sp / "target_reached");
+    s.budget_s = jf::num(jf::need(*v, "budget_s", sp), sp / "budget_s");
+    s.iterations_per_sample = jf::i64(jf::need(*v, "iterations_per_sample", sp), sp / "iterations_per_sample");
+    m.stopping = s;
+  }
+  return m;
+}
+
+static Cell cell_from(const json& j, const Path& p) {
+  jf::object(j, p);
+  Cell c;
+  c.id = jf::str(jf::need(j, "id", p), p / "id");
+  c.workload = jf::str(jf::need(j, "workload", p), p / "workload");
+  c.strategy = jf::str(jf::need(j, "strategy", p), p / "strategy");
+  c.device = jf::str(jf::need(j, "device", p), p / "device");
+  c.params = params_from_json(jf::need(j, "params", p), p.where);
+  std::string st = jf::str(jf::need(j, "status", p), p / "status");
+  auto status = parse_cell_status(st);
+  if (!status) (p / "status").fail("unknown status '" + st + "' (ok, failed, skipped, timeout)");
+  c.status = *status;
+  if (const json* r = jf::find(j, "reason")) c.reason = jf::str(*r, p / "reason");
+  if (const json* s = jf::find(j, "samples")) {
+    Path sp = p / "samples";
+    jf::object(*s, sp);
+    for (const auto& [k, arr] : s->items()) {
+      jf::array(arr, sp / k);
+      auto& vec = c.samples[k];
+      for (std::size_t i = 0; i < arr.size(); ++i) vec.push_back(jf::num(arr[i], (sp / k)[i]));
+    }
+  }
+  if (const json* m = jf::find(j, "metrics")) c.metrics = metrics_from(*m, p / "metrics");
+  if (const json* t = jf::find(j, "trace")) c.trace = jf::str(*t, p / "trace");
+  return c;
+}
+
+Cell cell_from_json(const json& j, const std::string& where) { return cell_from(j, Path{where, ""}); }
+
+static RunHeader header_from(const json& j, const Path& p) {
+  jf::object(j, p);
+  RunHeader h;
+  h.id = jf::str(jf::need(j, "id", p), p / "id");
+  h.started = jf::str(jf::need(j, "started", p), p / "started");
+  if (const json* v = jf::find(j, "finished")) h.finished = jf::str(*v, p / "finished");
+  if (const json* v = jf::find(j, "command")) h.command = jf::str(*v, p / "command");
+  if (const json* g = jf::find(j, "git")) {
+    Path gp = p / "git";
+    jf::object(*g, gp);
+    h.git.commit = jf::str(jf::need(*g, "commit", gp), gp / "commit");
+    h.git.dirty = jf::boolean(jf::need(*g, "dirty", gp), gp / "dirty");
+  }
+  const json& host = jf::need(j, "host", p);
+  Path hp = p / "host";
+  jf::object(host, hp);
+  h.host.cpu = jf::str(jf::need(host, "cpu", hp), hp / "cpu");
+  h.host.cores = static_cast<int>(jf::i64(jf::need(host, "cores", hp), hp / "cores"));
+  if (const json* f = jf::find(host, "flags")) {
+    jf::array(*f, hp / "flags");
+    for (std::size_t i = 0; i < f->size(); ++i) h.host.flags.push_back(jf::str((*f)[i], (hp / "flags")[i]));
+  }
+  if (const json* v = jf::find(host, "memory_bytes")) h.host.memory_bytes = jf::u64(*v, hp / "memory_bytes");
+  if (const json* v = jf::find(host, "os")) h.host.os = jf::str(*v, hp / "os");
+  if (const json* v = jf::find(host, "kernel")) h.host.kernel = jf::str(*v, hp / "kernel");
+  if (const json* v = jf::find(host, "compiler")) h.host.compiler = jf::str(*v, hp / "compiler");
+  if (const json* v = jf::find(host, "build_type")) h.host.build_type = jf::str(*v, hp / "build_type");
+  if (const json* g = jf::find(host, "gpus")) {
+    Path gp = hp / "gpus";
+    jf::array(*g, gp);
+    for (std::size_t i = 0; i < g->size(); ++i) {
+      const json& x = jf::object((*g)[i], gp[i]);
+      h.host.gpus.push_back({jf::str(jf::need(x, "name", gp[i]), gp[i] / "name"),
+                             jf::find(x, "driver") ? jf::str(x["driver"], gp[i] / "driver") : "",
+                             jf::find(x, "cuda") ? jf::str(x["cuda"], gp[i] / "cuda") : ""});
+    }
+  }
+  if (const json* v = jf::find(j, "config_hash")) h.config_hash = jf::str(*v, p / "config_hash");
+  return h;
+}
+
+RunHeader header_from_json(const json& j, const std::string& where) { return header_from(j, Path{where, "run"}); }
+
+RunFile run_from_json(const json& j, const std::string& where) {
+  Path root{where, ""};
+  jf::object(j, root);
+  RunFile r;
+  r.schema = jf::str(jf::need(j, "schema", root), root / "schema");
+  if (r.schema != kRunSchemaV1)
+    (root / "schema").fail("unsupported schema '" + r.schema + "' (this reader knows " + kRunSchemaV1 + ")");
+  r.run = header_from(jf::need(j, "run", root), root / "run");
+  const json& cells = jf::array(jf::need(j, "cells", root), root / "cells");
+  for (std::size_t i = 0; i < cells.size(); ++i) r.cells.push_back(cell_from(cells[i], (root / "cells")[i]));
+  return r;
+}
+
+json parse_json_text(const std::string& text, const std::string& where) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw InputError(where + ": invalid JSON at byte " + std::to_string(e.byte) +
+                     (text.empty() ? " (the file is empty)" : ""));
+  }
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::ostringstream os;
+  os << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": read error");
+  return os.str();
+}
+
+RunFile read_run_file(const std::string& path) {
+  return run_from_json(parse_json_text(read_text_file(path), path), path);
+}
+
+void write_text_file_atomic(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + tmp);
+  std::size_t off = 0;
+  while (off < text.size()) {
+    ssize_t w = ::write(fd, text.data() + off, text.size() - off);
+    if (w < 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw std::runtime_error("cannot write " + tmp);
+    }
+    off += static_cast<std::size_t>(w);
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot rename " + tmp + " to " + path);
+  }
+}
+
+void write_run_file_atomic(const std::string& path, const RunFile& r) {
+  write_text_file_atomic(path, to_json(r).dump(2) + "\n");
+}
+
+}  // namespace sb

@@ -1,0 +1,143 @@
+#include "stratbench/harness/run_matrix.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <map>
+
+#include "stratbench/harness/cell_process.hpp"
+#include "stratbench/harness/host_info.hpp"
+#include "stratbench/harness/progress.hpp"
+#include "stratbench/harness/run_log.hpp"
+#include "stratbench/result/result_json.hpp"
+
+namespace sb {
+namespace {
+
+std::atomic<int> g_interrupts{0};
+
+extern "C" void on_interrupt(int) {
+  const int n = g_interrupts.fetch_add(1) + 1;
+  const char* msg = n == 1 ? "\nstratbench: stopping after the current cell (Ctrl-C again to kill it)\n"
+                           : "\nstratbench: killing the current cell\n";
+  // write() is async-signal-safe; stdio is not.
+  [[maybe_unused]] auto r = ::write(STDERR_FILENO, msg, __builtin_strlen(msg));
+}
+
+std::string hash_hex(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string config_hash(const std::vector<CellPlan>& plan, const MatrixSpec& spec) {
+  std::string key = to_json(spec.measure).dump();
+  for (const auto& p : plan) key += "|" + p.cell.id;
+  return hash_hex(key);
+}
+
+RunOutcome run_matrix(const RunRequest& req) {
+  RunOutcome out;
+  MatrixSpec spec = req.spec;
+  RunHeader header;
+  std::map<std::string, Cell> done;
+  std::unique_ptr<RunLogWriter> log;
+  out.results_path = req.results_path;
+  out.log_path = req.log_path;
+
+  if (!req.resume_log.empty()) {
+    RunLogContents prev = read_run_log(req.resume_log);
+    spec = prev.spec;
+    header = prev.header;
+    if (out.results_path.empty()) out.results_path = prev.results_path;
+    out.log_path = req.resume_log;
+    for (auto& c : prev.cells) done[c.id] = std::move(c);
+  }
+  const std::vector<CellPlan> plan = expand(spec);
+  if (req.resume_log.empty()) {
+    header.started = utc_timestamp();
+    header.id = header.started + "-" + std::to_string(::getpid());
+    header.command = req.command;
+    header.git = collect_git_info();
+    header.host = collect_host_info();
+    header.config_hash = config_hash(plan, spec);
+    log = std::make_unique<RunLogWriter>(out.log_path, header, spec, out.results_path);
+  } else {
+    log = std::make_unique<RunLogWriter>(out.log_path);
+  }
+
+  int to_run = 0;
+  for (const auto& p : plan)
+    if (p.runnable && !done.count(p.cell.id)) ++to_run;
+  Progress progress(to_run, req.terminal);
+  if (!done.empty()) progress.message("resuming " + out.log_path + ": " + std::to_string(done.size()) + " cells already finished");
+
+  const std::string self = self_executable();
+  std::map<std::string, Cell> results;
+  int index = 0;
+  for (const auto& p : plan) {
+    if (!p.runnable) {
+      ++out.skipped;
+      continue;
+    }
+    if (auto it = done.find(p.cell.id); it != done.end()) {
+      results[p.cell.id] = it->second;
+      ++out.reused;
+      continue;
+    }
+    if (g_interrupts.load() > 0) {
+      out.interrupted = true;
+      break;
+    }
+    ++index;
+    progress.cell_started(index, p.cell);
+    CellJob job{p.cell, spec.measure};
+    CellProcessResult r = run_cell_process(self, job, spec.runner, [] { return g_interrupts.load() > 1; });
+    if (r.interrupted) {
+      out.interrupted = true;
+      progress.message("cell " + p.cell.id + " killed; it will run again on --resume");
+      break;
+    }
+    log->append(r.cell);
+    progress.cell_finished(index, r.cell);
+    results[p.cell.id] = r.cell;
+    ++out.ran;
+  }
+  if (g_interrupts.load() > 0) out.interrupted = true;
+  progress.done();
+
+  header.finished = utc_timestamp();
+  out.run.run = header;
+  for (const auto& p : plan) {
+    if (auto it = results.find(p.cell.id); it != results.end()) {
+      out.run.cells.push_back(it->second);
+    } else {
+      Cell c = p.cell;
+      c.status = CellStatus::skipped;
+      if (p.runnable) c.reason = "not run: the run was interrupted (resume with --resume " + out.log_path + ")";
+      out.run.cells.push_back(c);
+    }
+  }
+  write_run_file_atomic(out.results_path, out.run);
+  return out;
+}
+
+}  // namespace sb

@@ -1,0 +1,46 @@
+// One writer per output format, each a small class with the same hooks, registered in one
+// name -> factory table (writer.cpp). Hooks are called begin once, record once per cell in
+// file order, end once; writers hold no state beyond what their format needs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "stratbench/result/result.hpp"
+
+namespace sb {
+
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  virtual void begin(const RunFile& run) = 0;  // the whole file, for formats needing context
+  virtual void record(const Cell& c) = 0;
+  virtual void end() = 0;
+};
+
+using WriterFactory = std::function<std::unique_ptr<Writer>(std::ostream&)>;
+
+struct WriterEntry {
+  std::string name;
+  std::string help;
+  WriterFactory make;
+};
+
+const std::vector<WriterEntry>& writer_table();
+// nullptr when unknown.
+std::unique_ptr<Writer> make_writer(const std::string& name, std::ostream& out);
+std::string writer_names();
+// begin, record every cell, end.
+void write_report(Writer& w, const RunFile& run);
+
+// The table printed at the end of `stratbench run` and by `report --format table`.
+std::string format_run_table(const RunFile& run);
+
+// Helpers shared by the writers.
+std::string cell_label_params(const Cell& c);
+std::string throughput_text(const Cell& c);
+
+}  // namespace sb

@@ -1,0 +1,64 @@
+#include "stratbench/reports/writer.hpp"
+
+#include "stratbench/reports/text_table.hpp"
+#include "writers.hpp"
+
+namespace sb {
+
+const std::vector<WriterEntry>& writer_table() {
+  static const std::vector<WriterEntry> t = {
+      {"table", "aligned text for the terminal", make_table_writer},
+      {"md", "a Markdown table (for pull requests and wikis)", make_markdown_writer},
+      {"csv", "one row per cell, RFC 4180 quoting", make_csv_writer},
+      {"json", "the results file itself (schema stratbench/run/v1)", make_json_writer},
+  };
+  return t;
+}
+
+std::unique_ptr<Writer> make_writer(const std::string& name, std::ostream& out) {
+  for (const auto& e : writer_table())
+    if (e.name == name) return e.make(out);
+  return nullptr;
+}
+
+std::string writer_names() {
+  std::string s;
+  for (const auto& e : writer_table()) s += (s.empty() ? "" : ", ") + e.name;
+  return s;
+}
+
+void write_report(Writer& w, const RunFile& run) {
+  w.begin(run);
+  for (const auto& c : run.cells) w.record(c);
+  w.end();
+}
+
+std::string cell_label_params(const Cell& c) { return params_to_string(c.params); }
+
+std::string throughput_text(const Cell& c) {
+  if (!c.metrics.throughput) return "—";
+  return fmt_num(c.metrics.throughput->value) + " " + c.metrics.throughput->unit;
+}
+
+std::string format_run_table(const RunFile& run) {
+  TextTable t({"workload", "strategy", "params", "device", "status", "p50 ms", "cv %", "throughput", "peak RSS MiB",
+               "note"},
+              {false, false, false, false, false, true, true, true, true, false});
+  for (const auto& c : run.cells) {
+    const auto& m = c.metrics;
+    std::string note = c.reason;
+    if (c.status == CellStatus::ok && m.stopping && !m.stopping->target_reached)
+      note = "rse " + fmt_num(m.stopping->achieved_rse * 100, 2) + "% > target " +
+             fmt_num(m.stopping->target_rse * 100, 2) + "%";
+    if (note.size() > 70) note = note.substr(0, 67) + "...";
+    for (auto& ch : note)
+      if (ch == '\n') ch = ' ';
+    t.add_row({c.workload, c.strategy, cell_label_params(c), c.device, to_string(c.status),
+               m.latency_ms ? fmt_num(m.latency_ms->p50) : "—", m.latency_ms ? fmt_num(m.latency_ms->cv * 100, 2) : "—",
+               throughput_text(c), m.memory.peak_rss_bytes ? fmt_mib(static_cast<double>(*m.memory.peak_rss_bytes)) : "—",
+               note});
+  }
+  return t.render();
+}
+
+}  // namespace sb

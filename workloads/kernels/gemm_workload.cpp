@@ -1,0 +1,178 @@
+#include "stratbench/workloads/gemm_workload.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "stratbench/workloads/cpu_features.hpp"
+#include "stratbench/workloads/kernels/gemm.hpp"
+#include "stratbench/workloads/thread_pool.hpp"
+
+namespace sb {
+namespace {
+
+// Checks of big products compare a spread of rows only: a full float64 reference of a
+// 2048³ product would cost more than the measurement itself, and a wrong kernel is wrong
+// on every row band it touches.
+constexpr double kFullCheckLimit = 1u << 27;  // m*n*k below which every row is checked
+constexpr int kSampledRows = 48;
+// fp32 accumulation over k terms of values in [-1, 1] stays near 1e-7*sqrt(k) relative
+// (Frobenius); a wrong tile or edge is off by O(1).
+constexpr double kMaxRelError = 1e-4;
+
+enum class Impl { naive, blocked, blas };
+
+class GemmInstance final : public Instance {
+ public:
+  GemmInstance(int m, int n, int k, Impl impl, SimdLevel simd, int threads)
+      : m_(m), n_(n), k_(k), impl_(impl), threads_(threads) {
+    std::mt19937 rng(12345);
+    std::uniform_real_distribution<float> d(-1.f, 1.f);
+    a_.resize(static_cast<std::size_t>(m) * k);
+    b_.resize(static_cast<std::size_t>(k) * n);
+    c_.assign(static_cast<std::size_t>(m) * n, 0.f);
+    for (auto& x : a_) x = d(rng);
+    for (auto& x : b_) x = d(rng);
+    pool_ = threads > 1 ? &shared_thread_pool(threads) : nullptr;
+    if (impl_ == Impl::blocked) ws_ = std::make_unique<kernels::GemmWorkspace>(kernels::GemmOptions{simd, pool_});
+    if (impl_ == Impl::blas) openblas_set_num_threads(threads);
+  }
+
+  void run_once() override {
+    switch (impl_) {
+      case Impl::naive:
+        if (!pool_) {
+          kernels::gemm_naive(m_, n_, k_, a_.data(), b_.data(), c_.data());
+        } else {
+          // Row bands, one per task: the naive loop itself, only shared out.
+          const int tasks = pool_->size();
+          pool_->run(tasks, [&](int t) {
+            const int r0 = static_cast<int>(static_cast<long>(m_) * t / tasks);
+            const int r1 = static_cast<int>(static_cast<long>(m_) * (t + 1) / tasks);
+            if (r1 > r0)
+              kernels::gemm_naive(r1 - r0, n_, k_, a_.data() + static_cast<std::size_t>(r0) * k_, b_.data(),
+                                  c_.data() + static_cast<std::size_t>(r0) * n_);
+          });
+        }
+        break;
+      case Impl::blocked:
+        kernels::gemm_blocked(m_, n_, k_, a_.data(), b_.data(), c_.data(), *ws_);
+        break;
+      case Impl::blas:
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m_, n_, k_, 1.f, a_.data(), k_, b_.data(), n_,
+                    0.f, c_.data(), n_);
+        break;
+    }
+  }
+
+  CheckResult check() override {
+    std::fill(c_.begin(), c_.end(), std::nanf(""));  // stale output must not pass
+    run_once();
+    std::vector<int> rows;
+    if (static_cast<double>(m_) * n_ * k_ <= kFullCheckLimit || m_ <= kSampledRows) {
+      for (int i = 0; i < m_; ++i) rows.push_back(i);
+    } else {
+      for (int r = 0; r < kSampledRows; ++r) rows.push_back(static_cast<int>(static_cast<long>(m_ - 1) * r / (kSampledRows - 1)));
+    }
+    double err2 = 0, ref2 = 0, max_abs = 0;
+    std::vector<double> ref(n_);
+    for (int i : rows) {
+      std::fill(ref.begin(), ref.end(), 0.0);
+      for (int p = 0; p < k_; ++p) {
+        const double a = a_[static_cast<std::size_t>(i) * k_ + p];
+        const float* brow = &b_[static_cast<std::size_t>(p) * n_];
+        for (int j = 0; j < n_; ++j) ref[j] += a * brow[j];
+      }
+      for (int j = 0; j < n_; ++j) {
+        const double got = c_[static_cast<std::size_t>(i) * n_ + j];
+        const double e = got - ref[j];
+        if (std::isnan(e)) return {false, "output C[" + std::to_string(i) + "][" + std::to_string(j) + "] is NaN (not written)", {}};
+        err2 += e * e;
+        ref2 += ref[j] * ref[j];
+        max_abs = std::max(max_abs, std::abs(e));
+      }
+    }
+    CheckResult r;
+    r.quality.rel_error = ref2 > 0 ? std::sqrt(err2 / ref2) : std::sqrt(err2);
+    std::ostringstream os;
+    os << "rel_error " << *r.quality.rel_error << " (max abs " << max_abs << ") over " << rows.size()
+       << " rows against a float64 reference";
+    r.ok = *r.quality.rel_error <= kMaxRelError;
+    r.detail = os.str();
+    return r;
+  }
+
+  double work_per_iteration() const override { return 2.0 * m_ * n_ * k_; }
+  std::map<std::string, double> counters() const override {
+    return {{"flops", work_per_iteration()},
+            {"bytes", 4.0 * (static_cast<double>(m_) * k_ + static_cast<double>(k_) * n_ + static_cast<double>(m_) * n_)}};
+  }
+
+ private:
+  int m_, n_, k_;
+  Impl impl_;
+  int threads_;
+  std::vector<float> a_, b_, c_;
+  ThreadPool* pool_ = nullptr;
+  std::unique_ptr<kernels::GemmWorkspace> ws_;
+};
+
+SimdLevel parse_simd(const std::string& v) {
+  if (v == "auto") return best_simd_level();
+  if (v == "avx2") return SimdLevel::avx2;
+  if (v == "avx512") return SimdLevel::avx512;
+  return SimdLevel::scalar;
+}
+
+bool cpu_has(SimdLevel want) {
+  const SimdLevel best = best_simd_level();
+  if (want == SimdLevel::scalar) return true;
+  if (want == SimdLevel::avx2) return best == SimdLevel::avx2 || best == SimdLevel::avx512;
+  return best == SimdLevel::avx512;
+}
+
+class GemmWorkload final : public Workload {
+ public:
+  const WorkloadInfo& info() const override {
+    static const WorkloadInfo inf = {
+        "gemm",
+        "fp32 matrix product C = A·B (row-major A m×k, B k×n), checked against float64",
+        {{"m", "rows of A and C", "512", 1, 1 << 16, {}},
+         {"n", "columns of B and C", "512", 1, 1 << 16, {}},
+         {"k", "inner dimension", "512", 1, 1 << 16, {}}},
+        {"layout", "simd", "threads", "library"},
+        {"cpu"},
+        "GFLOP/s",
+        1e-9};
+    return inf;
+  }
+
+  std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
+    if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
+    const bool blas = s.knob("library") == "blas";
+    if (blas && (s.knob("layout") != "naive" || s.knob("simd") != "off"))
+      return "library=blas brings its own blocking and kernels; layout and simd do not apply";
+    if (!blas && s.knob("simd") != "off" && s.knob("layout") != "blocked")
+      return "the gemm SIMD micro-kernel runs on packed panels: combine simd with blocked";
+    if (!cpu_has(parse_simd(s.knob("simd"))))
+      return "this CPU lacks " + s.knob("simd") + " (it has " + to_string(best_simd_level()) + ")";
+    return {};
+  }
+
+  std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string&) const override {
+    Impl impl = s.knob("library") == "blas" ? Impl::blas : s.knob("layout") == "blocked" ? Impl::blocked : Impl::naive;
+    return std::make_unique<GemmInstance>(static_cast<int>(int_param(p, "m")), static_cast<int>(int_param(p, "n")),
+                                          static_cast<int>(int_param(p, "k")), impl, parse_simd(s.knob("simd")),
+                                          s.threads());
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> make_gemm_workload() { return std::make_unique<GemmWorkload>(); }
+
+}  // namespace sb

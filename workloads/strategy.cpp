@@ -1,0 +1,122 @@
+#include "stratbench/workloads/strategy.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <thread>
+
+#include "stratbench/result/errors.hpp"
+
+namespace sb {
+
+const std::vector<KnobSpec>& knob_table() {
+  static const std::vector<KnobSpec> t = {
+      {"layout", "loop structure: naive loops, or cache-blocked with packed panels", "naive",
+       {"naive", "blocked"}},
+      {"simd", "vector micro-kernels: off, auto (best the CPU has), or a named ISA", "off",
+       {"off", "auto", "avx2", "avx512"}},
+      {"threads", "worker threads from the shared pool (the calling thread is one of them)", "1", {}},
+      {"library", "native (our code) or blas (OpenBLAS, the vendor reference)", "native",
+       {"native", "blas"}},
+  };
+  return t;
+}
+
+const std::vector<PresetSpec>& preset_table() {
+  static const std::vector<PresetSpec> t = {
+      {"baseline", "every knob at its default: straightforward loops, one thread", {}},
+      {"naive", "the plain triple loop (layout=naive)", {{"layout", "naive"}}},
+      {"blocked", "cache tiling with packing (layout=blocked)", {{"layout", "blocked"}}},
+      {"tiled", "same as blocked", {{"layout", "blocked"}}},
+      {"simd", "AVX2/AVX-512 micro-kernel chosen at run time (simd=auto)", {{"simd", "auto"}}},
+      {"blas",
+       "OpenBLAS as shipped: library=blas with as many threads as the machine has cores "
+       "(a later threads=N overrides)",
+       {{"library", "blas"}, {"threads", "*cores"}}},
+  };
+  return t;
+}
+
+static const KnobSpec* find_knob(const std::string& name) {
+  for (const auto& k : knob_table())
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+static std::string knob_names() {
+  std::string s;
+  for (const auto& k : knob_table()) s += (s.empty() ? "" : ", ") + k.name;
+  return s;
+}
+
+static std::string preset_names() {
+  std::string s;
+  for (const auto& p : preset_table()) s += (s.empty() ? "" : ", ") + p.name;
+  return s;
+}
+
+static void set_knob(Strategy& st, const std::string& spelled, const std::string& name, std::string value) {
+  const KnobSpec* k = find_knob(name);
+  if (!k)
+    throw InputError("strategy '" + spelled + "': unknown knob '" + name + "' (knobs: " + knob_names() + ")");
+  if (value == "*cores") value = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
+  if (k->values.empty()) {
+    int n = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || p != value.data() + value.size() || n < 1 || n > 1024)
+      throw InputError("strategy '" + spelled + "': " + name + "='" + value +
+                       "' is not an integer in 1..1024");
+    value = std::to_string(n);
+  } else if (std::find(k->values.begin(), k->values.end(), value) == k->values.end()) {
+    std::string allowed;
+    for (const auto& v : k->values) allowed += (allowed.empty() ? "" : ", ") + v;
+    throw InputError("strategy '" + spelled + "': " + name + "='" + value + "' is not one of " + allowed);
+  }
+  st.knobs[name] = value;
+  st.set_knobs.insert(name);
+}
+
+Strategy parse_strategy(const std::string& spelled) {
+  Strategy st;
+  st.spelled = spelled;
+  for (const auto& k : knob_table()) st.knobs[k.name] = k.default_value;
+  if (spelled.empty()) throw InputError("empty strategy name");
+  std::size_t start = 0;
+  while (start <= spelled.size()) {
+    std::size_t end = spelled.find('+', start);
+    if (end == std::string::npos) end = spelled.size();
+    std::string part = spelled.substr(start, end - start);
+    if (part.empty()) throw InputError("strategy '" + spelled + "': empty part between '+'");
+    if (auto eq = part.find('='); eq != std::string::npos) {
+      set_knob(st, spelled, part.substr(0, eq), part.substr(eq + 1));
+    } else {
+      auto it = std::find_if(preset_table().begin(), preset_table().end(),
+                             [&](const PresetSpec& p) { return p.name == part; });
+      if (it == preset_table().end())
+        throw InputError("unknown strategy '" + part + "'" + (part == spelled ? "" : " in '" + spelled + "'") +
+                         " (presets: " + preset_names() + "; or knob=value with knobs: " + knob_names() + ")");
+      for (const auto& [k, v] : it->sets) set_knob(st, spelled, k, v);
+    }
+    start = end + 1;
+  }
+  return st;
+}
+
+const std::string& Strategy::knob(const std::string& name) const {
+  auto it = knobs.find(name);
+  SB_CHECK(it != knobs.end());
+  return it->second;
+}
+
+int Strategy::threads() const { return std::stoi(knob("threads")); }
+
+std::string Strategy::canonical() const {
+  std::string out;
+  for (const auto& k : knob_table()) {
+    const std::string& v = knob(k.name);
+    if (v == k.default_value) continue;
+    out += (out.empty() ? "" : ",") + k.name + "=" + v;
+  }
+  return out.empty() ? "baseline" : out;
+}
+
+}  // namespace sb

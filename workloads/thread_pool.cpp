@@ -1,0 +1,127 @@
+#include "stratbench/workloads/thread_pool.hpp"
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace sb {
+
+namespace {
+// The pool whose task the current thread is running, to detect nested run() calls.
+thread_local const ThreadPool* tls_running_pool = nullptr;
+
+struct RunningPoolScope {
+  explicit RunningPoolScope(const ThreadPool* pool) : saved(tls_running_pool) {
+    tls_running_pool = pool;
+  }
+  ~RunningPoolScope() { tls_running_pool = saved; }
+  RunningPoolScope(const RunningPoolScope&) = delete;
+  RunningPoolScope& operator=(const RunningPoolScope&) = delete;
+  const ThreadPool* saved;
+};
+}  // namespace
+
+ThreadPool::ThreadPool(int threads) {
+  if (threads < 1) {
+    throw std::invalid_argument("ThreadPool: thread count must be >= 1, got " +
+                                std::to_string(threads));
+  }
+  workers_.reserve(static_cast<std::size_t>(threads - 1));
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  start_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void ThreadPool::drain() {
+  RunningPoolScope scope(this);
+  while (!failed_.load(std::memory_order_relaxed)) {
+    const int i = next_task_.fetch_add(1, std::memory_order_relaxed);
+    if (i >= tasks_) return;
+    try {
+      (*fn_)(i);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = std::current_exception();
+      failed_.store(true, std::memory_order_relaxed);
+    }
+  }
+}
+
+void ThreadPool::worker_loop() {
+  std::uint64_t seen = 0;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+    }
+    drain();
+    bool last = false;
+    {
+      std::lock_guard lock(mutex_);
+      last = ++checked_in_ == static_cast<int>(workers_.size());
+    }
+    if (last) done_cv_.notify_one();
+  }
+}
+
+void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
+  if (tasks <= 0) return;
+  // Inline when there is nobody to share with, or when called from one of our own tasks.
+  if (workers_.empty() || tasks == 1 || tls_running_pool == this) {
+    RunningPoolScope scope(this);
+    for (int i = 0; i < tasks; ++i) fn(i);
+    return;
+  }
+
+  std::lock_guard run_lock(run_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    fn_ = &fn;
+    tasks_ = tasks;
+    next_task_.store(0, std::memory_order_relaxed);
+    failed_.store(false, std::memory_order_relaxed);
+    error_ = nullptr;
+    checked_in_ = 0;
+    ++generation_;
+  }
+  start_cv_.notify_all();
+  drain();
+
+  std::exception_ptr error;
+  {
+    // Every worker checks in for every generation, so none can still be reading fn_ (a
+    // reference into the caller's frame) once this wait returns.
+    std::unique_lock lock(mutex_);
+    done_cv_.wait(lock, [&] { return checked_in_ == static_cast<int>(workers_.size()); });
+    fn_ = nullptr;
+    error = std::exchange(error_, nullptr);
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+ThreadPool& shared_thread_pool(int threads) {
+  if (threads < 1) {
+    throw std::invalid_argument("shared_thread_pool: thread count must be >= 1, got " +
+                                std::to_string(threads));
+  }
+  static std::mutex mutex;
+  // Never destroyed: workloads may still hold references during static destruction.
+  static auto* pools = new std::map<int, std::unique_ptr<ThreadPool>>();
+  std::lock_guard lock(mutex);
+  auto& slot = (*pools)[threads];
+  if (!slot) slot = std::make_unique<ThreadPool>(threads);
+  return *slot;
+}
+
+}  // namespace sb
