@@ -1,0 +1,56 @@
+#include "stratbench/harness/measure.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "stratbench/harness/cell_main.hpp"
+#include "stratbench/harness/matrix.hpp"
+
+namespace sb {
+namespace {
+
+TEST(Measure, KeepsEverySampleAndTimesTheWork) {
+  MeasureOptions o;
+  o.min_samples = 5;
+  o.max_samples = 8;
+  o.budget_s = 0.5;
+  o.sample_time_s = 0.01;
+  auto r = measure("sleep2ms", [] { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }, o);
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  ASSERT_GE(r.seconds_per_iteration.size(), 5u);
+  ASSERT_LE(r.seconds_per_iteration.size(), 8u);
+  for (double s : r.seconds_per_iteration) {
+    EXPECT_GE(s, 0.002);  // a sleep never ends early
+    EXPECT_LT(s, 0.2);
+  }
+  EXPECT_GE(r.stopping.iterations_per_sample, 1);
+}
+
+TEST(CellInProcess, GemmCellIsCheckedAndMeasured) {
+  MatrixSpec s;
+  MatrixGroup g;
+  g.workloads = {"gemm"};
+  g.strategies = {"blocked"};
+  g.params = {{"m", {"17"}}, {"n", {"33"}}, {"k", {"9"}}};
+  s.groups = {g};
+  auto plan = expand(s);
+  ASSERT_EQ(plan.size(), 1u);
+  CellJob job{plan[0].cell, MeasureOptions{}};
+  job.measure.budget_s = 0.2;
+  job.measure.sample_time_s = 0.005;
+  job.measure.warmup_s = 0.01;
+  Cell c = run_cell_in_process(job);
+  ASSERT_EQ(c.status, CellStatus::ok) << c.reason;
+  EXPECT_GE(c.samples["time_s"].size(), 5u);
+  ASSERT_TRUE(c.metrics.throughput.has_value());
+  EXPECT_EQ(c.metrics.throughput->unit, "GFLOP/s");
+  ASSERT_TRUE(c.metrics.quality.rel_error.has_value());
+  EXPECT_LT(*c.metrics.quality.rel_error, 1e-5);
+  EXPECT_TRUE(c.metrics.memory.peak_rss_bytes.has_value());
+  EXPECT_EQ(c.metrics.counters.at("allocs_per_iteration"), 0);  // packing buffers come from prepare
+}
+
+}  // namespace
+}  // namespace sb

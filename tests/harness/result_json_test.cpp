@@ -1,0 +1,110 @@
+#include "stratbench/result/result_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "stratbench/result/errors.hpp"
+
+namespace sb {
+namespace {
+
+RunFile sample_run() {
+  RunFile r;
+  r.run.id = "run-1";
+  r.run.started = "2026-11-22T10:00:00Z";
+  r.run.finished = "2026-11-22T10:01:00Z";
+  r.run.command = "stratbench run";
+  r.run.git = {"0123456789abcdef0123456789abcdef01234567", true};
+  r.run.host.cpu = "Test CPU";
+  r.run.host.cores = 2;
+  r.run.host.flags = {"avx2", "fma"};
+  r.run.host.memory_bytes = 1ull << 34;
+  r.run.host.gpus = {{"H100", "570", "13.0"}};
+  Cell c;
+  c.id = "00112233445566ff";
+  c.workload = "gemm";
+  c.strategy = "blocked+simd";
+  c.params = {{"m", std::int64_t{17}}, {"path", std::string("a b")}, {"x", 0.5}};
+  c.status = CellStatus::ok;
+  c.samples["time_s"] = {0.1, 0.2, 0.15};
+  c.metrics.latency_ms = Summary{100, 200, 150, 50, 0.33, 150, 190, 199, 3};
+  c.metrics.throughput = Throughput{12.5, "GFLOP/s"};
+  c.metrics.memory.peak_rss_bytes = 1234567;
+  c.metrics.quality.rel_error = 1e-7;
+  c.metrics.counters["flops"] = 1e9;
+  c.metrics.stopping = StoppingInfo{0.01, 0.005, true, 5, 10};
+  r.cells.push_back(c);
+  Cell s;
+  s.id = "ffeeddccbbaa9988";
+  s.workload = "gemm";
+  s.strategy = "simd";
+  s.status = CellStatus::skipped;
+  s.reason = "needs blocked";
+  r.cells.push_back(s);
+  return r;
+}
+
+TEST(ResultJson, RoundTripIsLossless) {
+  RunFile r = sample_run();
+  nlohmann::json j = to_json(r);
+  RunFile back = run_from_json(j, "mem");
+  EXPECT_EQ(to_json(back), j);
+  EXPECT_EQ(std::get<std::string>(back.cells[0].params["path"]), "a b");
+  EXPECT_EQ(std::get<std::int64_t>(back.cells[0].params["m"]), 17);
+  EXPECT_EQ(back.cells[0].samples["time_s"].size(), 3u);
+  EXPECT_FALSE(back.cells[1].metrics.latency_ms.has_value());  // absent stays absent
+  EXPECT_FALSE(back.cells[0].metrics.memory.alloc_count.has_value());
+  EXPECT_FALSE(j["cells"][1]["metrics"].contains("memory"));
+}
+
+TEST(ResultJson, AtomicWriteAndRead) {
+  const std::string path = testing::TempDir() + "/rt.json";
+  write_run_file_atomic(path, sample_run());
+  RunFile r = read_run_file(path);
+  EXPECT_EQ(r.cells.size(), 2u);
+  for (const auto& e : std::filesystem::directory_iterator(testing::TempDir()))
+    EXPECT_EQ(e.path().string().find("rt.json.tmp"), std::string::npos);
+}
+
+std::string error_reading(const std::string& text) {
+  const std::string path = testing::TempDir() + "/bad.json";
+  std::ofstream(path) << text;
+  try {
+    read_run_file(path);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ResultJson, BadFilesNameTheField) {
+  const std::string good = to_json(sample_run()).dump();
+  EXPECT_NE(error_reading(good.substr(0, good.size() / 2)).find("invalid JSON at byte"), std::string::npos);
+  EXPECT_NE(error_reading("").find("empty"), std::string::npos);
+  auto j = to_json(sample_run());
+  j["cells"][0]["metrics"]["latency_ms"]["p50"] = "fast";
+  EXPECT_NE(error_reading(j.dump()).find("cells[0].metrics.latency_ms.p50: expected a number"), std::string::npos);
+  j = to_json(sample_run());
+  j["cells"][1]["status"] = "great";
+  EXPECT_NE(error_reading(j.dump()).find("cells[1].status: unknown status 'great'"), std::string::npos);
+  j = to_json(sample_run());
+  j["schema"] = "stratbench/run/v9";
+  EXPECT_NE(error_reading(j.dump()).find("unsupported schema"), std::string::npos);
+  j = to_json(sample_run());
+  j["run"].erase("host");
+  EXPECT_NE(error_reading(j.dump()).find("run.host: missing required field"), std::string::npos);
+  j = to_json(sample_run());
+  j["cells"][0]["metrics"]["memory"]["peak_rss_bytes"] = -5;
+  EXPECT_NE(error_reading(j.dump()).find("peak_rss_bytes: expected a non-negative integer"), std::string::npos);
+  try {
+    read_run_file(testing::TempDir() + "/does-not-exist.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace sb

@@ -1,0 +1,64 @@
+// Golden-output tests: every writer's output on a fixed results file is compared with a
+// file under tests/data/golden. Regenerate deliberately with STRATBENCH_UPDATE_GOLDEN=1.
+#include "stratbench/reports/writer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "report_fixture.hpp"
+#include "stratbench/result/result_json.hpp"
+
+namespace sb {
+namespace {
+
+std::string render(const std::string& format) {
+  std::ostringstream os;
+  auto w = make_writer(format, os);
+  EXPECT_NE(w, nullptr);
+  write_report(*w, test::fixture_run());
+  return os.str();
+}
+
+void check_golden(const std::string& format, const std::string& file) {
+  const std::string path = std::string(STRATBENCH_TEST_DATA) + "/golden/" + file;
+  const std::string got = render(format);
+  if (std::getenv("STRATBENCH_UPDATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << got;
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << "missing golden file " << path;
+  std::stringstream want;
+  want << in.rdbuf();
+  EXPECT_EQ(got, want.str()) << "writer '" << format << "' differs from " << path;
+}
+
+TEST(Writers, TableGolden) { check_golden("table", "fixture.table.txt"); }
+TEST(Writers, MarkdownGolden) { check_golden("md", "fixture.md"); }
+TEST(Writers, CsvGolden) { check_golden("csv", "fixture.csv"); }
+
+TEST(Writers, JsonIsTheRunFile) {
+  EXPECT_EQ(nlohmann::json::parse(render("json")), to_json(test::fixture_run()));
+}
+
+TEST(Writers, MarkdownEscapesCellText) {
+  const std::string md = render("md");
+  EXPECT_EQ(md.find("<script>"), std::string::npos);
+  EXPECT_NE(md.find("naive\\|&lt;script&gt;"), std::string::npos);
+}
+
+TEST(Writers, CsvQuotesFields) {
+  const std::string csv = render("csv");
+  EXPECT_NE(csv.find("\"killed by signal 11, \"\"Segmentation fault\"\"\nlast line\""), std::string::npos);
+}
+
+TEST(Writers, UnknownFormat) {
+  std::ostringstream os;
+  EXPECT_EQ(make_writer("pdf", os), nullptr);
+}
+
+}  // namespace
+}  // namespace sb

@@ -1,0 +1,5 @@
+#pragma once
+namespace sb::test {
+// Adds the `fault` workload to the registry (test builds only).
+void register_fault_workloads();
+}

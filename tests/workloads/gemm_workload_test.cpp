@@ -1,0 +1,69 @@
+// Every GEMM strategy, through the workload (as a cell runs it), on awkward sizes,
+// checked against the float64 reference.
+#include <gtest/gtest.h>
+
+#include "stratbench/workloads/workload.hpp"
+
+namespace sb {
+namespace {
+
+struct Case {
+  const char* strategy;
+  int m, n, k;
+};
+
+class GemmStrategies : public testing::TestWithParam<Case> {};
+
+TEST_P(GemmStrategies, MatchesFloat64Reference) {
+  const Case c = GetParam();
+  const Workload* w = find_workload("gemm");
+  ASSERT_NE(w, nullptr);
+  Strategy s = parse_strategy(c.strategy);
+  Params p{{"m", std::int64_t{c.m}}, {"n", std::int64_t{c.n}}, {"k", std::int64_t{c.k}}};
+  const std::string why = w->unsupported(s, p, "cpu");
+  if (why.find("this CPU lacks") != std::string::npos) GTEST_SKIP() << why;
+  ASSERT_EQ(why, "");
+  auto inst = w->prepare(s, p, "cpu");
+  CheckResult r = inst->check();
+  EXPECT_TRUE(r.ok) << r.detail;
+  ASSERT_TRUE(r.quality.rel_error.has_value());
+  EXPECT_LT(*r.quality.rel_error, 1e-5) << r.detail;
+  inst->run_once();  // and again: workspaces are reusable
+  EXPECT_TRUE(inst->check().ok);
+  EXPECT_DOUBLE_EQ(inst->work_per_iteration(), 2.0 * c.m * c.n * c.k);
+}
+
+std::vector<Case> cases() {
+  std::vector<Case> out;
+  const char* all[] = {"naive", "naive+threads=2", "blocked", "blocked+threads=2", "blocked+simd",
+                       "blocked+simd+threads=2", "blocked+simd=avx512", "blas", "blas+threads=1"};
+  const int sizes[][3] = {{1, 1, 1}, {17, 17, 17}, {255, 255, 255}, {7, 300, 13}, {129, 65, 257}, {1000, 1000, 1000}};
+  for (const char* s : all)
+    for (const auto& sz : sizes) {
+      const bool slow = std::string(s).find("simd") == std::string::npos && std::string(s) != "blas" &&
+                        std::string(s) != "blas+threads=1";
+      if (slow && sz[0] == 1000) continue;  // the scalar paths at 1000³ take seconds for no new coverage
+      out.push_back({s, sz[0], sz[1], sz[2]});
+    }
+  return out;
+}
+
+std::string name(const testing::TestParamInfo<Case>& i) {
+  std::string s = i.param.strategy;
+  for (auto& ch : s)
+    if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return s + "_" + std::to_string(i.param.m) + "x" + std::to_string(i.param.n) + "x" + std::to_string(i.param.k);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, GemmStrategies, testing::ValuesIn(cases()), name);
+
+TEST(GemmWorkload, RejectsCombinationsItCannotRun) {
+  const Workload* w = find_workload("gemm");
+  Params p{{"m", std::int64_t{8}}, {"n", std::int64_t{8}}, {"k", std::int64_t{8}}};
+  EXPECT_NE(w->unsupported(parse_strategy("blas+blocked"), p, "cpu"), "");
+  EXPECT_NE(w->unsupported(parse_strategy("simd"), p, "cpu"), "");
+  EXPECT_NE(w->unsupported(parse_strategy("naive"), p, "cuda"), "");
+}
+
+}  // namespace
+}  // namespace sb
