@@ -1,6 +1,7 @@
 #include "stratbench/result/result_json.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -96,8 +97,7 @@ json to_json(const RunFile& r) {
 
 // ---------- reading ----------
 
-Params params_from_json(const json& j, const std::string& where) {
-  Path p{where, "params"};
+static Params params_from(const json& j, const Path& p) {
   jf::object(j, p);
   Params out;
   for (const auto& [k, v] : j.items()) {
@@ -108,6 +108,8 @@ Params params_from_json(const json& j, const std::string& where) {
   }
   return out;
 }
+
+Params params_from_json(const json& j, const std::string& where) { return params_from(j, Path{where, "params"}); }
 
 static Summary summary_from(const json& j, const Path& p) {
   jf::object(j, p);
@@ -187,7 +189,7 @@ static Cell cell_from(const json& j, const Path& p) {
   c.workload = jf::str(jf::need(j, "workload", p), p / "workload");
   c.strategy = jf::str(jf::need(j, "strategy", p), p / "strategy");
   c.device = jf::str(jf::need(j, "device", p), p / "device");
-  c.params = params_from_json(jf::need(j, "params", p), p.where);
+  c.params = params_from(jf::need(j, "params", p), p / "params");
   std::string st = jf::str(jf::need(j, "status", p), p / "status");
   auto status = parse_cell_status(st);
   if (!status) (p / "status").fail("unknown status '" + st + "' (ok, failed, skipped, timeout)");
@@ -275,6 +277,8 @@ json parse_json_text(const std::string& text, const std::string& where) {
 }
 
 std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open file");
   std::ostringstream os;

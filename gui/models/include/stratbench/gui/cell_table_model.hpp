@@ -1,0 +1,51 @@
+// One row per cell of a run: what was measured (workload, strategy, params, device), how it
+// ended (status) and the headline metrics. Read-only; a new run replaces the whole model.
+#pragma once
+
+#include <QAbstractTableModel>
+
+#include "stratbench/result/result.hpp"
+
+namespace sb::gui {
+
+class CellTableModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column : int {
+    WorkloadColumn,
+    StrategyColumn,
+    ParamsColumn,
+    DeviceColumn,
+    StatusColumn,
+    LatencyP50Column,  // median latency of one iteration, ms
+    ThroughputColumn,  // value and unit as the workload reports it
+    PeakRssColumn,     // MiB
+    CvColumn,          // coefficient of variation of the latency samples
+    ColumnCount
+  };
+
+  // Numeric columns answer a double, so sorting compares values and not their text; an absent
+  // metric answers an invalid QVariant, which CellSortProxyModel keeps at the bottom.
+  // Text columns answer a key that sorts the way a reader expects ("k=512" before "k=1024").
+  static constexpr int SortRole = Qt::UserRole;
+
+  explicit CellTableModel(QObject* parent = nullptr);
+
+  // A reset rather than a diff: a run is small and every row may change.
+  void setRun(sb::RunFile run);
+  const sb::RunFile& run() const { return run_; }
+  // nullptr when row is out of range.
+  const sb::Cell* cellAt(int row) const;
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation,
+                      int role = Qt::DisplayRole) const override;
+
+ private:
+  sb::RunFile run_;
+};
+
+}  // namespace sb::gui

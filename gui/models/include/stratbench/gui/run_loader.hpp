@@ -1,0 +1,24 @@
+// Loading a results file for the GUI: the run, or a message for the user. Nothing a file can
+// contain makes it throw, so a bad file costs the user a dialog, not the session.
+#pragma once
+
+#include <optional>
+
+#include <QString>
+
+#include "stratbench/result/result.hpp"
+
+namespace sb::gui {
+
+struct RunLoadResult {
+  std::optional<sb::RunFile> run;  // set on success
+  QString error;                   // on failure: names the file and the offending field
+
+  bool ok() const { return run.has_value(); }
+};
+
+// Reads with sb::read_run_file; its InputError (missing file, bad JSON, wrong field) and any
+// other exception become `error`.
+RunLoadResult loadRunFile(const QString& path);
+
+}  // namespace sb::gui
