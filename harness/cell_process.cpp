@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -67,6 +68,9 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
   if (pid == 0) {
     // Own process group: the terminal's Ctrl-C reaches only the runner, which decides.
     ::setpgid(0, 0);
+    // A runner killed outright (SIGKILL) must not leave a hung cell behind.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() == 1) ::_exit(126);
     ::signal(SIGINT, SIG_DFL);
     if (opt.memory_limit_bytes > 0) {
       rlimit rl{opt.memory_limit_bytes, opt.memory_limit_bytes};

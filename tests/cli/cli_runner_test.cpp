@@ -92,3 +92,44 @@ TEST(Runner, ResumeAfterSigkillLosesNothingAndRerunsNothing) {
 
 }  // namespace
 }  // namespace sb::test
+
+namespace sb::test {
+namespace {
+
+TEST(Runner, FirstInterruptStopsAfterTheCurrentCellAndKeepsWhatFinished) {
+  const std::string dir = fresh_dir("runner-sigint");
+  const std::string results = dir + "/r.json", log = dir + "/r.jsonl";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string bin = STRATBENCH_TEST_BIN;
+    ::setenv("CI", "1", 1);
+    ::execl(bin.c_str(), bin.c_str(), "run", "-w", "fault", "-p", "index=1-6", "-p", "ms=100", "--min-samples", "3",
+            "--budget", "0", "--warmup", "0", "--sample-time", "0.1", "-o", results.c_str(), nullptr);
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (count_cell_lines(slurp(log)) < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  // The cell that was running when Ctrl-C came finished and was kept; the rest wait.
+  RunFile r = read_run_file(results);
+  ASSERT_EQ(r.cells.size(), 6u);
+  int ok = 0, waiting = 0;
+  for (const auto& c : r.cells) {
+    ok += c.status == CellStatus::ok;
+    waiting += c.status == CellStatus::skipped && c.reason.find("interrupted") != std::string::npos;
+  }
+  EXPECT_EQ(ok, count_cell_lines(slurp(log)));
+  EXPECT_GE(ok, 2);
+  EXPECT_EQ(ok + waiting, 6);
+  Proc p = run_cli({"run", "--resume", log});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(count_cell_lines(slurp(log)), 6);
+}
+
+}  // namespace
+}  // namespace sb::test
