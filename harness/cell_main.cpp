@@ -70,7 +70,9 @@ Cell run_cell_in_process(const CellJob& job) {
   MeasureResult m;
   {
     prof::ScopedRange r("measure");
-    m = measure(c.workload + "/" + c.strategy, [&] { inst->run_once(); }, job.measure);
+    std::function<double()> device_seconds;
+    if (inst->timed_on_device()) device_seconds = [&] { return inst->run_once_device_seconds(); };
+    m = measure(c.workload + "/" + c.strategy, [&] { inst->run_once(); }, job.measure, device_seconds);
   }
   if (!m.error.empty()) {
     c.reason = "benchmark error: " + m.error;

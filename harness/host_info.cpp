@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "stratbench/profilers/gpu_info.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 
 #ifndef STRATBENCH_SOURCE_DIR
@@ -56,6 +57,7 @@ HostInfo collect_host_info() {
   h.compiler = "gcc " __VERSION__;
 #endif
   h.build_type = STRATBENCH_BUILD_TYPE;
+  h.gpus = prof::gpu_inventory();
   return h;
 }
 

@@ -47,7 +47,8 @@ void init_gbench_once() {
 
 }  // namespace
 
-MeasureResult measure(const std::string& name, const std::function<void()>& iteration, const MeasureOptions& opt) {
+MeasureResult measure(const std::string& name, const std::function<void()>& iteration, const MeasureOptions& opt,
+                      const std::function<double()>& device_seconds) {
   init_gbench_once();
   MeasureResult res;
   res.stopping.target_rse = opt.target_rse;
@@ -61,9 +62,15 @@ MeasureResult measure(const std::string& name, const std::function<void()>& iter
   while (want > 0) {
     benchmark::ClearRegisteredBenchmarks();
     auto* b = benchmark::RegisterBenchmark(name.c_str(), [&](benchmark::State& st) {
-      for (auto _ : st) iteration();
+      if (device_seconds) {
+        for (auto _ : st) st.SetIterationTime(device_seconds());
+      } else {
+        for (auto _ : st) iteration();
+      }
     });
-    b->Repetitions(want)->ReportAggregatesOnly(false)->UseRealTime()->Unit(benchmark::kMillisecond);
+    b->Repetitions(want)->ReportAggregatesOnly(false)->Unit(benchmark::kMillisecond);
+    if (device_seconds) b->UseManualTime();
+    else b->UseRealTime();
     if (iters > 0) b->Iterations(iters);
     else b->MinTime(opt.sample_time_s);
     SampleReporter rep;

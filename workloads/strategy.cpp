@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <thread>
 
 #include "stratbench/result/errors.hpp"
 
@@ -29,9 +28,9 @@ const std::vector<PresetSpec>& preset_table() {
       {"tiled", "same as blocked", {{"layout", "blocked"}}},
       {"simd", "AVX2/AVX-512 micro-kernel chosen at run time (simd=auto)", {{"simd", "auto"}}},
       {"blas",
-       "OpenBLAS as shipped: library=blas with as many threads as the machine has cores "
-       "(a later threads=N overrides)",
-       {{"library", "blas"}, {"threads", "*cores"}}},
+       "the vendor library as shipped (library=blas): OpenBLAS on all cores unless threads=N "
+       "is given; cuBLAS on cuda",
+       {{"library", "blas"}}},
   };
   return t;
 }
@@ -58,7 +57,6 @@ static void set_knob(Strategy& st, const std::string& spelled, const std::string
   const KnobSpec* k = find_knob(name);
   if (!k)
     throw InputError("strategy '" + spelled + "': unknown knob '" + name + "' (knobs: " + knob_names() + ")");
-  if (value == "*cores") value = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
   if (k->values.empty()) {
     int n = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);

@@ -44,6 +44,9 @@ void validate_param_value(const ParamSpec& spec, const ParamValue& v) {
 
 std::string Workload::unsupported(const Strategy& s, const Params&, const std::string& device) const {
   const auto& inf = info();
+#if !defined(STRATBENCH_HAVE_CUDA)
+  if (device == "cuda") return "this build has no CUDA support (configured without the CUDA toolkit)";
+#endif
   if (std::find(inf.devices.begin(), inf.devices.end(), device) == inf.devices.end())
     return inf.name + " has no " + device + " implementation";
   for (const auto& k : knob_table()) {
@@ -52,6 +55,11 @@ std::string Workload::unsupported(const Strategy& s, const Params&, const std::s
       return inf.name + " does not honour the knob " + k.name + "=" + s.knob(k.name);
   }
   return {};
+}
+
+double Instance::run_once_device_seconds() {
+  SB_CHECK(!"run_once_device_seconds called on an instance that is not timed on the device");
+  return 0;
 }
 
 std::int64_t int_param(const Params& p, const std::string& name) {

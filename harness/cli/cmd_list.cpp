@@ -34,7 +34,7 @@ static void list_strategies() {
   TextTable p({"  preset", "sets", "meaning"});
   for (const auto& pr : preset_table()) {
     std::string sets;
-    for (const auto& [k, v] : pr.sets) sets += (sets.empty() ? "" : ",") + k + "=" + (v == "*cores" ? "<cores>" : v);
+    for (const auto& [k, v] : pr.sets) sets += (sets.empty() ? "" : ",") + k + "=" + v;
     p.add_row({"  " + pr.name, sets.empty() ? "(defaults)" : sets, pr.help});
   }
   std::cout << p.render() << "\nKnobs (set directly as knob=value):\n";

@@ -54,3 +54,25 @@ TEST(CellInProcess, GemmCellIsCheckedAndMeasured) {
 
 }  // namespace
 }  // namespace sb
+
+namespace sb {
+namespace {
+
+TEST(Measure, DeviceTimedWorkUsesTheDeviceSeconds) {
+  MeasureOptions o;
+  o.min_samples = 4;
+  o.max_samples = 4;
+  o.sample_time_s = 0.01;
+  int calls = 0;
+  auto r = measure("device", [] {}, o, [&] {
+    ++calls;
+    return 0.003;  // what CUDA events would have said
+  });
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  ASSERT_EQ(r.seconds_per_iteration.size(), 4u);
+  for (double s : r.seconds_per_iteration) EXPECT_NEAR(s, 0.003, 1e-12);
+  EXPECT_GT(calls, 0);
+}
+
+}  // namespace
+}  // namespace sb

@@ -15,8 +15,10 @@ TEST(Strategy, PresetsComposeLeftToRight) {
   EXPECT_EQ(s.canonical(), "layout=blocked,simd=auto,threads=2");
   EXPECT_EQ(parse_strategy("baseline").canonical(), "baseline");
   EXPECT_EQ(parse_strategy("naive").canonical(), "baseline");  // naive is the default layout
-  EXPECT_EQ(parse_strategy("blas+threads=1").threads(), 1);     // a later knob overrides the preset
-  EXPECT_GE(parse_strategy("blas").threads(), 1);
+  EXPECT_EQ(parse_strategy("blas+threads=1").threads(), 1);
+  EXPECT_EQ(parse_strategy("blas").set_knobs.count("threads"), 0u);  // "as shipped": the library decides
+  EXPECT_EQ(parse_strategy("blas").canonical(), "library=blas");
+  EXPECT_EQ(parse_strategy("threads=2+threads=1").threads(), 1);     // later settings win
 }
 
 TEST(Strategy, ErrorsNameThePart) {

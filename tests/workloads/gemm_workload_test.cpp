@@ -2,6 +2,8 @@
 // checked against the float64 reference.
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "stratbench/workloads/workload.hpp"
 
 namespace sb {
@@ -63,6 +65,31 @@ TEST(GemmWorkload, RejectsCombinationsItCannotRun) {
   EXPECT_NE(w->unsupported(parse_strategy("blas+blocked"), p, "cpu"), "");
   EXPECT_NE(w->unsupported(parse_strategy("simd"), p, "cpu"), "");
   EXPECT_NE(w->unsupported(parse_strategy("naive"), p, "cuda"), "");
+}
+
+}  // namespace
+}  // namespace sb
+
+namespace sb {
+namespace {
+
+// On a machine with a CUDA device and a CUDA build, every gemm strategy on cuda is checked
+// like the CPU ones; elsewhere the test says why it cannot run.
+TEST(GemmCuda, StrategiesMatchFloat64Reference) {
+  const Workload* w = find_workload("gemm");
+  for (const char* st : {"naive", "blocked", "blas"}) {
+    for (const auto& sz : {std::array<int, 3>{17, 33, 9}, std::array<int, 3>{255, 257, 129}, std::array<int, 3>{1000, 1000, 1000}}) {
+      Params p{{"m", std::int64_t{sz[0]}}, {"n", std::int64_t{sz[1]}}, {"k", std::int64_t{sz[2]}}};
+      const Strategy s = parse_strategy(st);
+      const std::string why = w->unsupported(s, p, "cuda");
+      if (!why.empty()) GTEST_SKIP() << "gemm on cuda cannot run here: " << why;
+      auto inst = w->prepare(s, p, "cuda");
+      ASSERT_TRUE(inst->timed_on_device());
+      CheckResult r = inst->check();
+      EXPECT_TRUE(r.ok) << st << " " << r.detail;
+      EXPECT_GT(inst->run_once_device_seconds(), 0.0);
+    }
+  }
 }
 
 }  // namespace

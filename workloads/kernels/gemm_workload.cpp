@@ -6,11 +6,16 @@
 #include <cmath>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <vector>
 
+#include "stratbench/profilers/gpu_info.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/kernels/gemm.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
+#if defined(STRATBENCH_HAVE_CUDA)
+#include "stratbench/workloads/kernels/gemm_cuda.hpp"
+#endif
 
 namespace sb {
 namespace {
@@ -24,7 +29,9 @@ constexpr int kSampledRows = 48;
 // (Frobenius); a wrong tile or edge is off by O(1).
 constexpr double kMaxRelError = 1e-4;
 
-enum class Impl { naive, blocked, blas };
+enum class Impl { naive, blocked, blas, cuda_naive, cuda_tiled, cuda_blas };
+
+bool on_device(Impl i) { return i == Impl::cuda_naive || i == Impl::cuda_tiled || i == Impl::cuda_blas; }
 
 class GemmInstance final : public Instance {
  public:
@@ -37,9 +44,26 @@ class GemmInstance final : public Instance {
     c_.assign(static_cast<std::size_t>(m) * n, 0.f);
     for (auto& x : a_) x = d(rng);
     for (auto& x : b_) x = d(rng);
-    pool_ = threads > 1 ? &shared_thread_pool(threads) : nullptr;
+    pool_ = threads > 1 && impl_ != Impl::blas && !on_device(impl_) ? &shared_thread_pool(threads) : nullptr;
     if (impl_ == Impl::blocked) ws_ = std::make_unique<kernels::GemmWorkspace>(kernels::GemmOptions{simd, pool_});
     if (impl_ == Impl::blas) openblas_set_num_threads(threads);
+#if defined(STRATBENCH_HAVE_CUDA)
+    if (on_device(impl_)) {
+      const auto ci = impl_ == Impl::cuda_naive   ? cuda::GemmCudaImpl::naive
+                      : impl_ == Impl::cuda_tiled ? cuda::GemmCudaImpl::tiled
+                                                  : cuda::GemmCudaImpl::cublas;
+      gpu_ = std::make_unique<cuda::GemmCuda>(m, n, k, a_.data(), b_.data(), ci);
+    }
+#endif
+  }
+
+  bool timed_on_device() const override { return on_device(impl_); }
+
+  double run_once_device_seconds() override {
+#if defined(STRATBENCH_HAVE_CUDA)
+    if (gpu_) return gpu_->run_timed();
+#endif
+    return Instance::run_once_device_seconds();
   }
 
   void run_once() override {
@@ -66,12 +90,22 @@ class GemmInstance final : public Instance {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m_, n_, k_, 1.f, a_.data(), k_, b_.data(), n_,
                     0.f, c_.data(), n_);
         break;
+      case Impl::cuda_naive:
+      case Impl::cuda_tiled:
+      case Impl::cuda_blas:
+#if defined(STRATBENCH_HAVE_CUDA)
+        gpu_->run();
+#endif
+        break;
     }
   }
 
   CheckResult check() override {
     std::fill(c_.begin(), c_.end(), std::nanf(""));  // stale output must not pass
     run_once();
+#if defined(STRATBENCH_HAVE_CUDA)
+    if (gpu_) gpu_->download_c(c_.data());
+#endif
     std::vector<int> rows;
     if (static_cast<double>(m_) * n_ * k_ <= kFullCheckLimit || m_ <= kSampledRows) {
       for (int i = 0; i < m_; ++i) rows.push_back(i);
@@ -109,6 +143,7 @@ class GemmInstance final : public Instance {
   double work_per_iteration() const override { return 2.0 * m_ * n_ * k_; }
   std::map<std::string, double> counters() const override {
     return {{"flops", work_per_iteration()},
+            {"threads", on_device(impl_) ? 0.0 : static_cast<double>(threads_)},
             {"bytes", 4.0 * (static_cast<double>(m_) * k_ + static_cast<double>(k_) * n_ + static_cast<double>(m_) * n_)}};
   }
 
@@ -119,6 +154,9 @@ class GemmInstance final : public Instance {
   std::vector<float> a_, b_, c_;
   ThreadPool* pool_ = nullptr;
   std::unique_ptr<kernels::GemmWorkspace> ws_;
+#if defined(STRATBENCH_HAVE_CUDA)
+  std::unique_ptr<cuda::GemmCuda> gpu_;
+#endif
 };
 
 SimdLevel parse_simd(const std::string& v) {
@@ -145,7 +183,11 @@ class GemmWorkload final : public Workload {
          {"n", "columns of B and C", "512", 1, 1 << 16, {}},
          {"k", "inner dimension", "512", 1, 1 << 16, {}}},
         {"layout", "simd", "threads", "library"},
+#if defined(STRATBENCH_HAVE_CUDA)
+        {"cpu", "cuda"},
+#else
         {"cpu"},
+#endif
         "GFLOP/s",
         1e-9};
     return inf;
@@ -154,6 +196,12 @@ class GemmWorkload final : public Workload {
   std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
     if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
     const bool blas = s.knob("library") == "blas";
+    if (device == "cuda") {
+      if (s.knob("simd") != "off") return "simd is a CPU knob: the cuda kernels have their own vector width";
+      if (s.set_knobs.count("threads")) return "threads is a CPU knob: on cuda the grid decides";
+      if (blas && s.knob("layout") != "naive") return "library=blas brings its own blocking; layout does not apply";
+      return prof::cuda_unavailable_reason();
+    }
     if (blas && (s.knob("layout") != "naive" || s.knob("simd") != "off"))
       return "library=blas brings its own blocking and kernels; layout and simd do not apply";
     if (!blas && s.knob("simd") != "off" && s.knob("layout") != "blocked")
@@ -163,11 +211,16 @@ class GemmWorkload final : public Workload {
     return {};
   }
 
-  std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string&) const override {
+  std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string& device) const override {
     Impl impl = s.knob("library") == "blas" ? Impl::blas : s.knob("layout") == "blocked" ? Impl::blocked : Impl::naive;
+    if (device == "cuda") impl = impl == Impl::blas ? Impl::cuda_blas : impl == Impl::blocked ? Impl::cuda_tiled : Impl::cuda_naive;
+    // "blas" as shipped: OpenBLAS on every core unless the strategy names a thread count.
+    int threads = s.threads();
+    if (impl == Impl::blas && !s.set_knobs.count("threads"))
+      threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::make_unique<GemmInstance>(static_cast<int>(int_param(p, "m")), static_cast<int>(int_param(p, "n")),
                                           static_cast<int>(int_param(p, "k")), impl, parse_simd(s.knob("simd")),
-                                          s.threads());
+                                          threads);
   }
 };
 

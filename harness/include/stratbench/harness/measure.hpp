@@ -19,7 +19,10 @@ struct MeasureResult {
   std::string error;  // set when the benchmark reported an error
 };
 
-// `iteration` runs one iteration of host work; timed with a monotonic clock (real time).
-MeasureResult measure(const std::string& name, const std::function<void()>& iteration, const MeasureOptions& opt);
+// `iteration` runs one iteration of host work, timed with a monotonic clock (real time).
+// Device work passes `device_seconds` instead: it runs one iteration and returns the
+// seconds device events measured, which become Google Benchmark's manual time.
+MeasureResult measure(const std::string& name, const std::function<void()>& iteration, const MeasureOptions& opt,
+                      const std::function<double()>& device_seconds = {});
 
 }  // namespace sb

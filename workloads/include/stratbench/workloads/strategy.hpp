@@ -22,7 +22,7 @@ struct KnobSpec {
 struct PresetSpec {
   std::string name;
   std::string help;
-  std::vector<std::pair<std::string, std::string>> sets;  // knob -> value ("*cores" = all cores)
+  std::vector<std::pair<std::string, std::string>> sets;  // knob -> value
 };
 
 const std::vector<KnobSpec>& knob_table();

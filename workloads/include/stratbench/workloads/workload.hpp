@@ -57,6 +57,12 @@ class Instance {
   virtual double work_per_iteration() const = 0;
   // Extra per-iteration counters for the results ("flops", "bytes").
   virtual std::map<std::string, double> counters() const { return {}; }
+  // Device work is timed on the device: when this is true, the timed loop calls
+  // run_once_device_seconds() instead of run_once() and feeds the seconds that device
+  // events measured to Google Benchmark's manual time. Host work keeps the default and is
+  // timed with the host's monotonic clock.
+  virtual bool timed_on_device() const { return false; }
+  virtual double run_once_device_seconds();
 };
 
 class Workload {
