@@ -1,17 +1,17 @@
-#include "stratbench/workloads/kernels/gemm.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <map>
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
+
+#include "stratbench/workloads/kernels/gemm.hpp"
 
 namespace sb::kernels {
 namespace {
@@ -120,7 +120,7 @@ const Variant kVariants[] = {
 
 // Awkward on purpose: 1 and 17 are below and between tile sizes, 255 and 1000 leave ragged
 // tiles and ragged cache blocks (1000 > KC, and > MC), the rest are thin and non-square.
-const Shape kShapes[] = {{1, 1, 1},     {17, 17, 17}, {255, 255, 255}, {7, 300, 13},
+const Shape kShapes[] = {{1, 1, 1},      {17, 17, 17},  {255, 255, 255}, {7, 300, 13},
                          {129, 65, 257}, {300, 7, 513}, {1, 1000, 3},    {1000, 1000, 1000}};
 
 std::vector<std::tuple<Variant, Shape>> cases() {

@@ -133,9 +133,10 @@ Blocking blocking_for(SimdLevel simd) {
       return make_blocking<detail::kAvx2Mr, detail::kAvx2Nr>(144, 256, 4080,
                                                              &detail::gemm_ukernel_avx2);
     case SimdLevel::avx512:
-      // Skylake-SP-class: 32 KiB L1d, 1 MiB+ L2. A KC×NR sliver of B is 32 KiB... kept at
-      // KC=256 so that it and the A sliver share L1 with ways to spare.
-      return make_blocking<detail::kAvx512Mr, detail::kAvx512Nr>(144, 256, 4096,
+      // Skylake-SP / Zen 4-class: 32-48 KiB L1d, 1-2 MiB L2. NR is twice as wide, so KC is
+      // halved to keep the KC×NR sliver of B at 16 KiB of L1; MC doubles to keep the MC×KC
+      // block of A near 144 KiB of L2.
+      return make_blocking<detail::kAvx512Mr, detail::kAvx512Nr>(288, 128, 4096,
                                                                  &detail::gemm_ukernel_avx512);
   }
   throw std::logic_error("gemm: unknown SimdLevel");

@@ -52,9 +52,10 @@ class GemmWorkspace {
 
 // Goto/BLIS-style GEMM: NC×KC panels of B and MC×KC blocks of A are packed into contiguous
 // buffers sized for L3 and L2, and an MR×NR register-tile micro-kernel streams through
-// them. Threads of the workspace's pool each take a slab of C. m, n, k >= 0.
-void gemm_blocked(int m, int n, int k, const float* A, const float* B, float* C,
-                  GemmWorkspace& ws);
+// them. Threads of the workspace's pool each take a slab of C; products below about 2^18
+// multiply-adds run on the calling thread alone, since waking a worker would cost more.
+// m, n, k >= 0 (std::invalid_argument otherwise); C must not overlap A or B.
+void gemm_blocked(int m, int n, int k, const float* A, const float* B, float* C, GemmWorkspace& ws);
 
 namespace detail {
 
@@ -63,8 +64,8 @@ namespace detail {
 //   b: kc steps of NR floats (row p of the B sliver), 64-byte aligned;
 //   c: row-major tile with row stride ldc; C = a·b when !accumulate, else C += a·b.
 // Panels are zero-padded to full MR and NR, so kernels never handle edges themselves.
-using MicroKernel = void (*)(int kc, const float* a, const float* b, float* c,
-                             std::ptrdiff_t ldc, bool accumulate);
+using MicroKernel = void (*)(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
+                             bool accumulate);
 
 // Defined in gemm_ukernel_avx2.cpp, built with -mavx2 -mfma; call only when the CPU has both.
 inline constexpr int kAvx2Mr = 6;
@@ -75,8 +76,8 @@ void gemm_ukernel_avx2(int kc, const float* a, const float* b, float* c, std::pt
 // Defined in gemm_ukernel_avx512.cpp, built with -mavx512f; call only when the CPU has it.
 inline constexpr int kAvx512Mr = 6;
 inline constexpr int kAvx512Nr = 32;
-void gemm_ukernel_avx512(int kc, const float* a, const float* b, float* c,
-                         std::ptrdiff_t ldc, bool accumulate);
+void gemm_ukernel_avx512(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
+                         bool accumulate);
 
 }  // namespace detail
 }  // namespace sb::kernels
