@@ -1,6 +1,8 @@
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
+#include <dlfcn.h>
+
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +16,37 @@ void check(cudaError_t e, const char* what) {
 }
 void check(cublasStatus_t s, const char* what) {
   if (s != CUBLAS_STATUS_SUCCESS) throw std::runtime_error(std::string(what) + ": cuBLAS status " + std::to_string(int(s)));
+}
+
+// cuBLAS is opened when a cublas cell first needs it: linked outright, its libraries'
+// relocations alone add ~150 MB to the peak RSS of every cell, CPU cells included.
+struct CublasApi {
+  decltype(&cublasCreate_v2) create;
+  decltype(&cublasDestroy_v2) destroy;
+  decltype(&cublasSetStream_v2) set_stream;
+  decltype(&cublasSetMathMode) set_math_mode;
+  decltype(&cublasSgemm_v2) sgemm;
+};
+
+const CublasApi& cublas() {
+  static const CublasApi api = [] {
+    const std::string soname = "libcublas.so." + std::to_string(CUBLAS_VER_MAJOR);
+    void* h = dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) throw std::runtime_error("cannot load " + soname + ": " + dlerror());
+    auto sym = [&](const char* name) {
+      void* f = dlsym(h, name);
+      if (!f) throw std::runtime_error(soname + " lacks " + name);
+      return f;
+    };
+    CublasApi a{};
+    a.create = reinterpret_cast<decltype(a.create)>(sym("cublasCreate_v2"));
+    a.destroy = reinterpret_cast<decltype(a.destroy)>(sym("cublasDestroy_v2"));
+    a.set_stream = reinterpret_cast<decltype(a.set_stream)>(sym("cublasSetStream_v2"));
+    a.set_math_mode = reinterpret_cast<decltype(a.set_math_mode)>(sym("cublasSetMathMode"));
+    a.sgemm = reinterpret_cast<decltype(a.sgemm)>(sym("cublasSgemm_v2"));
+    return a;
+  }();
+  return api;
 }
 
 __global__ void gemm_naive_kernel(int m, int n, int k, const float* __restrict__ a, const float* __restrict__ b,
@@ -101,7 +134,7 @@ struct GemmCuda::Impl {
       case GemmCudaImpl::cublas: {
         // Row-major C = A·B is column-major Cᵀ = Bᵀ·Aᵀ: swap the operands, keep the data.
         const float one = 1.f, zero = 0.f;
-        check(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, n, a, k, &zero, c, n), "cublasSgemm");
+        check(cublas().sgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, n, a, k, &zero, c, n), "cublasSgemm");
         break;
       }
     }
@@ -119,15 +152,15 @@ GemmCuda::GemmCuda(int m, int n, int k, const float* a, const float* b, GemmCuda
   check(cudaMemcpy(p_->a, a, sizeof(float) * size_t(m) * k, cudaMemcpyHostToDevice), "upload A");
   check(cudaMemcpy(p_->b, b, sizeof(float) * size_t(k) * n, cudaMemcpyHostToDevice), "upload B");
   if (impl == GemmCudaImpl::cublas) {
-    check(cublasCreate(&p_->blas), "cublasCreate");
-    check(cublasSetStream(p_->blas, p_->stream), "cublasSetStream");
+    check(cublas().create(&p_->blas), "cublasCreate");
+    check(cublas().set_stream(p_->blas, p_->stream), "cublasSetStream");
     // Plain fp32 math: no TF32 shortcut, so the vendor reference computes what we compute.
-    check(cublasSetMathMode(p_->blas, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
+    check(cublas().set_math_mode(p_->blas, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
   }
 }
 
 GemmCuda::~GemmCuda() {
-  if (p_->blas) cublasDestroy(p_->blas);
+  if (p_->blas) cublas().destroy(p_->blas);
   cudaFree(p_->a);
   cudaFree(p_->b);
   cudaFree(p_->c);
