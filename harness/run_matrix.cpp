@@ -26,17 +26,6 @@ extern "C" void on_interrupt(int) {
   [[maybe_unused]] auto r = ::write(STDERR_FILENO, msg, __builtin_strlen(msg));
 }
 
-std::string hash_hex(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 }  // namespace
 
 void install_interrupt_handlers() {
@@ -51,7 +40,7 @@ void install_interrupt_handlers() {
 std::string config_hash(const std::vector<CellPlan>& plan, const MatrixSpec& spec) {
   std::string key = to_json(spec.measure).dump();
   for (const auto& p : plan) key += "|" + p.cell.id;
-  return hash_hex(key);
+  return stable_hash_hex(key);
 }
 
 RunOutcome run_matrix(const RunRequest& req) {
