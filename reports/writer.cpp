@@ -48,7 +48,7 @@ std::string format_run_table(const RunFile& run) {
     const auto& m = c.metrics;
     std::string note = c.reason;
     if (c.status == CellStatus::ok && m.stopping && !m.stopping->target_reached)
-      note = "rse " + fmt_num(m.stopping->achieved_rse * 100, 2) + "% > target " +
+      note = "rse " + fmt_num(m.stopping->achieved_rse * 100, 3) + "% > target " +
              fmt_num(m.stopping->target_rse * 100, 2) + "%";
     if (note.size() > 70) note = note.substr(0, 67) + "...";
     for (auto& ch : note)

@@ -14,6 +14,9 @@ struct Case {
   int m, n, k;
 };
 
+// Readable names in test listings ("blocked+simd 17x17x17"), not a byte dump.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.strategy << " " << c.m << "x" << c.n << "x" << c.k; }
+
 class GemmStrategies : public testing::TestWithParam<Case> {};
 
 TEST_P(GemmStrategies, MatchesFloat64Reference) {
