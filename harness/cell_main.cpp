@@ -5,6 +5,7 @@
 #include <iostream>
 #include <new>
 
+#include "stratbench/harness/busy_work.hpp"
 #include "stratbench/harness/measure.hpp"
 #include "stratbench/profilers/memory.hpp"
 #include "stratbench/profilers/nvtx.hpp"
@@ -29,11 +30,17 @@ CellJob cell_job_from_json(const json& j, const std::string& where) {
   return job;
 }
 
-static void warm_up(Instance& inst, double seconds) {
+// Returns the mean seconds of one warm-up iteration.
+static double warm_up(Instance& inst, double seconds) {
   const auto t0 = std::chrono::steady_clock::now();
+  double elapsed = 0;
+  long n = 0;
   do {
     inst.run_once();
-  } while (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < seconds);
+    ++n;
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  } while (elapsed < seconds);
+  return elapsed / static_cast<double>(n);
 }
 
 Cell run_cell_in_process(const CellJob& job) {
@@ -63,16 +70,32 @@ Cell run_cell_in_process(const CellJob& job) {
       return c;
     }
   }
+  double warm_iteration_s = 0;
   {
     prof::ScopedRange r("warmup");
-    warm_up(*inst, job.measure.warmup_s);
+    warm_iteration_s = warm_up(*inst, job.measure.warmup_s);
+  }
+  // Calibration: a known, real slowdown of every measured iteration (not a sleep, not an
+  // edited number), sized from the warm-up's time per iteration.
+  std::uint64_t busy_units = 0;
+  if (job.measure.inject_slowdown > 0) {
+    if (inst->timed_on_device()) {
+      c.reason = "--inject-slowdown works on host-timed cells only (this cell is timed on the device)";
+      return c;
+    }
+    busy_units = busy_units_for(job.measure.inject_slowdown * warm_iteration_s);
   }
   MeasureResult m;
   {
     prof::ScopedRange r("measure");
     std::function<double()> device_seconds;
     if (inst->timed_on_device()) device_seconds = [&] { return inst->run_once_device_seconds(); };
-    m = measure(c.workload + "/" + c.strategy, [&] { inst->run_once(); }, job.measure, device_seconds);
+    std::function<void()> iteration = [&] { inst->run_once(); };
+    if (busy_units > 0) iteration = [&] {
+      inst->run_once();
+      busy_work(busy_units);
+    };
+    m = measure(c.workload + "/" + c.strategy, iteration, job.measure, device_seconds);
   }
   if (!m.error.empty()) {
     c.reason = "benchmark error: " + m.error;
@@ -93,6 +116,7 @@ Cell run_cell_in_process(const CellJob& job) {
   c.metrics.counters = inst->counters();
   c.metrics.counters["allocs_per_iteration"] = static_cast<double>(after.count - before.count);
   c.metrics.counters["iterations"] = static_cast<double>(m.total_iterations);
+  if (job.measure.inject_slowdown > 0) c.metrics.counters["injected_slowdown"] = job.measure.inject_slowdown;
   c.metrics.stopping = m.stopping;
   c.metrics.memory.peak_rss_bytes = prof::peak_rss_bytes();
   const prof::AllocCounts a1 = prof::alloc_counts();

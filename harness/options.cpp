@@ -9,7 +9,8 @@ using nlohmann::json;
 
 json to_json(const MeasureOptions& o) {
   return {{"target_rse", o.target_rse},   {"min_samples", o.min_samples},     {"max_samples", o.max_samples},
-          {"budget_s", o.budget_s},       {"sample_time_s", o.sample_time_s}, {"warmup_s", o.warmup_s}};
+          {"budget_s", o.budget_s},       {"sample_time_s", o.sample_time_s}, {"warmup_s", o.warmup_s},
+          {"inject_slowdown", o.inject_slowdown}};
 }
 
 json to_json(const RunnerOptions& o) {
@@ -31,6 +32,7 @@ MeasureOptions measure_options_from_json(const json& j, const std::string& where
   field(j, "budget_s", p, o.budget_s, jf::num);
   field(j, "sample_time_s", p, o.sample_time_s, jf::num);
   field(j, "warmup_s", p, o.warmup_s, jf::num);
+  field(j, "inject_slowdown", p, o.inject_slowdown, jf::num);
   validate(o);
   return o;
 }
@@ -55,6 +57,8 @@ void validate(const MeasureOptions& o) {
   if (o.budget_s < 0) throw InputError("time budget must not be negative");
   if (!(o.sample_time_s > 0)) throw InputError("sample time must be positive");
   if (o.warmup_s < 0) throw InputError("warm-up time must not be negative");
+  if (!(o.inject_slowdown >= 0 && o.inject_slowdown <= 10))
+    throw InputError("inject slowdown must be a fraction in 0..10 (0.05 = 5% slower)");
 }
 
 }  // namespace sb

@@ -8,4 +8,5 @@ std::unique_ptr<Writer> make_table_writer(std::ostream& out);
 std::unique_ptr<Writer> make_markdown_writer(std::ostream& out);
 std::unique_ptr<Writer> make_csv_writer(std::ostream& out);
 std::unique_ptr<Writer> make_json_writer(std::ostream& out);
+std::unique_ptr<Writer> make_gbench_writer(std::ostream& out);
 }  // namespace sb

@@ -85,6 +85,9 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
        [](RunCliOptions& o, const std::string& v) { o.overrides.measure.sample_time_s = parse_double("--sample-time", v); mark(o, "sample-time"); }},
       {"--warmup", "", "SECONDS", "warm-up before sampling, at least one iteration (default 0.1)",
        [](RunCliOptions& o, const std::string& v) { o.overrides.measure.warmup_s = parse_double("--warmup", v); mark(o, "warmup"); }},
+      {"--inject-slowdown", "", "F",
+       "calibration: make every measured iteration F slower (0.05 = 5%) with busy work, to test a gate",
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.inject_slowdown = parse_double("--inject-slowdown", v); mark(o, "inject-slowdown"); }},
       {"--help", "-h", "", "this help", [](RunCliOptions&, const std::string&) {}},
   };
   return t;
@@ -116,6 +119,7 @@ void apply_overrides(const RunCliOptions& o, MatrixSpec& spec) {
   if (has("budget")) spec.measure.budget_s = m.budget_s;
   if (has("sample-time")) spec.measure.sample_time_s = m.sample_time_s;
   if (has("warmup")) spec.measure.warmup_s = m.warmup_s;
+  if (has("inject-slowdown")) spec.measure.inject_slowdown = m.inject_slowdown;
   if (has("timeout")) spec.runner.timeout_s = o.overrides.runner.timeout_s;
   if (has("memory-limit")) spec.runner.memory_limit_bytes = o.overrides.runner.memory_limit_bytes;
 }

@@ -68,3 +68,34 @@ TEST(CliRun, MatrixFileWithGroups) {
 
 }  // namespace
 }  // namespace sb::test
+
+namespace sb::test {
+namespace {
+
+// The calibration flag really lengthens iterations (busy work sized from the warm-up) and
+// says so in the results. A 100% injection on a 20 ms sleep gives ~40 ms: the bounds are
+// wide because this is a correctness check, not a speed claim.
+TEST(CliRun, InjectSlowdownLengthensIterationsAndIsRecorded) {
+  const std::string dir = fresh_dir("cli-inject");
+  auto p50 = [&](const std::string& name, const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"run", "-w", "fault", "-p", "ms=20", "--min-samples", "3", "--budget", "0",
+                                     "--sample-time", "0.04", "--warmup", "0.1", "-o", dir + "/" + name};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Proc p = run_cli(args);
+    EXPECT_EQ(p.exit_code, 0) << p.err;
+    return read_run_file(dir + "/" + name);
+  };
+  RunFile plain = p50("plain.json", {});
+  RunFile slow = p50("slow.json", {"--inject-slowdown", "1.0"});
+  ASSERT_TRUE(plain.cells[0].metrics.latency_ms && slow.cells[0].metrics.latency_ms);
+  const double ratio = slow.cells[0].metrics.latency_ms->p50 / plain.cells[0].metrics.latency_ms->p50;
+  EXPECT_GT(ratio, 1.4);
+  EXPECT_LT(ratio, 5.0);
+  EXPECT_EQ(slow.cells[0].metrics.counters.at("injected_slowdown"), 1.0);
+  EXPECT_EQ(plain.cells[0].metrics.counters.count("injected_slowdown"), 0u);
+  EXPECT_EQ(plain.run.config_hash, slow.run.config_hash);  // the arms of a validation match
+  EXPECT_EQ(plain.cells[0].id, slow.cells[0].id);
+}
+
+}  // namespace
+}  // namespace sb::test

@@ -39,6 +39,17 @@ void check_golden(const std::string& format, const std::string& file) {
 TEST(Writers, TableGolden) { check_golden("table", "fixture.table.txt"); }
 TEST(Writers, MarkdownGolden) { check_golden("md", "fixture.md"); }
 TEST(Writers, CsvGolden) { check_golden("csv", "fixture.csv"); }
+TEST(Writers, GbenchGolden) { check_golden("gbench", "fixture.gbench.json"); }
+
+TEST(Writers, GbenchHasOneEntryPerSampleAndTheAggregates) {
+  auto j = nlohmann::json::parse(render("gbench"));
+  const auto& b = j["benchmarks"];
+  ASSERT_EQ(b.size(), 3u + 4u);  // the ok cell's 3 samples + mean, median, stddev, cv; the failed cell is left out
+  EXPECT_EQ(b[0]["run_type"], "iteration");
+  EXPECT_DOUBLE_EQ(b[0]["real_time"].get<double>(), 0.5);  // 0.0005 s in ms
+  EXPECT_EQ(b[4]["aggregate_name"], "median");
+  EXPECT_DOUBLE_EQ(b[4]["real_time"].get<double>(), 0.55);
+}
 
 TEST(Writers, JsonIsTheRunFile) {
   EXPECT_EQ(nlohmann::json::parse(render("json")), to_json(test::fixture_run()));

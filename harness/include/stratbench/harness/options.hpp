@@ -15,6 +15,9 @@ struct MeasureOptions {
   double budget_s = 5;        // wall time for samples beyond min_samples
   double sample_time_s = 0.05;  // each sample runs enough iterations to last this long
   double warmup_s = 0.1;      // at least one iteration, then until this long has passed
+  // Calibration only (validating a gate against a known truth): lengthen every measured
+  // iteration by this fraction of its warm-up time with calibrated busy work. 0 = off.
+  double inject_slowdown = 0;
 };
 
 struct RunnerOptions {
