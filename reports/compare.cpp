@@ -2,58 +2,145 @@
 
 #include <map>
 
+#include "stratbench/reports/inference.hpp"
 #include "stratbench/reports/text_table.hpp"
 
 namespace sb {
 
-static std::optional<double> p50(const Cell& c) {
-  if (c.status != CellStatus::ok || !c.metrics.latency_ms) return std::nullopt;
-  return c.metrics.latency_ms->p50;
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::faster: return "faster";
+    case Verdict::slower: return "slower";
+    case Verdict::same: return "same";
+    case Verdict::inconclusive: return "inconclusive";
+    case Verdict::not_compared: return "not compared";
+  }
+  return "?";
 }
 
-static CompareRow row_for(const Cell& c) {
-  return {c.id, c.workload, c.strategy, params_to_string(c.params), c.device, std::nullopt, std::nullopt, std::nullopt, ""};
+std::vector<std::string> run_mismatches(const RunHeader& a, const RunHeader& b) {
+  std::vector<std::string> out;
+  auto diff = [&](const char* what, const auto& x, const auto& y) {
+    if (x != y) out.push_back(std::string(what) + " differs");
+  };
+  diff("host cpu", a.host.cpu, b.host.cpu);
+  diff("host cores", a.host.cores, b.host.cores);
+  diff("host cpu flags", a.host.flags, b.host.flags);
+  diff("host memory", a.host.memory_bytes, b.host.memory_bytes);
+  diff("host os", a.host.os, b.host.os);
+  diff("host kernel", a.host.kernel, b.host.kernel);
+  diff("build type", a.host.build_type, b.host.build_type);
+  diff("config hash (cells or measurement options)", a.config_hash, b.config_hash);
+  for (auto& m : out) {
+    // Name the values, so the reader sees what changed, not only that something did.
+    if (m.rfind("host cpu d", 0) == 0) m += ": '" + a.host.cpu + "' vs '" + b.host.cpu + "'";
+    else if (m.rfind("host cores", 0) == 0) m += ": " + std::to_string(a.host.cores) + " vs " + std::to_string(b.host.cores);
+    else if (m.rfind("host kernel", 0) == 0) m += ": '" + a.host.kernel + "' vs '" + b.host.kernel + "'";
+    else if (m.rfind("build type", 0) == 0) m += ": '" + a.host.build_type + "' vs '" + b.host.build_type + "'";
+    else if (m.rfind("config hash", 0) == 0) m += ": " + a.config_hash + " vs " + b.config_hash;
+  }
+  return out;
 }
 
-std::vector<CompareRow> compare_runs(const RunFile& base, const RunFile& next) {
+// Samples a ratio can be taken of: a zero or negative time (only a hand-edited file has
+// one) leaves the cell uncompared rather than dividing by it.
+static const std::vector<double>* times(const Cell& c) {
+  if (c.status != CellStatus::ok) return nullptr;
+  auto it = c.samples.find("time_s");
+  if (it == c.samples.end()) return nullptr;
+  for (double v : it->second)
+    if (!(v > 0)) return nullptr;
+  return &it->second;
+}
+
+CompareResult compare_runs(const RunFile& base, const RunFile& next, const CompareOptions& opt) {
+  CompareResult res;
+  res.mismatches = run_mismatches(base.run, next.run);
   std::map<std::string, const Cell*> in_new;
   for (const auto& c : next.cells) in_new[c.id] = &c;
-  std::vector<CompareRow> rows;
   std::map<std::string, bool> matched;
+  std::vector<std::size_t> tested;  // rows with a p-value, for the corrections
+  auto row_for = [](const Cell& c) {
+    CellComparison r;
+    r.id = c.id;
+    r.workload = c.workload;
+    r.strategy = c.strategy;
+    r.params = params_to_string(c.params);
+    r.device = c.device;
+    return r;
+  };
   for (const auto& b : base.cells) {
-    CompareRow r = row_for(b);
-    r.base_p50_ms = p50(b);
+    CellComparison r = row_for(b);
     auto it = in_new.find(b.id);
     if (it == in_new.end()) {
       r.note = "only in base";
-    } else {
-      matched[b.id] = true;
-      const Cell& n = *it->second;
-      r.new_p50_ms = p50(n);
-      if (r.base_p50_ms && r.new_p50_ms && *r.base_p50_ms > 0) r.ratio = *r.new_p50_ms / *r.base_p50_ms;
-      if (b.status != CellStatus::ok) r.note = std::string(to_string(b.status)) + " in base";
-      if (n.status != CellStatus::ok)
-        r.note += (r.note.empty() ? "" : ", ") + std::string(to_string(n.status)) + " in new";
+      res.rows.push_back(r);
+      continue;
     }
-    rows.push_back(r);
+    matched[b.id] = true;
+    const Cell& n = *it->second;
+    const auto* tb = times(b);
+    const auto* tn = times(n);
+    if (tb) r.n_base = tb->size();
+    if (tn) r.n_new = tn->size();
+    if (tb && !tb->empty()) r.base_median_ms = inference::median(*tb) * 1e3;
+    if (tn && !tn->empty()) r.new_median_ms = inference::median(*tn) * 1e3;
+    if (!tb || !tn) {
+      if (b.status != CellStatus::ok) r.note = std::string(to_string(b.status)) + " in base";
+      if (n.status != CellStatus::ok) r.note += (r.note.empty() ? "" : ", ") + std::string(to_string(n.status)) + " in new";
+      res.rows.push_back(r);
+      continue;
+    }
+    if (tb->size() < 2 || tn->size() < 2) {
+      r.note = "fewer than 2 samples";
+      res.rows.push_back(r);
+      continue;
+    }
+    r.ratio = inference::median_ratio(*tb, *tn);
+    const auto ci = inference::bootstrap_median_ratio_ci(*tb, *tn, opt.confidence, opt.resamples, opt.seed);
+    r.ratio_lo = ci.lo;
+    r.ratio_hi = ci.hi;
+    r.p = inference::mann_whitney_u(*tb, *tn, inference::Alternative::two_sided).p;
+    r.hl_shift_ms = inference::hodges_lehmann_shift(*tb, *tn) * 1e3;
+    tested.push_back(res.rows.size());
+    res.rows.push_back(r);
   }
   for (const auto& n : next.cells) {
     if (matched.count(n.id)) continue;
-    CompareRow r = row_for(n);
-    r.new_p50_ms = p50(n);
+    CellComparison r = row_for(n);
+    if (const auto* tn = times(n); tn && !tn->empty()) r.new_median_ms = inference::median(*tn) * 1e3;
     r.note = "only in new";
-    rows.push_back(r);
+    res.rows.push_back(r);
   }
-  return rows;
+  std::vector<double> ps;
+  for (auto i : tested) ps.push_back(*res.rows[i].p);
+  const auto holm = inference::holm_adjust(ps);
+  const auto bh = inference::benjamini_hochberg_adjust(ps);
+  const double up = 1 + opt.min_effect, down = 1 / up;
+  for (std::size_t k = 0; k < tested.size(); ++k) {
+    CellComparison& r = res.rows[tested[k]];
+    r.p_holm = holm[k];
+    r.q_bh = bh[k];
+    const bool significant = *r.p_holm < opt.alpha;
+    if (significant && *r.ratio_lo > up) r.verdict = Verdict::slower;
+    else if (significant && *r.ratio_hi < down) r.verdict = Verdict::faster;
+    else if (*r.ratio_lo >= down && *r.ratio_hi <= up) r.verdict = Verdict::same;
+    else r.verdict = Verdict::inconclusive;
+    if (r.verdict == Verdict::inconclusive && *r.q_bh < opt.alpha) r.note = "suspect (BH q < alpha)";
+  }
+  return res;
 }
 
-std::string format_compare_table(const std::vector<CompareRow>& rows) {
-  TextTable t({"workload", "strategy", "params", "device", "base p50 ms", "new p50 ms", "new/base", "note"},
-              {false, false, false, false, true, true, true, false});
-  auto opt = [](const std::optional<double>& v) { return v ? fmt_num(*v) : std::string("—"); };
-  for (const auto& r : rows)
-    t.add_row({r.workload, r.strategy, r.params, r.device, opt(r.base_p50_ms), opt(r.new_p50_ms),
-               r.ratio ? fmt_num(*r.ratio, 3) + "×" : "—", r.note});
+std::string format_compare_table(const CompareResult& r) {
+  TextTable t({"workload", "strategy", "params", "device", "base p50 ms", "new p50 ms", "new/base", "95% CI", "p (Holm)",
+               "verdict", "note"},
+              {false, false, false, false, true, true, true, true, true, false, false});
+  auto opt = [](const std::optional<double>& v, int sig = 4) { return v ? fmt_num(*v, sig) : std::string("—"); };
+  for (const auto& x : r.rows)
+    t.add_row({x.workload, x.strategy, x.params, x.device, opt(x.base_median_ms), opt(x.new_median_ms),
+               x.ratio ? fmt_num(*x.ratio, 4) + "×" : "—",
+               x.ratio_lo ? "[" + fmt_num(*x.ratio_lo, 4) + ", " + fmt_num(*x.ratio_hi, 4) + "]" : "—",
+               opt(x.p_holm, 2), to_string(x.verdict), x.note});
   return t.render();
 }
 

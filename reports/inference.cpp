@@ -15,8 +15,7 @@ namespace {
   throw std::invalid_argument(std::string("sb::inference::") + fn + ": " + what);
 }
 
-void require_data(const char* fn, const char* name, std::span<const double> x,
-                  std::size_t min_n) {
+void require_data(const char* fn, const char* name, std::span<const double> x, std::size_t min_n) {
   if (x.size() < min_n)
     invalid(fn, std::string("`") + name + "` needs at least " + std::to_string(min_n) +
                     " value(s), got " + std::to_string(x.size()));
@@ -101,7 +100,10 @@ double select_kth(std::vector<std::size_t> lo, std::vector<std::size_t> hi, std:
     std::size_t a = lo[r], b = hi[r];  // first column in [lo, hi) where !keep_left
     while (a < b) {
       const std::size_t c = a + (b - a) / 2;
-      if (keep_left(value(r, c))) a = c + 1; else b = c;
+      if (keep_left(value(r, c)))
+        a = c + 1;
+      else
+        b = c;
     }
     return a;
   };
@@ -200,12 +202,16 @@ std::vector<double> signed_rank_counts(std::size_t n) {
 double exact_p(const std::vector<double>& counts, double s, Alternative alt) {
   const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
   const auto k = static_cast<std::size_t>(std::llround(s));
-  const double at_most = std::accumulate(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(k) + 1, 0.0);
+  const double at_most =
+      std::accumulate(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(k) + 1, 0.0);
   const double at_least = total - at_most + counts[k];
   switch (alt) {
-    case Alternative::greater: return at_least / total;
-    case Alternative::less: return at_most / total;
-    case Alternative::two_sided: break;
+    case Alternative::greater:
+      return at_least / total;
+    case Alternative::less:
+      return at_most / total;
+    case Alternative::two_sided:
+      break;
   }
   const double mean = static_cast<double>(counts.size() - 1) / 2;
   return std::min(1.0, 2 * (s > mean ? at_least : at_most) / total);
@@ -220,14 +226,24 @@ RankTest normal_approx(double s, double mean, double var, Alternative alt) {
   const double diff = s - mean;
   double correction = 0;
   switch (alt) {
-    case Alternative::greater: correction = 0.5; break;
-    case Alternative::less: correction = -0.5; break;
-    case Alternative::two_sided: correction = diff > 0 ? 0.5 : (diff < 0 ? -0.5 : 0); break;
+    case Alternative::greater:
+      correction = 0.5;
+      break;
+    case Alternative::less:
+      correction = -0.5;
+      break;
+    case Alternative::two_sided:
+      correction = diff > 0 ? 0.5 : (diff < 0 ? -0.5 : 0);
+      break;
   }
   out.z = (diff - correction) / std::sqrt(var);
   switch (alt) {
-    case Alternative::greater: out.p = normal_cdf(-out.z); break;
-    case Alternative::less: out.p = normal_cdf(out.z); break;
+    case Alternative::greater:
+      out.p = normal_cdf(-out.z);
+      break;
+    case Alternative::less:
+      out.p = normal_cdf(out.z);
+      break;
     case Alternative::two_sided:
       out.p = std::min(1.0, 2 * std::min(normal_cdf(out.z), normal_cdf(-out.z)));
       break;
@@ -244,7 +260,8 @@ void require_probabilities(const char* fn, std::span<const double> p) {
 std::vector<std::size_t> ascending_order(std::span<const double> p) {
   std::vector<std::size_t> order(p.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
   return order;
 }
 
@@ -296,7 +313,8 @@ RankTest mann_whitney_u(std::span<const double> base, std::span<const double> ne
   all.insert(all.end(), next.begin(), next.end());
   const Ranks ranks = midranks(all);
 
-  const double rank_sum_next = std::accumulate(ranks.rank.begin() + static_cast<std::ptrdiff_t>(n), ranks.rank.end(), 0.0);
+  const double rank_sum_next =
+      std::accumulate(ranks.rank.begin() + static_cast<std::ptrdiff_t>(n), ranks.rank.end(), 0.0);
   const double dn = static_cast<double>(n), dm = static_cast<double>(m), big_n = dn + dm;
   const double u = rank_sum_next - dm * (dm + 1) / 2;
   // Tie-corrected variance (Hollander & Wolfe 1999, sec. 4.1, ties); N >= 2 here.
@@ -340,7 +358,8 @@ double hodges_lehmann_shift(std::span<const double> base, std::span<const double
   // rounding is monotone.
   const std::vector<std::size_t> lo(x.size(), 0), hi(x.size(), y.size());
   const std::uint64_t total = std::uint64_t{x.size()} * y.size();
-  return median_of_implicit(lo, hi, total, [&](std::size_t i, std::size_t j) { return y[j] - x[i]; });
+  return median_of_implicit(lo, hi, total,
+                            [&](std::size_t i, std::size_t j) { return y[j] - x[i]; });
 }
 
 double hodges_lehmann_pseudomedian(std::span<const double> diffs) {

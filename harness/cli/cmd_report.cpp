@@ -4,7 +4,6 @@
 
 #include "commands.hpp"
 #include "flags.hpp"
-#include "stratbench/reports/compare.hpp"
 #include "stratbench/reports/writer.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
@@ -46,24 +45,6 @@ int cmd_report(const Args& args) {
   write_report(*w, run);
   if (o.output.empty()) std::cout << buf.str();
   else write_text_file_atomic(o.output, buf.str());
-  return 0;
-}
-
-int cmd_compare(const Args& args) {
-  if (wants_help(args)) {
-    std::cout << "usage: stratbench compare BASE NEW\n\n"
-                 "Matches cells by id and prints the ratio of median latencies (new/base; below 1 is faster).\n";
-    return 0;
-  }
-  std::vector<std::string> pos;
-  for (const auto& a : args) {
-    if (!a.empty() && a[0] == '-') throw InputError("compare: unknown option '" + a + "'");
-    pos.push_back(a);
-  }
-  if (pos.size() != 2) throw InputError("compare takes two results files: BASE NEW");
-  const RunFile base = read_run_file(pos[0]);
-  const RunFile next = read_run_file(pos[1]);
-  std::cout << format_compare_table(compare_runs(base, next));
   return 0;
 }
 

@@ -12,7 +12,10 @@ int cmd_run(const Args& args, const std::string& command_line);
 int cmd_list(const Args& args);
 int cmd_report(const Args& args);
 int cmd_compare(const Args& args);
+int cmd_gate(const Args& args);
 
 bool wants_help(const Args& args);
+// Throws InputError naming each difference between the runs, unless forced.
+void require_comparable(const std::vector<std::string>& mismatches, bool force);
 
 }  // namespace sb::cli

@@ -25,7 +25,8 @@ static const char* kUsage =
     "  run        run a benchmark matrix (no options: the default matrix)\n"
     "  list       list workloads or strategies\n"
     "  report     print a results file as table, md, csv or json\n"
-    "  compare    compare two results files cell by cell\n"
+    "  compare    compare two results files cell by cell, with statistics and verdicts\n"
+    "  gate       fail a CI build on a real regression (exit 0 pass, 1 regression, 2 error)\n"
     "\n"
     "  stratbench <command> --help   options of a command\n"
     "  stratbench --version\n";
@@ -63,6 +64,7 @@ int stratbench_main(int argc, char** argv) {
     if (cmd == "list") return cli::cmd_list(args);
     if (cmd == "report") return cli::cmd_report(args);
     if (cmd == "compare") return cli::cmd_compare(args);
+    if (cmd == "gate") return cli::cmd_gate(args);
     std::cerr << "stratbench: unknown command '" << cmd << "'\n\n" << kUsage;
     return 2;
   } catch (const InputError& e) {

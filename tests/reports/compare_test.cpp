@@ -2,27 +2,64 @@
 
 #include <gtest/gtest.h>
 
-#include "report_fixture.hpp"
+#include "gate_fixture.hpp"
 
 namespace sb {
 namespace {
 
-TEST(Compare, RatiosAndUnmatchedCells) {
-  RunFile base = test::fixture_run();
-  RunFile next = base;
-  next.cells[0].metrics.latency_ms->p50 = 0.275;  // twice as fast
+TEST(Compare, VerdictsOnKnownEffects) {
+  // naive 15% slower, blocked 15% faster, blocked+simd unchanged, blas 0.5% slower with 1% noise.
+  auto [base, next] = test::crafted_pair(1.15, 0.85, 1.0, 1.005);
+  CompareResult r = compare_runs(base, next);
+  ASSERT_EQ(r.rows.size(), 4u);
+  EXPECT_TRUE(r.mismatches.empty());
+  EXPECT_EQ(r.rows[0].verdict, Verdict::slower);
+  EXPECT_EQ(r.rows[1].verdict, Verdict::faster);
+  EXPECT_EQ(r.rows[2].verdict, Verdict::same);
+  EXPECT_NE(r.rows[3].verdict, Verdict::slower);  // below the 2% minimum effect: never "slower"
+  EXPECT_NEAR(*r.rows[0].ratio, 1.15, 0.02);
+  EXPECT_LT(*r.rows[0].ratio_lo, *r.rows[0].ratio);
+  EXPECT_GT(*r.rows[0].ratio_hi, *r.rows[0].ratio);
+  EXPECT_GE(*r.rows[0].p_holm, *r.rows[0].p);  // the correction never lowers a p-value
+  EXPECT_NEAR(*r.rows[0].hl_shift_ms, 0.15, 0.02);
+}
+
+TEST(Compare, TooFewSamplesForTheEffectIsInconclusive) {
+  auto [base, next] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
+  // Three very noisy samples a side, 5% apart: nothing can be said.
+  base.cells[0] = test::timed_cell(base.cells[0].id, "naive", 1.0, 7, 3, 0.2);
+  next.cells[0] = test::timed_cell(base.cells[0].id, "naive", 1.05, 8, 3, 0.2);
+  CompareResult r = compare_runs(base, next);
+  EXPECT_EQ(r.rows[0].verdict, Verdict::inconclusive);
+}
+
+TEST(Compare, UnmatchedAndFailedCells) {
+  auto [base, next] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
+  next.cells[1].status = CellStatus::failed;
+  next.cells[1].samples.clear();
   Cell extra = next.cells[0];
   extra.id = "1111111111111111";
   next.cells.push_back(extra);
-  next.cells.erase(next.cells.begin() + 1);
-  auto rows = compare_runs(base, next);
-  ASSERT_EQ(rows.size(), 3u);
-  ASSERT_TRUE(rows[0].ratio.has_value());
-  EXPECT_DOUBLE_EQ(*rows[0].ratio, 0.5);
-  EXPECT_EQ(rows[1].note, "only in base");
-  EXPECT_EQ(rows[2].note, "only in new");
-  const std::string table = format_compare_table(rows);
-  EXPECT_NE(table.find("0.5×"), std::string::npos);
+  next.cells.erase(next.cells.begin() + 3);
+  CompareResult r = compare_runs(base, next);
+  ASSERT_EQ(r.rows.size(), 5u);
+  EXPECT_EQ(r.rows[1].verdict, Verdict::not_compared);
+  EXPECT_EQ(r.rows[1].note, "failed in new");
+  EXPECT_EQ(r.rows[3].note, "only in base");
+  EXPECT_EQ(r.rows[4].note, "only in new");
+  EXPECT_NE(format_compare_table(r).find("not compared"), std::string::npos);
+}
+
+TEST(Compare, MismatchedHostsAreNamed) {
+  auto [base, next] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
+  next.run.host.cores = 8;
+  next.run.host.cpu = "Other CPU";
+  next.run.config_hash = "different";
+  auto m = run_mismatches(base.run, next.run);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0], "host cpu differs: 'AMD EPYC' vs 'Other CPU'");
+  EXPECT_EQ(m[1], "host cores differs: 2 vs 8");
+  EXPECT_NE(m[2].find("config hash"), std::string::npos);
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
-// `stratbench compare BASE NEW`: cells matched by id, the ratio of median latencies.
-// (The statistics — bootstrap intervals, rank tests, verdicts — come with the gating work;
-// this table makes no claim beyond the ratio of medians.)
+// `stratbench compare BASE NEW`: cells matched by id; per cell, the median ratio of the
+// samples with a bootstrap confidence interval, a Mann-Whitney U test, the Hodges-Lehmann
+// shift, and a verdict. The many cells of a matrix are corrected for: Holm's adjusted
+// p-values decide (family-wise error), Benjamini-Hochberg q-values list suspects (FDR).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,14 +13,43 @@
 
 namespace sb {
 
-struct CompareRow {
-  std::string id, workload, strategy, params, device;
-  std::optional<double> base_p50_ms, new_p50_ms;
-  std::optional<double> ratio;  // new / base median latency; < 1 is faster
-  std::string note;             // "only in base", "failed in new: ...", ...
+enum class Verdict {
+  faster,        // the whole CI of the ratio is below 1/(1+min_effect) and Holm-adjusted p < alpha
+  slower,        // the whole CI is above 1+min_effect and Holm-adjusted p < alpha
+  same,          // the whole CI lies within [1/(1+min_effect), 1+min_effect]
+  inconclusive,  // none of the above: the noise is larger than the effect for these samples
+  not_compared,  // missing on one side, not ok, or fewer than 2 samples
+};
+const char* to_string(Verdict v);
+
+struct CompareOptions {
+  double alpha = 0.05;       // family-wise, after Holm
+  double min_effect = 0.02;  // ratios within ±2% count as "same"
+  double confidence = 0.95;  // of the bootstrap interval
+  int resamples = 2000;
+  std::uint64_t seed = 42;   // the bootstrap is deterministic for a given pair of files
 };
 
-std::vector<CompareRow> compare_runs(const RunFile& base, const RunFile& next);
-std::string format_compare_table(const std::vector<CompareRow>& rows);
+struct CellComparison {
+  std::string id, workload, strategy, params, device;
+  std::size_t n_base = 0, n_new = 0;
+  std::optional<double> base_median_ms, new_median_ms;
+  std::optional<double> ratio, ratio_lo, ratio_hi;  // new/base median time; < 1 is faster
+  std::optional<double> p, p_holm, q_bh;            // two-sided Mann-Whitney, raw and adjusted
+  std::optional<double> hl_shift_ms;                // Hodges-Lehmann shift new - base
+  Verdict verdict = Verdict::not_compared;
+  std::string note;
+};
+
+struct CompareResult {
+  std::vector<CellComparison> rows;
+  std::vector<std::string> mismatches;  // host fingerprint or config differences, named
+};
+
+// Differences between two runs' hosts and configurations that make timings incomparable.
+std::vector<std::string> run_mismatches(const RunHeader& base, const RunHeader& next);
+
+CompareResult compare_runs(const RunFile& base, const RunFile& next, const CompareOptions& opt = {});
+std::string format_compare_table(const CompareResult& r);
 
 }  // namespace sb

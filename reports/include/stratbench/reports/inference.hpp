@@ -71,7 +71,7 @@ RankTest mann_whitney_u(std::span<const double> base, std::span<const double> ne
 
 // Wilcoxon signed-rank test on paired differences d_i (e.g. log(new_i / base_i) of
 // interleaved pairs), H&W sec. 3.1. Zeros are dropped and n reduced (Wilcoxon's
-// convention; R instead keeps exact tables out when zeros occur). W+ is the sum of the
+// convention; R falls back to the normal approximation when zeros occur). W+ is the sum of the
 // midranks of |d_i| over positive d_i. Exact p when the reduced n <= 25 and the |d_i|
 // have no ties, else the normal approximation with
 //   Var W+ = n(n+1)(2n+1)/24 - sum(t^3 - t)/48

@@ -1,0 +1,102 @@
+#include <set>
+
+#include "stratbench/reports/gate.hpp"
+#include "stratbench/result/errors.hpp"
+#include "stratbench/result/json_fields.hpp"
+#include "stratbench/result/result_json.hpp"
+
+namespace sb {
+
+using nlohmann::json;
+
+static const std::set<std::string>& known_metrics() {
+  static const std::set<std::string> m = {"memory.peak_rss_bytes", "memory.alloc_count", "memory.alloc_bytes",
+                                          "memory.gpu_peak_bytes", "quality.rel_error",  "quality.top1_agreement",
+                                          "quality.kl",            "throughput.value",   "latency_ms.p50",
+                                          "latency_ms.p90",        "latency_ms.p99",     "latency_ms.cv"};
+  return m;
+}
+
+GatePolicy policy_from_json(const json& j, const std::string& where) {
+  jf::Path root{where, ""};
+  jf::object(j, root);
+  for (const auto& [k, v] : j.items())
+    if (k != "schema" && k != "timing" && k != "limits" && k != "missing_cells" && k != "comment")
+      (root / k).fail("unknown field (fields: schema, timing, limits, missing_cells)");
+  const std::string schema = jf::str(jf::need(j, "schema", root), root / "schema");
+  if (schema != kPolicySchemaV1) (root / "schema").fail("unsupported policy schema '" + schema + "' (this reader knows " + kPolicySchemaV1 + ")");
+  GatePolicy p;
+  if (const json* t = jf::find(j, "timing")) {
+    jf::Path tp = root / "timing";
+    jf::object(*t, tp);
+    for (const auto& [k, v] : t->items())
+      if (k != "alpha" && k != "min_ratio") (tp / k).fail("unknown field (alpha, min_ratio)");
+    if (const json* a = jf::find(*t, "alpha")) p.alpha = jf::num(*a, tp / "alpha");
+    if (const json* r = jf::find(*t, "min_ratio")) p.min_ratio = jf::num(*r, tp / "min_ratio");
+    if (!(p.alpha > 0 && p.alpha < 0.5)) (tp / "alpha").fail("must be in (0, 0.5)");
+    if (!(p.min_ratio >= 1)) (tp / "min_ratio").fail("must be at least 1 (a ratio of medians, new/base)");
+  }
+  if (const json* l = jf::find(j, "limits")) {
+    jf::Path lp = root / "limits";
+    jf::object(*l, lp);
+    for (const auto& [metric, rule] : l->items()) {
+      jf::Path mp = lp / metric;
+      if (!known_metrics().count(metric) && metric.rfind("counters.", 0) != 0)
+        mp.fail("unknown metric (memory.*, quality.*, throughput.value, latency_ms.*, counters.<name>)");
+      jf::object(rule, mp);
+      MetricLimit lim;
+      lim.metric = metric;
+      for (const auto& [k, v] : rule.items()) {
+        const double x = jf::num(v, mp / k);
+        if (k == "max_ratio") lim.max_ratio = x;
+        else if (k == "max_increase") lim.max_increase = x;
+        else if (k == "max") lim.max = x;
+        else if (k == "min") lim.min = x;
+        else (mp / k).fail("unknown limit (max_ratio, max_increase, max, min)");
+      }
+      if (!lim.max_ratio && !lim.max_increase && !lim.max && !lim.min) mp.fail("no limit given");
+      p.limits.push_back(lim);
+    }
+  }
+  if (const json* m = jf::find(j, "missing_cells")) {
+    const std::string v = jf::str(*m, root / "missing_cells");
+    if (v == "fail") p.fail_on_missing = true;
+    else if (v == "ignore") p.fail_on_missing = false;
+    else (root / "missing_cells").fail("expected \"fail\" or \"ignore\"");
+  }
+  return p;
+}
+
+GatePolicy read_policy_file(const std::string& path) {
+  return policy_from_json(parse_json_text(read_text_file(path), path), path);
+}
+
+std::optional<double> metric_value(const Cell& c, const std::string& metric) {
+  const auto& m = c.metrics;
+  auto u = [](const std::optional<std::uint64_t>& v) -> std::optional<double> {
+    if (!v) return std::nullopt;
+    return static_cast<double>(*v);
+  };
+  if (metric == "memory.peak_rss_bytes") return u(m.memory.peak_rss_bytes);
+  if (metric == "memory.alloc_count") return u(m.memory.alloc_count);
+  if (metric == "memory.alloc_bytes") return u(m.memory.alloc_bytes);
+  if (metric == "memory.gpu_peak_bytes") return u(m.memory.gpu_peak_bytes);
+  if (metric == "quality.rel_error") return m.quality.rel_error;
+  if (metric == "quality.top1_agreement") return m.quality.top1_agreement;
+  if (metric == "quality.kl") return m.quality.kl;
+  if (metric == "throughput.value") return m.throughput ? std::optional<double>(m.throughput->value) : std::nullopt;
+  if (metric.rfind("latency_ms.", 0) == 0 && m.latency_ms) {
+    const std::string f = metric.substr(11);
+    if (f == "p50") return m.latency_ms->p50;
+    if (f == "p90") return m.latency_ms->p90;
+    if (f == "p99") return m.latency_ms->p99;
+    if (f == "cv") return m.latency_ms->cv;
+  }
+  if (metric.rfind("counters.", 0) == 0) {
+    auto it = m.counters.find(metric.substr(9));
+    if (it != m.counters.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+}  // namespace sb

@@ -1,0 +1,62 @@
+// `stratbench gate --policy FILE BASE NEW`: the CI decision. Timings are judged by a
+// one-sided test corrected across the matrix (Holm) and a minimum effect; deterministic
+// metrics (peak memory, allocation counts, quality figures, counters) by fixed limits.
+// Exit codes: 0 pass, 1 regression, 2 error (InputError).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "stratbench/result/result.hpp"
+
+namespace sb {
+
+inline constexpr const char* kPolicySchemaV1 = "stratbench/policy/v1";
+
+struct MetricLimit {
+  std::string metric;  // "memory.peak_rss_bytes", "quality.rel_error", "counters.allocs_per_iteration", ...
+  std::optional<double> max_ratio, max_increase, max, min;
+};
+
+struct GatePolicy {
+  double alpha = 0.01;      // one-sided, family-wise over the matrix's cells (Holm)
+  double min_ratio = 1.02;  // and the median must be at least this much slower
+  std::vector<MetricLimit> limits;
+  bool fail_on_missing = true;  // a cell of BASE absent from NEW (or no longer ok) fails
+};
+
+// Throws InputError naming the file and field.
+GatePolicy policy_from_json(const nlohmann::json& j, const std::string& where);
+GatePolicy read_policy_file(const std::string& path);
+// The value of a metric path in a cell; nullopt when absent.
+std::optional<double> metric_value(const Cell& c, const std::string& metric);
+
+struct GateCheck {
+  std::string rule;  // "timing", "memory.peak_rss_bytes max_ratio 1.1", "missing"
+  bool failed = false;
+  std::string detail;
+};
+
+struct GateCell {
+  std::string id, label;  // label: "gemm blocked+simd k=256,m=256,n=256 cpu"
+  std::vector<GateCheck> checks;
+  bool regression() const;
+  bool compared = true;  // false: nothing to judge (skipped on both sides)
+};
+
+struct GateResult {
+  std::vector<GateCell> cells;
+  std::vector<std::string> mismatches;
+  bool regression() const;
+  int regressions() const;
+};
+
+GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy& policy);
+std::string gate_markdown(const GateResult& r, const GatePolicy& p);
+std::string gate_junit(const GateResult& r);
+
+}  // namespace sb

@@ -1,0 +1,83 @@
+// `stratbench gate` and `compare` as CI sees them: exit codes and the files they write.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../reports/gate_fixture.hpp"
+#include "cli_test_util.hpp"
+#include "stratbench/result/result_json.hpp"
+
+namespace sb::test {
+namespace {
+
+struct Files {
+  std::string dir, base, next, policy;
+};
+
+Files write_pair(const std::string& name, const RunFile& base, const RunFile& next) {
+  Files f;
+  f.dir = fresh_dir(name);
+  f.base = f.dir + "/base.json";
+  f.next = f.dir + "/new.json";
+  f.policy = f.dir + "/policy.json";
+  write_run_file_atomic(f.base, base);
+  write_run_file_atomic(f.next, next);
+  std::ofstream(f.policy) << R"({"schema":"stratbench/policy/v1","timing":{"alpha":0.01,"min_ratio":1.02},
+                                "limits":{"memory.peak_rss_bytes":{"max_ratio":1.1}}})";
+  return f;
+}
+
+TEST(CliGate, ExitCodesSummaryAndJunit) {
+  auto [base, slow] = crafted_pair(1.10, 1.0, 1.0, 1.0);
+  Files f = write_pair("gate-regression", base, slow);
+  Proc p = run_cli({"gate", "--policy", f.policy, f.base, f.next, "--summary", f.dir + "/s.md", "--junit", f.dir + "/j.xml"});
+  EXPECT_EQ(p.exit_code, 1) << p.err;
+  EXPECT_NE(slurp(f.dir + "/s.md").find("1 regression"), std::string::npos);
+  EXPECT_NE(slurp(f.dir + "/j.xml").find("<failure"), std::string::npos);
+
+  auto [base2, same] = crafted_pair(1.0, 0.9, 1.0, 1.0);
+  Files g = write_pair("gate-pass", base2, same);
+  Proc q = run_cli({"gate", "--policy", g.policy, g.base, g.next, "--junit", g.dir + "/j.xml"});
+  EXPECT_EQ(q.exit_code, 0) << q.err << q.out;
+  EXPECT_NE(q.out.find("pass"), std::string::npos);
+  EXPECT_NE(slurp(g.dir + "/j.xml").find("failures=\"0\""), std::string::npos);
+
+  Proc cmp = run_cli({"compare", f.base, f.next});
+  EXPECT_EQ(cmp.exit_code, 0) << cmp.err;
+  EXPECT_NE(cmp.out.find("slower"), std::string::npos);
+}
+
+TEST(CliGate, MismatchedHostsNeedForce) {
+  auto [base, next] = crafted_pair(1.0, 1.0, 1.0, 1.0);
+  next.run.host.cpu = "Another CPU";
+  Files f = write_pair("gate-hosts", base, next);
+  Proc p = run_cli({"gate", "--policy", f.policy, f.base, f.next, "--junit", f.dir + "/j.xml"});
+  EXPECT_EQ(p.exit_code, 2);
+  EXPECT_NE(p.err.find("host cpu differs: 'AMD EPYC' vs 'Another CPU'"), std::string::npos) << p.err;
+  EXPECT_FALSE(exists(f.dir + "/j.xml"));
+  EXPECT_EQ(run_cli({"compare", f.base, f.next}).exit_code, 2);
+  EXPECT_EQ(run_cli({"gate", "--policy", f.policy, f.base, f.next, "--force"}).exit_code, 0);
+}
+
+TEST(CliGate, BadInputsExitTwoAndWriteNothing) {
+  auto [base, next] = crafted_pair(1.0, 1.0, 1.0, 1.0);
+  Files f = write_pair("gate-bad", base, next);
+  std::ofstream(f.dir + "/trunc.json") << slurp(f.next).substr(0, 200);
+  std::ofstream(f.dir + "/badpolicy.json") << R"({"schema":"stratbench/policy/v1","timing":{"alpha":"x"}})";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"gate", f.base, f.next}, "needs --policy"},
+      {{"gate", "--policy", f.policy, f.base}, "two results files"},
+      {{"gate", "--policy", f.dir + "/badpolicy.json", f.base, f.next, "--junit", f.dir + "/j.xml"}, "timing.alpha"},
+      {{"gate", "--policy", f.policy, f.base, f.dir + "/trunc.json", "--junit", f.dir + "/j.xml"}, "invalid JSON"},
+      {{"gate", "--policy", f.dir + "/none.json", f.base, f.next}, "cannot open"},
+  };
+  for (const auto& [args, msg] : cases) {
+    Proc p = run_cli(args);
+    EXPECT_EQ(p.exit_code, 2) << args[1];
+    EXPECT_NE(p.err.find(msg), std::string::npos) << p.err;
+  }
+  EXPECT_FALSE(exists(f.dir + "/j.xml"));
+}
+
+}  // namespace
+}  // namespace sb::test
