@@ -173,6 +173,14 @@ std::vector<CellPlan> expand(const MatrixSpec& spec) {
       });
     }
   }
+  if (!spec.only_cells.empty()) {
+    std::set<std::string> want(spec.only_cells.begin(), spec.only_cells.end());
+    std::vector<CellPlan> kept;
+    for (auto& p : out)
+      if (want.erase(p.cell.id)) kept.push_back(std::move(p));
+    if (!want.empty()) throw InputError("--only-cells: no cell of the matrix has id '" + *want.begin() + "'");
+    out = std::move(kept);
+  }
   return out;
 }
 
@@ -188,8 +196,8 @@ static std::vector<std::string> string_list(const json& j, const jf::Path& p) {
 
 static MatrixGroup group_from_json(const json& j, const jf::Path& p) {
   jf::object(j, p);
-  static const std::set<std::string> known = {"workloads", "strategies", "params", "devices", "matrices",
-                                              "measure",   "runner",     "comment"};
+  static const std::set<std::string> known = {"workloads", "strategies", "params",  "devices",
+                                              "matrices",  "measure",    "runner",  "comment", "only_cells"};
   for (const auto& [k, v] : j.items())
     if (!known.count(k)) (p / k).fail("unknown field (fields: workloads, strategies, params, devices, measure, runner)");
   MatrixGroup g;
@@ -230,13 +238,14 @@ MatrixSpec matrix_from_json(const json& j, const std::string& where) {
     if (ms->empty()) (root / "matrices").fail("empty list");
     for (std::size_t i = 0; i < ms->size(); ++i) spec.groups.push_back(group_from_json((*ms)[i], (root / "matrices")[i]));
     for (const auto& [k, v] : j.items())
-      if (k != "matrices" && k != "measure" && k != "runner" && k != "comment")
-        (root / k).fail("unknown field next to 'matrices' (allowed: measure, runner, comment)");
+      if (k != "matrices" && k != "measure" && k != "runner" && k != "comment" && k != "only_cells")
+        (root / k).fail("unknown field next to 'matrices' (allowed: measure, runner, only_cells, comment)");
   } else {
     spec.groups.push_back(group_from_json(j, root));
   }
   if (const json* m = jf::find(j, "measure")) spec.measure = measure_options_from_json(*m, where);
   if (const json* r = jf::find(j, "runner")) spec.runner = runner_options_from_json(*r, where);
+  if (const json* o = jf::find(j, "only_cells")) spec.only_cells = string_list(*o, root / "only_cells");
   return spec;
 }
 
@@ -248,7 +257,9 @@ json to_json(const MatrixSpec& spec) {
   json groups = json::array();
   for (const auto& g : spec.groups)
     groups.push_back({{"workloads", g.workloads}, {"strategies", g.strategies}, {"params", g.params}, {"devices", g.devices}});
-  return {{"matrices", groups}, {"measure", to_json(spec.measure)}, {"runner", to_json(spec.runner)}};
+  json j = {{"matrices", groups}, {"measure", to_json(spec.measure)}, {"runner", to_json(spec.runner)}};
+  if (!spec.only_cells.empty()) j["only_cells"] = spec.only_cells;
+  return j;
 }
 
 }  // namespace sb

@@ -97,6 +97,8 @@ GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy&
     }
     res.cells.push_back(g);
   }
+  res.timing_rule = "one-sided Mann-Whitney U, Holm-adjusted p < " + fmt_num(policy.alpha) +
+                    " and median ratio > " + fmt_num(policy.min_ratio);
   std::vector<double> ps;
   for (const auto& t : timed) ps.push_back(t.p);
   const auto holm = inference::holm_adjust(ps);
@@ -126,15 +128,14 @@ static std::string md_text(const std::string& s) {
   return out;
 }
 
-std::string gate_markdown(const GateResult& r, const GatePolicy& p) {
+std::string gate_markdown(const GateResult& r) {
   std::ostringstream o;
   const int bad = r.regressions();
   int compared = 0;
   for (const auto& c : r.cells) compared += c.compared;
   o << "## stratbench gate: " << (bad ? "❌ " + std::to_string(bad) + " regression" + (bad == 1 ? "" : "s") : "✅ pass")
     << "\n\n";
-  o << compared << " cells compared; timing rule: one-sided Mann-Whitney, Holm-adjusted p < " << fmt_num(p.alpha)
-    << " and median ratio > " << fmt_num(p.min_ratio) << ".\n\n";
+  o << compared << " cells compared; timing rule: " << md_text(r.timing_rule) << ".\n\n";
   if (!r.mismatches.empty()) {
     o << "**Runs differ** (compared with --force):\n";
     for (const auto& m : r.mismatches) o << "- " << md_text(m) << "\n";

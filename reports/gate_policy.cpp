@@ -30,9 +30,11 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
     jf::Path tp = root / "timing";
     jf::object(*t, tp);
     for (const auto& [k, v] : t->items())
-      if (k != "alpha" && k != "min_ratio") (tp / k).fail("unknown field (alpha, min_ratio)");
+      if (k != "alpha" && k != "min_ratio" && k != "confirm_alpha") (tp / k).fail("unknown field (alpha, min_ratio, confirm_alpha)");
     if (const json* a = jf::find(*t, "alpha")) p.alpha = jf::num(*a, tp / "alpha");
     if (const json* r = jf::find(*t, "min_ratio")) p.min_ratio = jf::num(*r, tp / "min_ratio");
+    if (const json* c = jf::find(*t, "confirm_alpha")) p.confirm_alpha = jf::num(*c, tp / "confirm_alpha");
+    if (!(p.confirm_alpha > 0 && p.confirm_alpha < 0.5)) (tp / "confirm_alpha").fail("must be in (0, 0.5)");
     if (!(p.alpha > 0 && p.alpha < 0.5)) (tp / "alpha").fail("must be in (0, 0.5)");
     if (!(p.min_ratio >= 1)) (tp / "min_ratio").fail("must be at least 1 (a ratio of medians, new/base)");
   }

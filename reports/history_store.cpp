@@ -137,6 +137,13 @@ std::string as_text(const SqlValue& v) {
   return {};
 }
 
+#ifndef STRATBENCH_HAVE_POSTGRES
+// Keeps the symbol for callers that cannot know how reports/ was configured (the tests).
+std::unique_ptr<SqlConnection> open_postgres(const std::string&) {
+  throw SqlError("this stratbench was built without PostgreSQL support", false);
+}
+#endif
+
 }  // namespace history
 
 HistoryStore::HistoryStore(std::unique_ptr<history::SqlConnection> db, std::string url)

@@ -20,6 +20,7 @@ struct RunCliOptions {
   std::string matrix_file, output, resume;
   MatrixSpec overrides;           // measure/runner fields set by flags
   std::vector<std::string> set;   // which of them, so a matrix file's values are kept otherwise
+  std::vector<std::string> only_cells;
 };
 
 void mark(RunCliOptions& o, const char* name) { o.set.push_back(name); }
@@ -60,6 +61,8 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
        [](RunCliOptions& o, const std::string& v) { o.matrix_file = v; }},
       {"--output", "-o", "FILE", "results file (default results/run-<time>.json; the log is FILE with .jsonl)",
        [](RunCliOptions& o, const std::string& v) { o.output = v; }},
+      {"--only-cells", "", "IDS", "run only these cell ids of the matrix (comma-separated)",
+       [](RunCliOptions& o, const std::string& v) { o.only_cells = split_list("--only-cells", v); }},
       {"--resume", "", "LOG", "finish an interrupted run from its .jsonl log, re-running no finished cell",
        [](RunCliOptions& o, const std::string& v) { o.resume = v; }},
       {"--timeout", "", "SECONDS", "per-cell time limit, then SIGTERM and SIGKILL (default 300)",
@@ -180,6 +183,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
       req.spec.groups = {o.group};
     } else req.spec = default_matrix();
     apply_overrides(o, req.spec);
+    if (!o.only_cells.empty()) req.spec.only_cells = o.only_cells;
     expand(req.spec);  // validate everything before creating any file
     req.results_path = o.output.empty() ? default_results_path() : o.output;
     check_writable_dir(req.results_path);

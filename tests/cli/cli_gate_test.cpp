@@ -81,3 +81,52 @@ TEST(CliGate, BadInputsExitTwoAndWriteNothing) {
 
 }  // namespace
 }  // namespace sb::test
+
+namespace sb::test {
+namespace {
+
+// The interleaved gate end to end, with the same binary as both arms: identical arms
+// pass; an arm made twice as slow by --inject-slowdown is caught and confirmed.
+TEST(CliGate, InterleavedIdenticalArmsPassAndASlowArmFails) {
+  const std::string dir = fresh_dir("gate-interleave");
+  std::ofstream(dir + "/p.json") << R"({"schema":"stratbench/policy/v1","timing":{"alpha":0.05,"min_ratio":1.02}})";
+  const std::string bin = STRATBENCH_TEST_BIN;
+  auto gate = [&](const std::string& name, const std::string& cand_flags) {
+    std::vector<std::string> a = {"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin,
+                                  "--candidate-bin", bin, "--pairs", "6", "--quiet", "--workdir", dir + "/" + name,
+                                  "--junit", dir + "/" + name + ".xml"};
+    if (!cand_flags.empty()) a.insert(a.end(), {"--candidate-flags", cand_flags});
+    a.insert(a.end(), {"--", "-w", "fault", "-p", "ms=3", "--min-samples", "3", "--max-samples", "3", "--budget", "0",
+                       "--warmup", "0.01", "--sample-time", "0.01"});
+    return run_cli(a);
+  };
+  Proc same = gate("aa", "");
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  Proc slow = gate("ab", "--inject-slowdown 1.0");
+  EXPECT_EQ(slow.exit_code, 1) << slow.out << slow.err;
+  EXPECT_NE(slow.out.find("confirmed"), std::string::npos) << slow.out;
+  EXPECT_NE(slurp(dir + "/ab.xml").find("<failure type=\"timing\""), std::string::npos);
+  // Stage 2 re-ran only the suspect.
+  EXPECT_TRUE(exists(dir + "/ab/stage2-0-cand.json"));
+  EXPECT_FALSE(exists(dir + "/aa/stage2-0-cand.json"));
+}
+
+TEST(CliGate, InterleaveInputErrors) {
+  const std::string dir = fresh_dir("gate-interleave-bad");
+  std::ofstream(dir + "/p.json") << R"({"schema":"stratbench/policy/v1"})";
+  const std::string bin = STRATBENCH_TEST_BIN;
+  EXPECT_NE(run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin, "--", "-w", "gemm"}).err.find(
+                "--candidate-bin"),
+            std::string::npos);
+  EXPECT_NE(run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin, "--candidate-bin",
+                     dir + "/nope", "--", "-w", "gemm"})
+                .err.find("not an executable"),
+            std::string::npos);
+  Proc bad_matrix = run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin, "--candidate-bin",
+                             bin, "--pairs", "5", "--workdir", dir + "/w", "--", "-w", "gemn"});
+  EXPECT_EQ(bad_matrix.exit_code, 2);
+  EXPECT_NE(bad_matrix.err.find("unknown workload 'gemn'"), std::string::npos) << bad_matrix.err;
+}
+
+}  // namespace
+}  // namespace sb::test

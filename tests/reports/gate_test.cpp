@@ -23,7 +23,7 @@ TEST(Gate, ClearRegressionFails) {
   EXPECT_EQ(r.regressions(), 1);
   EXPECT_TRUE(r.cells[0].regression());
   EXPECT_EQ(r.cells[0].checks[0].rule, "timing");
-  const std::string md = gate_markdown(r, policy());
+  const std::string md = gate_markdown(r);
   EXPECT_NE(md.find("1 regression"), std::string::npos);
   EXPECT_NE(md.find("gemm naive m=256 cpu"), std::string::npos);
   const std::string xml = gate_junit(r);
@@ -47,7 +47,7 @@ TEST(Gate, SmallButSignificantSlowdownBelowMinRatioPasses) {
   for (auto& c : base.cells) c = test::timed_cell(c.id, c.strategy, 1.0, 5, 200, 0.001);
   for (auto& c : next.cells) c = test::timed_cell(c.id, c.strategy, c.strategy == "naive" ? 1.01 : 1.0, 6, 200, 0.001);
   GateResult r = gate_runs(base, next, policy());
-  EXPECT_FALSE(r.regression()) << gate_markdown(r, policy());
+  EXPECT_FALSE(r.regression()) << gate_markdown(r);
 }
 
 TEST(Gate, FixedLimitsAndMissingCells) {
@@ -69,7 +69,7 @@ TEST(Gate, LabelsAreEscapedInMarkdownAndXml) {
   auto [base, next] = test::crafted_pair(1.10, 1.0, 1.0, 1.0);
   base.cells[0].strategy = next.cells[0].strategy = "<script>alert(1)</script>|\"x\"";
   GateResult r = gate_runs(base, next, policy());
-  EXPECT_EQ(gate_markdown(r, policy()).find("<script>"), std::string::npos);
+  EXPECT_EQ(gate_markdown(r).find("<script>"), std::string::npos);
   const std::string xml = gate_junit(r);
   EXPECT_EQ(xml.find("<script>"), std::string::npos);
   EXPECT_NE(xml.find("&lt;script&gt;"), std::string::npos);

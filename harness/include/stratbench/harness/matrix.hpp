@@ -26,6 +26,9 @@ struct MatrixSpec {
   std::vector<MatrixGroup> groups;  // the matrix is the union of the groups' products
   MeasureOptions measure;
   RunnerOptions runner;
+  // Non-empty: keep only the cells with these ids (a gate's confirmation stage re-runs
+  // only its suspects). An id matching no cell of the matrix is an input error.
+  std::vector<std::string> only_cells;
 };
 
 struct CellPlan {

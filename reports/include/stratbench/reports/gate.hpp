@@ -25,6 +25,9 @@ struct MetricLimit {
 struct GatePolicy {
   double alpha = 0.01;      // one-sided, family-wise over the matrix's cells (Holm)
   double min_ratio = 1.02;  // and the median must be at least this much slower
+  // Interleaved mode: a stage-1 suspect must also pass this level in the independent
+  // stage 2. The false-alarm rate per cell is then at most alpha × confirm_alpha.
+  double confirm_alpha = 0.05;
   std::vector<MetricLimit> limits;
   bool fail_on_missing = true;  // a cell of BASE absent from NEW (or no longer ok) fails
 };
@@ -50,13 +53,14 @@ struct GateCell {
 
 struct GateResult {
   std::vector<GateCell> cells;
+  std::string timing_rule;  // how timings were judged, for the summary
   std::vector<std::string> mismatches;
   bool regression() const;
   int regressions() const;
 };
 
 GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy& policy);
-std::string gate_markdown(const GateResult& r, const GatePolicy& p);
+std::string gate_markdown(const GateResult& r);
 std::string gate_junit(const GateResult& r);
 
 }  // namespace sb
