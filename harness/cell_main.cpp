@@ -30,17 +30,20 @@ CellJob cell_job_from_json(const json& j, const std::string& where) {
   return job;
 }
 
-// Returns the mean seconds of one warm-up iteration.
+// Returns the median seconds of one warm-up iteration (robust to the cold first ones and
+// to a moment of interference, so an injected slowdown is sized on the typical iteration).
 static double warm_up(Instance& inst, double seconds) {
-  const auto t0 = std::chrono::steady_clock::now();
-  double elapsed = 0;
-  long n = 0;
+  using clock = std::chrono::steady_clock;
+  const auto t0 = clock::now();
+  std::vector<double> each;
+  auto last = t0;
   do {
     inst.run_once();
-    ++n;
-    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  } while (elapsed < seconds);
-  return elapsed / static_cast<double>(n);
+    const auto now = clock::now();
+    each.push_back(std::chrono::duration<double>(now - last).count());
+    last = now;
+  } while (std::chrono::duration<double>(last - t0).count() < seconds);
+  return stats::quantile(each, 0.5);
 }
 
 Cell run_cell_in_process(const CellJob& job) {
