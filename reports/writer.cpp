@@ -11,6 +11,7 @@ const std::vector<WriterEntry>& writer_table() {
       {"md", "a Markdown table (for pull requests and wikis)", make_markdown_writer},
       {"csv", "one row per cell, RFC 4180 quoting", make_csv_writer},
       {"json", "the results file itself (schema stratbench/run/v1)", make_json_writer},
+      {"html", "one self-contained page: the table and a chart of each metric per strategy", make_html_writer},
       {"gbench", "Google Benchmark JSON (for compare.py, github-action-benchmark)", make_gbench_writer},
   };
   return t;

@@ -9,4 +9,5 @@ std::unique_ptr<Writer> make_markdown_writer(std::ostream& out);
 std::unique_ptr<Writer> make_csv_writer(std::ostream& out);
 std::unique_ptr<Writer> make_json_writer(std::ostream& out);
 std::unique_ptr<Writer> make_gbench_writer(std::ostream& out);
+std::unique_ptr<Writer> make_html_writer(std::ostream& out);
 }  // namespace sb

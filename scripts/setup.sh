@@ -7,7 +7,7 @@ packages=(
   cmake g++ ninja-build ccache git pkg-config
   libbenchmark-dev libgtest-dev nlohmann-json3-dev libopenblas-dev libsqlite3-dev
   qt6-base-dev qt6-charts-dev libgl-dev
-  xvfb xauth jq
+  xvfb xauth jq chromium
 )
 
 missing=()

@@ -18,7 +18,7 @@ struct ReportOptions {
 
 const std::vector<Flag<ReportOptions>>& report_flags() {
   static const std::vector<Flag<ReportOptions>> t = {
-      {"--format", "-f", "FORMAT", "table, md, csv, json or gbench (default table)",
+      {"--format", "-f", "FORMAT", "table, md, csv, json, html or gbench (default table)",
        [](ReportOptions& o, const std::string& v) { o.format = v; }},
       {"--output", "-o", "FILE", "write to FILE (atomically) instead of standard output",
        [](ReportOptions& o, const std::string& v) { o.output = v; }},

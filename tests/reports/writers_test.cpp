@@ -40,6 +40,20 @@ TEST(Writers, TableGolden) { check_golden("table", "fixture.table.txt"); }
 TEST(Writers, MarkdownGolden) { check_golden("md", "fixture.md"); }
 TEST(Writers, CsvGolden) { check_golden("csv", "fixture.csv"); }
 TEST(Writers, GbenchGolden) { check_golden("gbench", "fixture.gbench.json"); }
+TEST(Writers, HtmlGolden) { check_golden("html", "fixture.html"); }
+
+TEST(Writers, HtmlEscapesEverythingFromTheFile) {
+  const std::string html = render("html");
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_NE(html.find("naive|&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  // Nothing is loaded at view time: the only URL is the SVG namespace name.
+  std::string rest = html;
+  for (auto p = rest.find("http://www.w3.org/2000/svg"); p != std::string::npos; p = rest.find("http://www.w3.org/2000/svg"))
+    rest.erase(p, 26);
+  EXPECT_EQ(rest.find("http://"), std::string::npos);
+  EXPECT_EQ(rest.find("https://"), std::string::npos);
+  EXPECT_EQ(rest.find("src="), std::string::npos);
+}
 
 TEST(Writers, GbenchHasOneEntryPerSampleAndTheAggregates) {
   auto j = nlohmann::json::parse(render("gbench"));
