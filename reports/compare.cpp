@@ -131,6 +131,16 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
   return res;
 }
 
+// Built by appending: GCC 12 warns falsely (-Wrestrict) on "[" + std::string&&.
+static std::string interval_text(double lo, double hi) {
+  std::string s = "[";
+  s += fmt_num(lo, 4);
+  s += ", ";
+  s += fmt_num(hi, 4);
+  s += "]";
+  return s;
+}
+
 std::string format_compare_table(const CompareResult& r) {
   TextTable t({"workload", "strategy", "params", "device", "base p50 ms", "new p50 ms", "new/base", "95% CI", "p (Holm)",
                "verdict", "note"},
@@ -139,7 +149,7 @@ std::string format_compare_table(const CompareResult& r) {
   for (const auto& x : r.rows)
     t.add_row({x.workload, x.strategy, x.params, x.device, opt(x.base_median_ms), opt(x.new_median_ms),
                x.ratio ? fmt_num(*x.ratio, 4) + "×" : "—",
-               x.ratio_lo ? "[" + fmt_num(*x.ratio_lo, 4) + ", " + fmt_num(*x.ratio_hi, 4) + "]" : "—",
+               x.ratio_lo ? interval_text(*x.ratio_lo, *x.ratio_hi) : "—",
                opt(x.p_holm, 2), to_string(x.verdict), x.note});
   return t.render();
 }

@@ -38,6 +38,7 @@ DetectReport detect_changes(HistoryStore& store, const DetectOptions& o) {
     ++out.series;
     if (pts.size() < 2 * o.change_points.min_size) ++out.too_short;
     std::vector<double> values;
+    values.reserve(pts.size());
     for (const auto& p : pts) values.push_back(p.value);
     const auto cps = e_divisive(values, o.change_points);
     for (std::size_t i = 0; i < cps.size(); ++i) {
@@ -53,8 +54,8 @@ DetectReport detect_changes(HistoryStore& store, const DetectOptions& o) {
       c.started = pts[at].started;
       c.median_before = median_of(pts, from, at);
       c.median_after = median_of(pts, at, to);
-      c.relative_change = c.median_before != 0 ? c.median_after / c.median_before - 1
-                                               : std::numeric_limits<double>::quiet_NaN();
+      c.relative_change =
+          c.median_before != 0 ? c.median_after / c.median_before - 1 : std::numeric_limits<double>::quiet_NaN();
       c.p_value = cps[i].p_value;
       out.changes.push_back(std::move(c));
     }
@@ -70,16 +71,16 @@ DetectReport detect_changes(HistoryStore& store, const DetectOptions& o) {
 std::string format_detect_report(const DetectReport& r, const DetectOptions& o) {
   const auto& cp = o.change_points;
   std::string out = r.metric + ": " + std::to_string(r.changes.size()) + " change point" +
-                    (r.changes.size() == 1 ? "" : "s") + " in " + std::to_string(r.series) + " series (E-divisive, alpha " +
-                    fmt_num(cp.alpha) + ", " + std::to_string(cp.permutations) + " permutations, segments of at least " +
-                    std::to_string(cp.min_size) + " runs)\n";
+                    (r.changes.size() == 1 ? "" : "s") + " in " + std::to_string(r.series) +
+                    " series (E-divisive, alpha " + fmt_num(cp.alpha) + ", " + std::to_string(cp.permutations) +
+                    " permutations, segments of at least " + std::to_string(cp.min_size) + " runs)\n";
   if (r.too_short)
     out += std::to_string(r.too_short) + " series had fewer than " + std::to_string(2 * cp.min_size) +
            " runs: too short to tell\n";
   for (std::size_t i = 0; i < r.changes.size();) {
     const SeriesKey& k = r.changes[i].series;
-    out += "\n" + k.workload + " " + k.strategy + " " + k.params + " " + k.device + "  (cell " + k.cell_id +
-           ", host " + k.host_fingerprint + ", " + std::to_string(r.changes[i].points) + " runs)\n";
+    out += "\n" + k.workload + " " + k.strategy + " " + k.params + " " + k.device + "  (cell " + k.cell_id + ", host " +
+           k.host_fingerprint + ", " + std::to_string(r.changes[i].points) + " runs)\n";
     TextTable t({"  first commit after change", "run", "started", "median before", "median after", "change", "p"},
                 {false, false, false, true, true, true, true});
     for (; i < r.changes.size() && r.changes[i].series.cell_id == k.cell_id &&

@@ -96,8 +96,8 @@ AddResult HistoryStore::add(const RunFile& run, const std::string& branch) {
            c.trace ? SqlValue(*c.trace) : SqlValue()});
     } catch (const history::SqlError& e) {
       if (e.unique_violation)
-        throw InputError("cells[" + std::to_string(i) + "].id: cell id '" + c.id + "' appears twice in run '" +
-                         h.id + "'; nothing was added");
+        throw InputError("cells[" + std::to_string(i) + "].id: cell id '" + c.id + "' appears twice in run '" + h.id +
+                         "'; nothing was added");
       throw;
     }
     const std::int64_t pk = as_int(rows.at(0).at(0));
@@ -114,8 +114,9 @@ std::vector<StoredRun> HistoryStore::runs() {
                                   ", (SELECT COUNT(*) FROM cells c WHERE c.run_id = runs.run_id) FROM runs"))
     out.push_back(stored_run(r));
   // Sorted here, not by ORDER BY: a PostgreSQL collation could order ids differently.
-  std::sort(out.begin(), out.end(),
-            [](const StoredRun& a, const StoredRun& b) { return std::tie(a.started, a.id) < std::tie(b.started, b.id); });
+  std::sort(out.begin(), out.end(), [](const StoredRun& a, const StoredRun& b) {
+    return std::tie(a.started, a.id) < std::tie(b.started, b.id);
+  });
   return out;
 }
 
@@ -130,7 +131,9 @@ std::optional<StoredRun> HistoryStore::find_run(const std::string& run_id) {
 
 std::optional<RunFile> HistoryStore::load(const std::string& run_id) {
   auto& db = *db_;
-  history::Transaction tx(db, false);  // one snapshot across the three queries
+  // A run is written once, atomically, and never changed: the three reads agree without a
+  // stricter isolation level. The transaction spares SQLite a read lock per query.
+  history::Transaction tx(db, false);
   const auto head = db.query(
       "SELECT run_id, started, finished, command, git_commit, dirty, host_json, config_hash FROM runs "
       "WHERE run_id = ?",
@@ -148,16 +151,16 @@ std::optional<RunFile> HistoryStore::load(const std::string& run_id) {
                         {"host", parse_json_text(as_text(r[6]), where + " host")},
                         {"config_hash", as_text(r[7])}};
   std::map<std::int64_t, nlohmann::json> samples;
-  for (const auto& s : db.query(
-           "SELECT s.cell_pk, s.metric, s.value FROM samples s JOIN cells c ON c.cell_pk = s.cell_pk "
-           "WHERE c.run_id = ? ORDER BY s.cell_pk, s.metric, s.idx",
-           {run_id}))
+  for (const auto& s :
+       db.query("SELECT s.cell_pk, s.metric, s.value FROM samples s JOIN cells c ON c.cell_pk = s.cell_pk "
+                "WHERE c.run_id = ? ORDER BY s.cell_pk, s.metric, s.idx",
+                {run_id}))
     samples[as_int(s[0])][as_text(s[1])].push_back(history::as_double(s[2]));
   nlohmann::json cells = nlohmann::json::array();
-  for (const auto& c : db.query(
-           "SELECT cell_pk, cell_id, workload, strategy, device, params_json, status, reason, metrics_json, trace "
-           "FROM cells WHERE run_id = ? ORDER BY ordinal",
-           {run_id})) {
+  for (const auto& c :
+       db.query("SELECT cell_pk, cell_id, workload, strategy, device, params_json, status, reason, metrics_json, trace "
+                "FROM cells WHERE run_id = ? ORDER BY ordinal",
+                {run_id})) {
     nlohmann::json cj = {{"id", as_text(c[1])},
                          {"workload", as_text(c[2])},
                          {"strategy", as_text(c[3])},

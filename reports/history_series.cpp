@@ -61,9 +61,9 @@ const char* kSeriesWhere =
 
 std::vector<SeriesKey> HistoryStore::series_keys() {
   std::vector<SeriesKey> out;
-  for (const auto& r : db_->query(
-           "SELECT DISTINCT c.cell_id, r.host_fingerprint, c.workload, c.strategy, c.device, c.params_json "
-           "FROM cells c JOIN runs r ON r.run_id = c.run_id")) {
+  for (const auto& r :
+       db_->query("SELECT DISTINCT c.cell_id, r.host_fingerprint, c.workload, c.strategy, c.device, c.params_json "
+                  "FROM cells c JOIN runs r ON r.run_id = c.run_id")) {
     const std::string where = url_ + ": cell " + as_text(r[0]);
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
                    params_to_string(params_from_json(parse_json_text(as_text(r[5]), where), where))});
@@ -77,8 +77,7 @@ std::vector<SeriesKey> HistoryStore::series_keys() {
 
 std::vector<SeriesPoint> HistoryStore::series(const SeriesQuery& q) {
   const MetricPath metric = parse_metric(q.metric);
-  const std::vector<history::SqlValue> filter = {q.cell_id, q.host_fingerprint, q.host_fingerprint, q.branch,
-                                                 q.branch};
+  const std::vector<history::SqlValue> filter = {q.cell_id, q.host_fingerprint, q.host_fingerprint, q.branch, q.branch};
   auto& db = *db_;
   history::Transaction tx(db, false);
   std::map<std::int64_t, std::vector<double>> times;
@@ -95,8 +94,10 @@ std::vector<SeriesPoint> HistoryStore::series(const SeriesQuery& q) {
                                     kSeriesWhere,
                                 filter)) {
     std::optional<double> v;
-    if (auto t = times.find(as_int(r[3])); metric.latency && t != times.end()) v = stats::summarize(t->second).*metric.latency;
-    else v = from_metrics(parse_json_text(as_text(r[4]), url_ + ": metrics of run " + as_text(r[0])), metric);
+    if (auto t = times.find(as_int(r[3])); metric.latency && t != times.end())
+      v = stats::summarize(t->second).*metric.latency;
+    else
+      v = from_metrics(parse_json_text(as_text(r[4]), url_ + ": metrics of run " + as_text(r[0])), metric);
     if (v) out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), *v});
   }
   tx.commit();

@@ -64,10 +64,12 @@ class Transaction {
  public:
   Transaction(SqlConnection& db, bool write) : db_(db) { db_.exec(write ? db_.dialect().begin_write : "BEGIN"); }
   ~Transaction() {
-    if (open_) try {
-        db_.exec("ROLLBACK");
-      } catch (...) {  // the connection is gone: the server rolls back for us
-      }
+    if (!open_) return;
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+      // The connection is gone: the server, or SQLite's journal, rolls back for us.
+    }
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -83,7 +85,7 @@ class Transaction {
 
 // Typed access to result values; a type mismatch is a programmer error (logic_error).
 std::int64_t as_int(const SqlValue& v);
-double as_double(const SqlValue& v);  // integers widen: SQLite stores 1.0 as REAL but may return 1
+double as_double(const SqlValue& v);     // integers widen: SQLite stores 1.0 as REAL but may return 1
 std::string as_text(const SqlValue& v);  // NULL reads as ""
 
 }  // namespace sb::history

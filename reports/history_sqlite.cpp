@@ -1,7 +1,7 @@
 // The SQLite backend of the history store: one file, WAL journal, foreign keys on.
-#include <map>
-
 #include <sqlite3.h>
+
+#include <map>
 
 #include "history_sql.hpp"
 
@@ -108,19 +108,25 @@ class SqliteConnection final : public SqlConnection {
 
   void bind(sqlite3_stmt* st, int i, const SqlValue& v) {
     int rc = SQLITE_OK;
-    if (const auto* n = std::get_if<std::int64_t>(&v)) rc = sqlite3_bind_int64(st, i, *n);
-    else if (const auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(st, i, *d);
+    if (const auto* n = std::get_if<std::int64_t>(&v))
+      rc = sqlite3_bind_int64(st, i, *n);
+    else if (const auto* d = std::get_if<double>(&v))
+      rc = sqlite3_bind_double(st, i, *d);
     else if (const auto* s = std::get_if<std::string>(&v))
       rc = sqlite3_bind_text64(st, i, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-    else rc = sqlite3_bind_null(st, i);
+    else
+      rc = sqlite3_bind_null(st, i);
     if (rc != SQLITE_OK) fail("bind", rc);
   }
 
   static SqlValue column(sqlite3_stmt* st, int c) {
     switch (sqlite3_column_type(st, c)) {
-      case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(st, c));
-      case SQLITE_FLOAT: return sqlite3_column_double(st, c);
-      case SQLITE_NULL: return std::monostate{};
+      case SQLITE_INTEGER:
+        return static_cast<std::int64_t>(sqlite3_column_int64(st, c));
+      case SQLITE_FLOAT:
+        return sqlite3_column_double(st, c);
+      case SQLITE_NULL:
+        return std::monostate{};
       default: {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
         return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, c)));

@@ -60,6 +60,7 @@ std::vector<std::string> schema_statements(const history::Dialect& d) {
   // Timestamps are ISO 8601 UTC text ("2026-11-22T10:00:00Z", enforced by the results
   // schema): their text order is time order in both databases. JSON is kept as text, not
   // JSONB, so both backends store the same bytes.
+  // clang-format off
   return {
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
       "CREATE TABLE IF NOT EXISTS runs ("
@@ -96,6 +97,7 @@ std::vector<std::string> schema_statements(const history::Dialect& d) {
       " value DOUBLE PRECISION NOT NULL,"
       " PRIMARY KEY (cell_pk, metric, idx))" + d.samples_table_suffix,
   };
+  // clang-format on
 }
 
 std::string fnv1a_hex(const std::string& key) {
@@ -146,8 +148,8 @@ std::unique_ptr<SqlConnection> open_postgres(const std::string&) {
 
 }  // namespace history
 
-HistoryStore::HistoryStore(std::unique_ptr<history::SqlConnection> db, std::string url)
-    : db_(std::move(db)), url_(std::move(url)) {
+HistoryStore::HistoryStore(std::unique_ptr<history::SqlConnection> db, std::string name)
+    : db_(std::move(db)), url_(std::move(name)) {
   ensure_schema();
 }
 
@@ -172,23 +174,23 @@ void HistoryStore::ensure_schema() {
   }
   const auto rows = db.query("SELECT MAX(version) FROM schema_version");
   const auto& v = rows.at(0).at(0);
-  if (std::holds_alternative<std::monostate>(v)) throw InputError(redact(url_) + ": schema_version table is empty");
+  if (std::holds_alternative<std::monostate>(v)) throw InputError(url_ + ": schema_version table is empty");
   if (as_int(v) > kHistorySchemaVersion)
-    throw InputError(redact(url_) + ": history schema version " + std::to_string(as_int(v)) +
+    throw InputError(url_ + ": history schema version " + std::to_string(as_int(v)) +
                      " is newer than this stratbench reads (" + std::to_string(kHistorySchemaVersion) +
                      "): upgrade stratbench");
 }
 
 std::unique_ptr<HistoryStore> open_history_store(const std::string& url, HistoryOpen mode) {
   try {
-    return std::make_unique<HistoryStore>(connect(url, mode), url);
+    return std::make_unique<HistoryStore>(connect(url, mode), redact(url));
   } catch (const history::SqlError& e) {
     // Not a database, permission denied, server down: all about the store the user named.
     throw InputError(redact(url) + ": cannot open history store: " + e.what());
   }
 }
 
-AddResult add_results_file(HistoryStore& store, const std::string& path, const std::string& branch) {
+RunFile read_results_for_history(const std::string& path) {
   const nlohmann::json doc = parse_json_text(read_text_file(path), path);
   RunFile run = run_from_json(doc, path);  // its messages name the field
   // The schema catches what the reader tolerates (a malformed start time, an unknown key)
@@ -197,12 +199,16 @@ AddResult add_results_file(HistoryStore& store, const std::string& path, const s
   if (!violations.empty()) {
     std::string msg = path + ": does not match the results schema: ";
     for (std::size_t i = 0; i < violations.size() && i < 3; ++i)
-      msg += (i ? "; " : "") + (violations[i].path.empty() ? "(root)" : violations[i].path) + ": " +
-             violations[i].message;
+      msg +=
+          (i ? "; " : "") + (violations[i].path.empty() ? "(root)" : violations[i].path) + ": " + violations[i].message;
     if (violations.size() > 3) msg += "; and " + std::to_string(violations.size() - 3) + " more";
     throw InputError(msg);
   }
-  return store.add(run, branch);
+  return run;
+}
+
+AddResult add_results_file(HistoryStore& store, const std::string& path, const std::string& branch) {
+  return store.add(read_results_for_history(path), branch);
 }
 
 std::string host_fingerprint(const HostInfo& h) {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ ninja-build ccache git pkg-config
-  libbenchmark-dev libgtest-dev nlohmann-json3-dev libopenblas-dev libsqlite3-dev
+  libbenchmark-dev libgtest-dev nlohmann-json3-dev libopenblas-dev libsqlite3-dev libpq-dev postgresql
   qt6-base-dev qt6-charts-dev libgl-dev
   xvfb xauth jq chromium
 )

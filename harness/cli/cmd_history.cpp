@@ -87,19 +87,32 @@ std::string usage() {
              "\n"
              "Every subcommand takes --db URL: a SQLite file (default $STRATBENCH_HISTORY_DB, else ") +
          kDefaultHistoryDb +
-         ") or a PostgreSQL connection string, postgresql://user@host/db or \"host=/socket/dir dbname=db\" (" +
-         (history_postgres_supported() ? "built in" : "not built in: libpq was missing at configure time") +
-         ").\n"
+         ")\n"
+         "or a PostgreSQL connection string: postgresql://user@host/db or \"host=/socket/dir dbname=db\"\n(" +
+         (history_postgres_supported() ? "PostgreSQL support is built in"
+                                       : "PostgreSQL support is not built in: libpq was missing at configure time") +
+         ").\n\n"
          "  stratbench history <subcommand> --help   options of a subcommand\n";
+}
+
+const char* subcommand_help(const std::string& sub) {
+  if (sub == "add")
+    return "Stores the run (header, host fingerprint, config hash, cells, every raw sample) in one\n"
+           "transaction: a malformed file or a run id already stored writes nothing.";
+  if (sub == "list") return "Lists the stored runs in start order.";
+  if (sub == "show") return "Prints a stored run's header and its cells table.";
+  return "Finds change points per cell (and host) over commits, runs ordered by start time:\n"
+         "E-divisive with means (Matteson & James 2014), significance by a permutation test.\n"
+         "Prints each change's first commit, the medians before and after, and the relative change.";
 }
 
 std::string short_commit(const std::string& c) { return c.size() > 12 ? c.substr(0, 12) : c; }
 
 int history_add(const std::string& file, const HistoryOptions& o) {
+  const RunFile run = read_results_for_history(file);  // a bad file must not even create a store
   auto store = open_history_store(o.db, HistoryOpen::create);
-  const AddResult r = add_results_file(*store, file, o.branch);
-  std::cout << "added " << file << " to " << store->url() << ": " << r.cells << " cells, " << r.samples
-            << " samples\n";
+  const AddResult r = store->add(run, o.branch);
+  std::cout << "added " << file << " to " << store->url() << ": " << r.cells << " cells, " << r.samples << " samples\n";
   return 0;
 }
 
@@ -123,15 +136,16 @@ int history_show(const std::string& id, const HistoryOptions& o) {
   auto store = open_history_store(o.db, HistoryOpen::existing);
   const auto stored = store->find_run(id);
   const auto run = store->load(id);
-  if (!stored || !run) throw InputError("run '" + id + "' is not in " + store->url() + " (see stratbench history list)");
+  if (!stored || !run)
+    throw InputError("run '" + id + "' is not in " + store->url() + " (see stratbench history list)");
   const HostInfo& h = run->run.host;
   std::cout << "run      " << stored->id << "\n"
-            << "commit   " << (stored->commit.empty() ? "(unknown)" : stored->commit) << (stored->dirty ? " (dirty)" : "")
-            << "\n"
+            << "commit   " << (stored->commit.empty() ? "(unknown)" : stored->commit)
+            << (stored->dirty ? " (dirty)" : "") << "\n"
             << "branch   " << (stored->branch.empty() ? "(not recorded)" : stored->branch) << "\n"
             << "started  " << stored->started << "  finished " << stored->finished << "\n"
-            << "host     " << stored->host_fingerprint << "  " << h.cpu << ", " << h.cores << " cores, " << h.os
-            << ", " << h.compiler << ", " << h.build_type << "\n"
+            << "host     " << stored->host_fingerprint << "  " << h.cpu << ", " << h.cores << " cores, " << h.os << ", "
+            << h.compiler << ", " << h.build_type << "\n"
             << "config   " << stored->config_hash << "\n"
             << "command  " << stored->command << "\n\n"
             << format_run_table(*run);
@@ -163,7 +177,11 @@ int cmd_history(const std::vector<std::string>& args) {
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (wants_help(rest)) {
     std::cout << "usage: stratbench history " << sub
-              << (sub == "add" ? " RESULTS.json" : sub == "show" ? " RUN_ID" : "") << " [options]\n\n"
+              << (sub == "add"    ? " RESULTS.json"
+                  : sub == "show" ? " RUN_ID"
+                                  : "")
+              << " [options]\n\n"
+              << subcommand_help(sub) << "\n\n"
               << flags_help(table);
     return 0;
   }

@@ -27,6 +27,7 @@ static const char* kUsage =
     "  report     print a results file as table, md, csv or json\n"
     "  compare    compare two results files cell by cell, with statistics and verdicts\n"
     "  gate       fail a CI build on a real regression (exit 0 pass, 1 regression, 2 error)\n"
+    "  history    store runs (SQLite or PostgreSQL) and find change points over commits\n"
     "\n"
     "  stratbench <command> --help   options of a command\n"
     "  stratbench --version\n";
@@ -65,6 +66,7 @@ int stratbench_main(int argc, char** argv) {
     if (cmd == "report") return cli::cmd_report(args);
     if (cmd == "compare") return cli::cmd_compare(args);
     if (cmd == "gate") return cli::cmd_gate(args);
+    if (cmd == "history") return cli::cmd_history(args);
     std::cerr << "stratbench: unknown command '" << cmd << "'\n\n" << kUsage;
     return 2;
   } catch (const InputError& e) {

@@ -1,17 +1,16 @@
 #include "stratbench/reports/change_points.hpp"
 
+#include <gtest/gtest.h>
+
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace sb {
 namespace {
 
 // Noise of 2% around `level`, from a seeded generator: every run of the test sees the
 // same series.
-std::vector<double> noisy(std::vector<std::pair<std::size_t, double>> segments, std::uint64_t seed,
-                          double sd = 0.02) {
+std::vector<double> noisy(std::vector<std::pair<std::size_t, double>> segments, std::uint64_t seed, double sd = 0.02) {
   std::mt19937_64 g(seed);
   std::normal_distribution<double> noise(0.0, sd);
   std::vector<double> x;

@@ -2,6 +2,8 @@
 // server that tests/reports/postgres_fixture.sh starts (STRATBENCH_TEST_PG).
 #include "stratbench/reports/history_store.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,8 +11,6 @@
 #include <fstream>
 #include <random>
 #include <tuple>
-
-#include <gtest/gtest.h>
 
 #include "history_sql.hpp"
 #include "report_fixture.hpp"
@@ -48,7 +48,7 @@ RunFile synthetic_run(int i, double scale, std::mt19937_64& g) {
   r.cells.clear();
   std::normal_distribution<double> noise(0.0, 0.01);
   for (const auto& [id, strategy, base] : {std::tuple{"aaaa000000000001", "blocked+simd", 0.002 * scale},
-                                          std::tuple{"bbbb000000000002", "naive", 0.010}}) {
+                                           std::tuple{"bbbb000000000002", "naive", 0.010}}) {
     Cell c;
     c.id = id;
     c.workload = "gemm";
@@ -174,7 +174,9 @@ TEST_P(HistoryTest, TruncatedOrSchemaViolatingFileWritesNothing) {
   std::string bad_status = full;
   bad_status.replace(bad_status.find("\"ok\""), 4, "\"fine\"");
   std::string bad_time = full;
-  bad_time.replace(bad_time.find("2026-11-22T10:00:00Z"), 20, "yesterday");
+  const std::string started = "\"started\": \"2026-11-22T10:00:00Z\"";
+  ASSERT_NE(bad_time.find(started), std::string::npos);
+  bad_time.replace(bad_time.find(started), started.size(), "\"started\": \"yesterday\"");
   auto s = store();
   for (const auto& [path, field] : {std::pair{truncated, std::string("invalid JSON")},
                                     std::pair{write_file("status.json", bad_status), std::string("status")},

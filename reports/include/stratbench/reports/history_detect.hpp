@@ -33,8 +33,8 @@ struct DetectedChange {
 
 struct DetectReport {
   std::string metric;
-  std::size_t series = 0;     // series with at least one point
-  std::size_t too_short = 0;  // of those, shorter than 2 * min_size: no split is possible
+  std::size_t series = 0;               // series with at least one point
+  std::size_t too_short = 0;            // of those, shorter than 2 * min_size: no split is possible
   std::vector<DetectedChange> changes;  // series in SeriesKey order, then by index
 };
 

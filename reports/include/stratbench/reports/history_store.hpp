@@ -68,8 +68,9 @@ struct AddResult {
 
 class HistoryStore {
  public:
-  // Use open_history_store; `url` names the store in messages.
-  HistoryStore(std::unique_ptr<history::SqlConnection> db, std::string url);
+  // Use open_history_store. Creates the schema when missing and refuses a newer one;
+  // `name` is the URL with any password masked, for messages.
+  HistoryStore(std::unique_ptr<history::SqlConnection> db, std::string name);
   ~HistoryStore();
   HistoryStore(const HistoryStore&) = delete;
   HistoryStore& operator=(const HistoryStore&) = delete;
@@ -88,6 +89,7 @@ class HistoryStore {
   // One point per run in commit order: runs ordered by start time, then id.
   std::vector<SeriesPoint> series(const SeriesQuery& q);
 
+  // The store's URL as given, with any password masked: safe to print.
   const std::string& url() const { return url_; }
 
  private:
@@ -108,9 +110,12 @@ std::unique_ptr<HistoryStore> open_history_store(const std::string& url, History
 // Whether this build has the PostgreSQL backend.
 bool history_postgres_supported();
 
-// Reads a results file, validates it against the results schema (reports/schema) and the
-// reader, then adds it: a malformed, truncated or schema-violating file writes nothing,
-// and the InputError names the file and the field.
+// Reads a results file and validates it with the reader and against the results schema
+// (reports/schema): InputError naming the file and the field for a malformed, truncated or
+// schema-violating file. `history add` calls it before opening the store, so that a bad
+// file does not even create one.
+RunFile read_results_for_history(const std::string& path);
+// read_results_for_history, then add: a bad file writes nothing.
 AddResult add_results_file(HistoryStore& store, const std::string& path, const std::string& branch);
 
 // 16 hex digits, stable across runs: CPU model, cores, flags (sorted), memory (rounded to
