@@ -11,6 +11,7 @@ target_sources(stratbench_reports PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/history_runs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/history_series.cpp
   ${CMAKE_CURRENT_LIST_DIR}/history_detect.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/html_history.cpp
   ${CMAKE_CURRENT_LIST_DIR}/history_sqlite.cpp
 )
 target_link_libraries(stratbench_reports PRIVATE SQLite::SQLite3)

@@ -5,13 +5,13 @@
 #include <map>
 #include <sstream>
 
+#include "stratbench/reports/html_report.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "writers.hpp"
 
 namespace sb {
-namespace {
 
-std::string esc(const std::string& s) {
+std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
@@ -25,6 +25,10 @@ std::string esc(const std::string& s) {
   }
   return out;
 }
+
+namespace {
+
+std::string esc(const std::string& s) { return html_escape(s); }
 
 struct Bar {
   std::string label;
@@ -53,14 +57,11 @@ std::string svg_bars(const std::string& title, const std::string& unit, const st
   return o.str();
 }
 
-class HtmlWriter final : public Writer {
+class HtmlPage {
  public:
-  explicit HtmlWriter(std::ostream& out) : out_(out) {}
+  HtmlPage(std::ostream& out, const RunFile& run) : out_(out), header_(run.run), cells_(run.cells) {}
 
-  void begin(const RunFile& run) override { header_ = run.run; }
-  void record(const Cell& c) override { cells_.push_back(c); }
-
-  void end() override {
+  void write(const std::string& extra_sections) {
     const auto& h = header_;
     out_ << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -77,7 +78,7 @@ class HtmlWriter final : public Writer {
          << esc(h.started) << "</p>\n<p><code>" << esc(h.command) << "</code></p>\n";
     write_table();
     write_groups();
-    out_ << "</body></html>\n";
+    out_ << extra_sections << "</body></html>\n";
   }
 
  private:
@@ -135,7 +136,28 @@ class HtmlWriter final : public Writer {
   std::vector<Cell> cells_;
 };
 
+class HtmlWriter final : public Writer {
+ public:
+  explicit HtmlWriter(std::ostream& out) : out_(out) {}
+  void begin(const RunFile& run) override {
+    run_ = run;
+    run_.cells.clear();
+  }
+  void record(const Cell& c) override { run_.cells.push_back(c); }
+  void end() override { out_ << render_html_report(run_); }
+
+ private:
+  std::ostream& out_;
+  RunFile run_;
+};
+
 }  // namespace
+
+std::string render_html_report(const RunFile& run, const std::string& extra_sections) {
+  std::ostringstream o;
+  HtmlPage(o, run).write(extra_sections);
+  return o.str();
+}
 
 std::unique_ptr<Writer> make_html_writer(std::ostream& out) { return std::make_unique<HtmlWriter>(out); }
 

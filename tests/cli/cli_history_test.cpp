@@ -47,6 +47,14 @@ TEST(CliHistory, AddListShowDetectAndRefuseBadInput) {
   // Twelve runs cannot reach the default alpha of 0.01 with 199 permutations; 0.05 can.
   Proc detect = run_cli({"history", "detect", "--db", db, "--min-size", "3", "--alpha", "0.05"});
   EXPECT_EQ(detect.exit_code, 0) << detect.err;
+  // The HTML report with the store's series: one chart per cell, escaped, self-contained.
+  Proc html = run_cli({"report", dir + "/r11.json", "--format", "html", "--history", db, "-o", dir + "/h.html"});
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string page = slurp(dir + "/h.html");
+  EXPECT_NE(page.find("History: latency_ms.p50"), std::string::npos);
+  EXPECT_NE(page.find("<polyline class=\"line\""), std::string::npos);
+  EXPECT_NE(page.find("over 12 runs"), std::string::npos);
+  EXPECT_EQ(run_cli({"report", dir + "/r11.json", "--history", db}).exit_code, 2);  // html only
   // The first commit of the change: run 8's.
   EXPECT_NE(detect.out.find(std::string(39, 'a' + 8 % 6) + "8"), std::string::npos) << detect.out;
 }
