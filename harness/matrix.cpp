@@ -90,17 +90,6 @@ std::vector<std::string> expand_value_list(const std::string& name, const std::s
   return out;
 }
 
-std::string stable_hash_hex(const std::string& key) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 std::string cell_id(const std::string& workload, const std::string& canonical_strategy, const Params& params,
                     const std::string& device) {
   return stable_hash_hex(workload + '\x1f' + canonical_strategy + '\x1f' + params_to_string(params) + '\x1f' + device);

@@ -100,17 +100,6 @@ std::vector<std::string> schema_statements(const history::Dialect& d) {
   // clang-format on
 }
 
-std::string fnv1a_hex(const std::string& key) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 std::string joined(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
@@ -216,7 +205,7 @@ std::string host_fingerprint(const HostInfo& h) {
   for (const auto& g : h.gpus) gpus.push_back(g.name);
   const std::uint64_t gib = (h.memory_bytes + (1ull << 29)) >> 30;
   const char sep = '\x1f';
-  return fnv1a_hex(h.cpu + sep + std::to_string(h.cores) + sep + joined(h.flags) + sep + std::to_string(gib) + sep +
+  return stable_hash_hex(h.cpu + sep + std::to_string(h.cores) + sep + joined(h.flags) + sep + std::to_string(gib) + sep +
                    h.os + sep + h.kernel + sep + h.compiler + sep + h.build_type + sep + joined(gpus));
 }
 

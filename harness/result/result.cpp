@@ -1,5 +1,6 @@
 #include "stratbench/result/result.hpp"
 
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
@@ -30,6 +31,17 @@ std::string params_to_string(const Params& p) {
     out += k + '=' + to_string(v);
   }
   return out;
+}
+
+std::string stable_hash_hex(const std::string& key) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 const char* to_string(CellStatus s) {

@@ -46,10 +46,7 @@ std::vector<std::string> split_list(const std::string& what, const std::string& 
 // bad values throw InputError; cells a workload cannot run come back with runnable=false.
 std::vector<CellPlan> expand(const MatrixSpec& spec);
 
-// 16 hex digits of the 64-bit FNV-1a hash of s: stable across runs, hosts and builds.
-std::string stable_hash_hex(const std::string& s);
-
-// Stable id: stable_hash_hex over workload, canonical strategy, params and device.
+// Stable id: stable_hash_hex (result.hpp) over workload, canonical strategy, params and device.
 std::string cell_id(const std::string& workload, const std::string& canonical_strategy, const Params& params,
                     const std::string& device);
 

@@ -21,6 +21,9 @@ using Params = std::map<std::string, ParamValue>;
 std::string to_string(const ParamValue& v);
 // "m=256,n=256,k=256" in name order.
 std::string params_to_string(const Params& p);
+// 16 hex digits of the 64-bit FNV-1a hash of s: stable across runs, hosts and builds
+// (cell ids, config hashes, host fingerprints).
+std::string stable_hash_hex(const std::string& s);
 
 enum class CellStatus { ok, failed, skipped, timeout };
 const char* to_string(CellStatus s);
