@@ -13,9 +13,11 @@ out=${1:-results/gate-validation}
 aa=${2:-100}
 five=${3:-100}
 other=${4:-30}
-bin=${STRATBENCH_BIN:-build/release/bin/stratbench}
 threshold=${PLAIN_THRESHOLD:-1.02}   # the plain rule: flag when new/base median > this
 mkdir -p "$out"
+# A private copy of the binary: a rebuild during the study must not swap it mid-trial.
+cp "${STRATBENCH_BIN:-build/release/bin/stratbench}" "$out/stratbench"
+bin="$out/stratbench"
 policy="$out/policy.json"
 cat > "$policy" <<'JSON'
 {"schema": "stratbench/policy/v1", "timing": {"alpha": 0.01, "min_ratio": 1.02, "confirm_alpha": 0.05}}
