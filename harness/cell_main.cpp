@@ -117,6 +117,13 @@ Cell run_cell_in_process(const CellJob& job) {
   const auto& inf = w->info();
   if (p50_s > 0) c.metrics.throughput = Throughput{inst->work_per_iteration() / p50_s * inf.throughput_scale, inf.throughput_unit};
   c.metrics.counters = inst->counters();
+  // A counter "X_per_iter" also gets its rate "X_per_s" at the median time (tokens/s
+  // next to MB/s, say), so secondary throughputs use the same statistic as the primary.
+  for (const auto& [name, v] : inst->counters()) {
+    const std::string suffix = "_per_iter";
+    if (p50_s > 0 && name.size() > suffix.size() && name.ends_with(suffix))
+      c.metrics.counters[name.substr(0, name.size() - suffix.size()) + "_per_s"] = v / p50_s;
+  }
   c.metrics.counters["allocs_per_iteration"] = static_cast<double>(after.count - before.count);
   c.metrics.counters["iterations"] = static_cast<double>(m.total_iterations);
   if (job.measure.inject_slowdown > 0) c.metrics.counters["injected_slowdown"] = job.measure.inject_slowdown;

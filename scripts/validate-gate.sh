@@ -14,13 +14,15 @@ aa=${2:-100}
 five=${3:-100}
 other=${4:-30}
 threshold=${PLAIN_THRESHOLD:-1.02}   # the plain rule: flag when new/base median > this
+pairs=${PAIRS:-30}                    # AB/BA pairs per gate stage
+confirm_alpha=${CONFIRM_ALPHA:-0.10}  # the second stage's level; false alarms stay <= alpha
 mkdir -p "$out"
 # A private copy of the binary: a rebuild during the study must not swap it mid-trial.
 cp "${STRATBENCH_BIN:-build/release/bin/stratbench}" "$out/stratbench"
 bin="$out/stratbench"
 policy="$out/policy.json"
-cat > "$policy" <<'JSON'
-{"schema": "stratbench/policy/v1", "timing": {"alpha": 0.01, "min_ratio": 1.02, "confirm_alpha": 0.05}}
+cat > "$policy" <<JSON
+{"schema": "stratbench/policy/v1", "timing": {"alpha": 0.01, "min_ratio": 1.02, "confirm_alpha": $confirm_alpha}}
 JSON
 # The real workload measured: a cache-resident SIMD GEMM, short enough for many trials.
 matrix=(-w gemm -s blocked+simd -p m=256 -p n=256 -p k=256)
@@ -39,7 +41,7 @@ trial() {
   start=$(date +%s.%N)
   [ "$inject" != "0" ] && flags=(--candidate-flags "--inject-slowdown $inject")
   code=0
-  "$bin" gate --policy "$policy" --interleave --baseline-bin "$bin" --candidate-bin "$bin" --seed "$i" --quiet \
+  "$bin" gate --policy "$policy" --interleave --baseline-bin "$bin" --candidate-bin "$bin" --seed "$i" --pairs "$pairs" --quiet \
     --workdir "$work" "${flags[@]}" -- "${matrix[@]}" "${arm_flags[@]}" > "$work.md" 2>&1 || code=$?
   # The plain rule: baseline, then candidate, one run each, compared by a threshold.
   local cand=()

@@ -1,6 +1,7 @@
 // The built-in workloads, listed in one place.
 
 #include "stratbench/workloads/gemm_workload.hpp"
+#include "stratbench/workloads/text/text_workloads.hpp"
 #include "stratbench/workloads/workload.hpp"
 
 namespace sb {
@@ -9,6 +10,8 @@ static std::vector<std::unique_ptr<Workload>>& mutable_registry() {
   static std::vector<std::unique_ptr<Workload>> r = [] {
     std::vector<std::unique_ptr<Workload>> v;
     v.push_back(make_gemm_workload());
+    v.push_back(make_tokenize_workload());
+    v.push_back(make_corpus_workload());
     return v;
   }();
   return r;

@@ -16,6 +16,12 @@ const std::vector<KnobSpec>& knob_table() {
       {"threads", "worker threads from the shared pool (the calling thread is one of them)", "1", {}},
       {"library", "native (our code) or blas (OpenBLAS, the vendor reference)", "native",
        {"native", "blas"}},
+      {"merge", "BPE merges: pairs (rescan every adjacent pair) or heap (priority queue over a linked list)",
+       "pairs", {"pairs", "heap"}},
+      {"cache", "a bounded cache of recent pieces and their token ids", "off", {"off", "on"}},
+      {"io", "how input files are read: read (into a buffer) or mmap", "read", {"read", "mmap"}},
+      {"memory", "per-document scratch: malloc (containers per document) or pool (one arena, reset per document)",
+       "malloc", {"malloc", "pool"}},
   };
   return t;
 }
@@ -31,6 +37,10 @@ const std::vector<PresetSpec>& preset_table() {
        "the vendor library as shipped (library=blas): OpenBLAS on all cores unless threads=N "
        "is given; cuBLAS on cuda",
        {{"library", "blas"}}},
+      {"heap", "BPE merges with a priority queue over a linked list of parts (merge=heap)", {{"merge", "heap"}}},
+      {"cache", "a bounded cache of pre-tokenized pieces and their ids (cache=on)", {{"cache", "on"}}},
+      {"mmap", "map input files instead of reading them (io=mmap)", {{"io", "mmap"}}},
+      {"pool", "arena allocation of per-document state (memory=pool)", {{"memory", "pool"}}},
   };
   return t;
 }

@@ -8,7 +8,7 @@
 namespace sb {
 
 ParamValue parse_param_value(const ParamSpec& spec, const std::string& text) {
-  if (!spec.choices.empty()) {
+  if (!spec.choices.empty() || spec.free_text) {
     ParamValue v = text;
     validate_param_value(spec, v);
     return v;
@@ -26,6 +26,11 @@ ParamValue parse_param_value(const ParamSpec& spec, const std::string& text) {
 }
 
 void validate_param_value(const ParamSpec& spec, const ParamValue& v) {
+  if (spec.free_text) {
+    const auto* s = std::get_if<std::string>(&v);
+    if (!s || s->empty()) throw InputError("parameter " + spec.name + " must be a non-empty string");
+    return;
+  }
   if (!spec.choices.empty()) {
     const auto* s = std::get_if<std::string>(&v);
     if (!s || std::find(spec.choices.begin(), spec.choices.end(), *s) == spec.choices.end()) {

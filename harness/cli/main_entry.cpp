@@ -28,6 +28,7 @@ static const char* kUsage =
     "  compare    compare two results files cell by cell, with statistics and verdicts\n"
     "  gate       fail a CI build on a real regression (exit 0 pass, 1 regression, 2 error)\n"
     "  history    store runs (SQLite or PostgreSQL) and find change points over commits\n"
+    "  tokenize   encode text to BPE token ids (gpt2, cl100k_base) or decode them\n"
     "\n"
     "  stratbench <command> --help   options of a command\n"
     "  stratbench --version\n";
@@ -67,6 +68,7 @@ int stratbench_main(int argc, char** argv) {
     if (cmd == "compare") return cli::cmd_compare(args);
     if (cmd == "gate") return cli::cmd_gate(args);
     if (cmd == "history") return cli::cmd_history(args);
+    if (cmd == "tokenize") return cli::cmd_tokenize(args);
     std::cerr << "stratbench: unknown command '" << cmd << "'\n\n" << kUsage;
     return 2;
   } catch (const InputError& e) {

@@ -74,7 +74,10 @@ namespace {
 
 // The calibration flag really lengthens iterations (busy work sized from the warm-up) and
 // says so in the results. A 100% injection on a 20 ms sleep gives ~40 ms: the bounds are
-// wide because this is a correctness check, not a speed claim.
+// wide because this is a correctness check, not a speed claim. The upper one is wider
+// still: on an oversubscribed machine the busy work is descheduled (wall time stretches
+// while the sleep does not), and ratios near 7 have been seen under `ctest -j2` beside
+// other builds.
 TEST(CliRun, InjectSlowdownLengthensIterationsAndIsRecorded) {
   const std::string dir = fresh_dir("cli-inject");
   auto p50 = [&](const std::string& name, const std::vector<std::string>& extra) {
@@ -90,7 +93,7 @@ TEST(CliRun, InjectSlowdownLengthensIterationsAndIsRecorded) {
   ASSERT_TRUE(plain.cells[0].metrics.latency_ms && slow.cells[0].metrics.latency_ms);
   const double ratio = slow.cells[0].metrics.latency_ms->p50 / plain.cells[0].metrics.latency_ms->p50;
   EXPECT_GT(ratio, 1.4);
-  EXPECT_LT(ratio, 5.0);
+  EXPECT_LT(ratio, 12.0);
   EXPECT_EQ(slow.cells[0].metrics.counters.at("injected_slowdown"), 1.0);
   EXPECT_EQ(plain.cells[0].metrics.counters.count("injected_slowdown"), 0u);
   EXPECT_EQ(plain.run.config_hash, slow.run.config_hash);  // the arms of a validation match

@@ -23,6 +23,7 @@ struct ParamSpec {
   std::int64_t min = 1;         // integer parameters: inclusive bounds
   std::int64_t max = 1 << 16;
   std::vector<std::string> choices;  // non-empty: a string parameter with these values
+  bool free_text = false;            // a string parameter taking any non-empty value (a path)
 };
 
 // Parses one command-line value for a parameter; throws InputError naming the parameter.
