@@ -15,7 +15,8 @@ static void list_workloads() {
     TextTable t({"  parameter", "default", "range", "meaning"});
     for (const auto& p : inf.params) {
       std::string range;
-      if (p.choices.empty()) range = std::to_string(p.min) + ".." + std::to_string(p.max);
+      if (p.free_text) range = "text";
+      else if (p.choices.empty()) range = std::to_string(p.min) + ".." + std::to_string(p.max);
       else
         for (const auto& c : p.choices) range += (range.empty() ? "" : "|") + c;
       t.add_row({"  " + p.name, p.default_value, range, p.help});

@@ -96,8 +96,8 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
   return t;
 }
 
-// The default matrix: every GEMM strategy at a cache-resident and a larger size, about two
-// minutes on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news).
+// The default matrix: every GEMM strategy at a cache-resident and a larger size, then the
+// text workloads; two to three minutes on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news).
 MatrixSpec default_matrix() {
   MatrixSpec s;
   MatrixGroup small;
@@ -109,7 +109,17 @@ MatrixSpec default_matrix() {
   MatrixGroup big = small;
   big.strategies = {"blocked", "blocked+simd", "blocked+simd+threads=2", "blas"};
   big.params = {{"m", {"1024"}}, {"n", {"1024"}}, {"k", {"1024"}}};
-  s.groups = {small, mid, big};
+  // The text side, on the shipped sample (320 KB): the tokenizer's merge strategies and
+  // the corpus pipeline's reading, memory and thread strategies.
+  MatrixGroup tok;
+  tok.workloads = {"tokenize"};
+  tok.strategies = {"baseline", "heap", "cache", "heap+cache", "heap+cache+threads=2"};
+  tok.params = {{"encoding", {"gpt2"}}, {"input", {"sample"}}, {"chunk", {"64"}}};
+  MatrixGroup corpus;
+  corpus.workloads = {"corpus"};
+  corpus.strategies = {"baseline", "pool", "mmap", "threads=2"};
+  corpus.params = {{"input", {"sample"}}};
+  s.groups = {small, mid, big, tok, corpus};
   return s;
 }
 

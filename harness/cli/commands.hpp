@@ -14,6 +14,7 @@ int cmd_report(const Args& args);
 int cmd_compare(const Args& args);
 int cmd_gate(const Args& args);
 int cmd_history(const Args& args);
+int cmd_model(const Args& args);
 int cmd_tokenize(const Args& args);
 
 bool wants_help(const Args& args);

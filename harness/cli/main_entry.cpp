@@ -28,6 +28,7 @@ static const char* kUsage =
     "  compare    compare two results files cell by cell, with statistics and verdicts\n"
     "  gate       fail a CI build on a real regression (exit 0 pass, 1 regression, 2 error)\n"
     "  history    store runs (SQLite or PostgreSQL) and find change points over commits\n"
+    "  model      write a synthetic Llama model as GGUF, or show what a GGUF file holds\n"
     "  tokenize   encode text to BPE token ids (gpt2, cl100k_base) or decode them\n"
     "\n"
     "  stratbench <command> --help   options of a command\n"
@@ -68,6 +69,7 @@ int stratbench_main(int argc, char** argv) {
     if (cmd == "compare") return cli::cmd_compare(args);
     if (cmd == "gate") return cli::cmd_gate(args);
     if (cmd == "history") return cli::cmd_history(args);
+    if (cmd == "model") return cli::cmd_model(args);
     if (cmd == "tokenize") return cli::cmd_tokenize(args);
     std::cerr << "stratbench: unknown command '" << cmd << "'\n\n" << kUsage;
     return 2;

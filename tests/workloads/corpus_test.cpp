@@ -128,6 +128,22 @@ TEST(CorpusWorkload, EveryStrategyGivesTheSameCountsOnTheSample) {
     EXPECT_EQ(counts_of("corpus", s, p), want) << s;
 }
 
+TEST(CorpusWorkload, HostileInputGivesTheSameCountsUnderEveryStrategy) {
+  SB_REQUIRE_VOCAB("gpt2");
+  SB_REQUIRE_FILE(datasets_dir() + "/lexicon/afinn.tsv");
+  SB_REQUIRE_FILE(datasets_dir() + "/gazetteer/places.tsv");
+  // Invalid UTF-8, NUL bytes, lone CRs, then one 24 MB line (a single document longer than
+  // any read block), then short documents again.
+  std::string text = "caf\xC3 \xFF\xFE bad\xED\xA0\x80 bytes\r\rand\0NUL\0s.\n\n\n";
+  const std::string sentence = "Paris is not bad, New York is good; mail me at a.b@example.com in 1999. ";
+  while (text.size() < 24'000'000) text += sentence;
+  text += "\n\nThe end.\n\nReally.";
+  const Params p = {{"input", write_file("hostile.txt", text)}};
+  const auto want = counts_of("corpus", "baseline", p);
+  EXPECT_EQ(want.at("docs_per_iter"), 3);
+  for (const char* s : {"mmap", "threads=2", "pool+mmap+threads=2"}) EXPECT_EQ(counts_of("corpus", s, p), want) << s;
+}
+
 TEST(TokenizeWorkload, EveryStrategyGivesTheSameIdsOnTheSample) {
   for (const std::string enc : {"gpt2", "cl100k_base"}) {
     SB_REQUIRE_VOCAB(enc);

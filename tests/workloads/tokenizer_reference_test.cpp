@@ -37,6 +37,7 @@ std::string hex64(std::uint64_t v) {
 struct Ours {
   std::size_t tokens;
   std::string fnv;
+  bool round_trips;
 };
 
 Ours encode_file(const std::string& path, const std::string& encoding) {
@@ -45,7 +46,7 @@ Ours encode_file(const std::string& path, const std::string& encoding) {
   std::vector<std::vector<std::uint32_t>> chunks;
   std::vector<std::uint32_t> ids;
   encode_parallel(Encoding::get(encoding), {MergeAlgo::heap, true}, f.view(), 2, 1 << 20, encs, chunks, ids);
-  return {ids.size(), hex64(ids_fnv1a64(ids))};
+  return {ids.size(), hex64(ids_fnv1a64(ids)), Encoding::get(encoding).decode(ids) == f.view()};
 }
 
 nlohmann::json reference() {
@@ -63,6 +64,7 @@ TEST_P(ReferenceTest, SampleIdsEqualTiktokens) {
   const Ours ours = encode_file(path, GetParam());
   EXPECT_EQ(ours.tokens, ref[GetParam()]["tokens"].get<std::size_t>());
   EXPECT_EQ(ours.fnv, ref[GetParam()]["fnv1a64"].get<std::string>());
+  EXPECT_TRUE(ours.round_trips);
 }
 
 TEST_P(ReferenceTest, CorpusIdsEqualTiktokens) {
@@ -87,6 +89,7 @@ TEST_P(ReferenceTest, CorpusIdsEqualTiktokens) {
   const Ours ours = encode_file(path, GetParam());
   EXPECT_EQ(ours.tokens, want["tokens"].get<std::size_t>());
   EXPECT_EQ(ours.fnv, want["fnv1a64"].get<std::string>());
+  EXPECT_TRUE(ours.round_trips);
 }
 
 INSTANTIATE_TEST_SUITE_P(Encodings, ReferenceTest, ::testing::Values("gpt2", "cl100k_base"));
