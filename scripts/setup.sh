@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what stratbench needs on Debian 12, idempotently and without questions.
 # Both README commands call it; it does nothing when everything is already there.
+# Then builds the datasets (vocabularies, lexicon, gazetteer, corpus): setup-datasets.sh.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,18 @@ packages=(
   qt6-base-dev qt6-charts-dev libgl-dev
   xvfb xauth jq chromium
 )
+# What scripts/setup-datasets.sh reads: the sources of the text corpus
+# (scripts/corpus-extract.py --packages), the gazetteer's iso-codes and tzdata, python3 for
+# the extractors, and node/npm for the npm vocabularies (only when the commands are missing:
+# a node from elsewhere, with its own npm, is fine).
+data_packages=(
+  python3 iso-codes tzdata unicode-data
+  python3.11-doc perl-doc postgresql-doc-15 git-doc gnu-standards linux-doc-6.1 vim-runtime
+  manpages-ja manpages-zh manpages-fr manpages-de manpages-ru
+)
+command -v node >/dev/null 2>&1 || data_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || data_packages+=(npm)
+packages+=("${data_packages[@]}")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -19,17 +32,19 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+      echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
+      exit 2
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "setup: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
-    echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
-    exit 2
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Vocabularies, lexicon, gazetteer and corpus (does nothing when they are up to date).
+bash "$(dirname "$0")/setup-datasets.sh"
