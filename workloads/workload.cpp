@@ -75,4 +75,12 @@ std::int64_t int_param(const Params& p, const std::string& name) {
   return *n;
 }
 
+std::string str_param(const Params& p, const std::string& name) {
+  auto it = p.find(name);
+  SB_CHECK(it != p.end());
+  const auto* s = std::get_if<std::string>(&it->second);
+  SB_CHECK(s != nullptr);
+  return *s;
+}
+
 }  // namespace sb

@@ -151,8 +151,8 @@ void encode_parallel(const Encoding& enc, EncoderOptions opt, std::string_view t
                      std::size_t chunk_bytes, std::vector<Encoder>& encoders,
                      std::vector<std::vector<std::uint32_t>>& chunk_ids, std::vector<std::uint32_t>& out) {
   while (static_cast<int>(encoders.size()) < threads) encoders.emplace_back(enc, opt);
-  out.clear();
   if (threads <= 1 || text.size() <= chunk_bytes) {
+    out.clear();
     encoders[0].encode_ordinary(text, out);
     return;
   }
@@ -171,10 +171,16 @@ void encode_parallel(const Encoding& enc, EncoderOptions opt, std::string_view t
       encoders[static_cast<std::size_t>(t)].encode_ordinary(text.substr(cuts[c], cuts[c + 1] - cuts[c]), chunk_ids[c]);
     }
   });
-  std::size_t total = 0;
-  for (std::size_t c = 0; c < chunks; ++c) total += chunk_ids[c].size();
-  out.reserve(total);
-  for (std::size_t c = 0; c < chunks; ++c) out.insert(out.end(), chunk_ids[c].begin(), chunk_ids[c].end());
+  // The chunks' ids are copied into place in parallel too: at 60 MB of text that is 80 MB
+  // of ids, whose serial copy alone would cap the speedup of two threads near 1.95.
+  std::vector<std::size_t> at(chunks + 1, 0);
+  for (std::size_t c = 0; c < chunks; ++c) at[c + 1] = at[c] + chunk_ids[c].size();
+  out.resize(at[chunks]);  // no clear() first: same-sized reruns then write no zeros
+  next = 0;
+  shared_thread_pool(threads).run(threads, [&](int) {
+    for (std::size_t c; (c = next.fetch_add(1)) < chunks;)
+      std::copy(chunk_ids[c].begin(), chunk_ids[c].end(), out.begin() + static_cast<std::ptrdiff_t>(at[c]));
+  });
 }
 
 std::uint64_t ids_fnv1a64(const std::vector<std::uint32_t>& ids) {

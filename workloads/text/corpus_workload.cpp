@@ -5,17 +5,14 @@
 // Reading, by strategy:
 // - io=read, threads=1: a buffered reader: 1 MiB blocks, documents processed as they
 //   complete, so memory stays bounded by the longest document.
-// - io=read, threads=N: a parallel reader: N concurrent pread()s fill one buffer.
+// - io=read, threads=N: a parallel reader: N concurrent pread()s fill one buffer
+//   (text::read_file_into).
 // - io=mmap: the file is mapped and read in place.
 // With threads=N the text is cut between documents into chunks that workers claim as they
 // go, each worker with its own counts; the counts are merged at the end.
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 
 #include "stratbench/result/errors.hpp"
@@ -32,33 +29,6 @@ using text::DocumentProcessor;
 
 constexpr std::size_t kBlock = 1 << 20;
 constexpr std::size_t kChunk = 4 << 20;  // text per task when threads > 1
-
-std::string str_param(const Params& p, const std::string& name) {
-  return std::get<std::string>(p.at(name));
-}
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
-    if (fd_ < 0) throw InputError(path + ": cannot open: " + std::strerror(errno));
-  }
-  ~FileDescriptor() { ::close(fd_); }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-void pread_all(int fd, char* dst, std::size_t n, std::size_t off, const std::string& path) {
-  while (n > 0) {
-    const ssize_t got = ::pread(fd, dst, n, static_cast<off_t>(off));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) throw InputError(path + ": read failed at offset " + std::to_string(off));
-    dst += got, off += static_cast<std::size_t>(got), n -= static_cast<std::size_t>(got);
-  }
-}
 
 class CorpusInstance final : public Instance {
  public:
@@ -85,7 +55,7 @@ class CorpusInstance final : public Instance {
       map.emplace(path_);
       all = map->view();
     } else {
-      parallel_read();
+      text::read_file_into(path_, buf_, threads_);
       all = {buf_.data(), buf_.size()};
     }
     if (threads_ == 1) return procs_[0].process_text(all, counts_);
@@ -151,18 +121,13 @@ class CorpusInstance final : public Instance {
   // Buffered reading in blocks; each block's complete documents are processed at once and
   // the unfinished tail carried into the next block.
   void stream() {
-    FileDescriptor fd(path_);
+    text::InputFile f(path_);
     buf_.clear();
-    std::size_t off = 0;
     for (;;) {
       const std::size_t have = buf_.size();
       buf_.resize(have + kBlock);
-      ssize_t got;
-      do got = ::read(fd.get(), buf_.data() + have, kBlock);
-      while (got < 0 && errno == EINTR);
-      if (got < 0) throw InputError(path_ + ": read failed: " + std::strerror(errno));
-      buf_.resize(have + static_cast<std::size_t>(got));
-      off += static_cast<std::size_t>(got);
+      const std::size_t got = f.read_some(buf_.data() + have, kBlock);
+      buf_.resize(have + got);
       const std::string_view v(buf_.data(), buf_.size());
       if (got == 0) {
         procs_[0].process_text(v, counts_);
@@ -173,17 +138,6 @@ class CorpusInstance final : public Instance {
       procs_[0].process_text(v.substr(0, cut + 2), counts_);
       buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(cut + 2));
     }
-  }
-
-  void parallel_read() {
-    FileDescriptor fd(path_);
-    buf_.resize(bytes_);
-    const std::size_t per = (bytes_ + threads_ - 1) / threads_;
-    shared_thread_pool(threads_).run(threads_, [&](int t) {
-      const std::size_t from = std::min(bytes_, per * static_cast<std::size_t>(t));
-      const std::size_t to = std::min(bytes_, from + per);
-      pread_all(fd.get(), buf_.data() + from, to - from, from, path_);
-    });
   }
 
   const text::Encoding& enc_;

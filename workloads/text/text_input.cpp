@@ -5,11 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/thread_pool.hpp"
 
 namespace sb::text {
 namespace {
@@ -78,23 +80,47 @@ MappedFile::MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_)
   o.size_ = 0;
 }
 
-void read_file_into(const std::string& path, std::vector<char>& buf) {
-  const int fd = open_or_throw(path);
+InputFile::InputFile(const std::string& path) : path_(path), fd_(open_or_throw(path)) {
   struct stat st {};
-  ::fstat(fd, &st);
-  buf.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t got = 0;
-  while (got < buf.size()) {
-    const ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = errno;
-      ::close(fd);
-      throw InputError(path + ": read failed" + (n < 0 ? std::string(": ") + std::strerror(err) : " (file shrank)"));
-    }
-    got += static_cast<std::size_t>(n);
+  ::fstat(fd_, &st);
+  size_ = static_cast<std::size_t>(st.st_size);
+}
+
+InputFile::~InputFile() { ::close(fd_); }
+
+std::size_t InputFile::read_some(char* dst, std::size_t n) {
+  for (;;) {
+    const ssize_t got = ::read(fd_, dst, n);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno != EINTR) throw InputError(path_ + ": read failed: " + std::strerror(errno));
   }
-  ::close(fd);
+}
+
+namespace {
+
+void pread_all(int fd, char* dst, std::size_t n, std::size_t off, const std::string& path) {
+  while (n > 0) {
+    const ssize_t got = ::pread(fd, dst, n, static_cast<off_t>(off));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0)
+      throw InputError(path + ": read failed at offset " + std::to_string(off) +
+                       (got < 0 ? std::string(": ") + std::strerror(errno) : std::string(" (file shrank)")));
+    dst += got, off += static_cast<std::size_t>(got), n -= static_cast<std::size_t>(got);
+  }
+}
+
+}  // namespace
+
+void read_file_into(const std::string& path, std::vector<char>& buf, int threads) {
+  const InputFile f(path);
+  buf.resize(f.size());
+  if (threads <= 1) return pread_all(f.fd(), buf.data(), buf.size(), 0, path);
+  const std::size_t per = (buf.size() + static_cast<std::size_t>(threads) - 1) / static_cast<std::size_t>(threads);
+  shared_thread_pool(threads).run(threads, [&](int t) {
+    const std::size_t from = std::min(buf.size(), per * static_cast<std::size_t>(t));
+    const std::size_t to = std::min(buf.size(), from + per);
+    pread_all(f.fd(), buf.data() + from, to - from, from, path);
+  });
 }
 
 }  // namespace sb::text

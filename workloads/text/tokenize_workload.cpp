@@ -24,14 +24,6 @@ EncoderOptions encoder_options(const Strategy& s) {
   return o;
 }
 
-std::string str_param(const Params& p, const std::string& name) {
-  auto it = p.find(name);
-  SB_CHECK(it != p.end());
-  const auto* s = std::get_if<std::string>(&it->second);
-  SB_CHECK(s != nullptr);
-  return *s;
-}
-
 class TokenizeInstance final : public Instance {
  public:
   TokenizeInstance(const Strategy& s, const Params& p)
@@ -53,7 +45,7 @@ class TokenizeInstance final : public Instance {
       map.emplace(path_);
       t = map->view();
     } else {
-      text::read_file_into(path_, buf_);
+      text::read_file_into(path_, buf_, threads_);
       t = {buf_.data(), buf_.size()};
     }
     text::encode_parallel(enc_, opt_, t, threads_, chunk_, encoders_, chunk_ids_, ids_);
@@ -121,7 +113,7 @@ class TokenizeWorkload final : public Workload {
       ParamSpec input{.name = "input", .help = "sample, corpus (built by setup) or a file path",
                       .default_value = "sample", .choices = {}, .free_text = true};
       ParamSpec chunk{.name = "chunk", .help = "KiB of text per task when threads > 1 (cut at safe split points)",
-                      .default_value = "1024", .min = 4, .max = 1 << 20, .choices = {}};
+                      .default_value = "256", .min = 4, .max = 1 << 20, .choices = {}};
       w.params = {enc, input, chunk};
       w.knobs = {"threads", "merge", "cache", "io"};
       w.throughput_unit = "MB/s";

@@ -82,5 +82,7 @@ void register_workload(std::unique_ptr<Workload> w);
 
 // Reads an integer parameter that the matrix has already validated.
 std::int64_t int_param(const Params& p, const std::string& name);
+// Reads a string parameter (choices or free text) that the matrix has already validated.
+std::string str_param(const Params& p, const std::string& name);
 
 }  // namespace sb

@@ -31,8 +31,28 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
-// Reads the whole file into buf (resized to the file's size; keeps capacity).
-void read_file_into(const std::string& path, std::vector<char>& buf);
+// An open regular file (read-only), closed on destruction. Throws InputError naming the path.
+class InputFile {
+ public:
+  explicit InputFile(const std::string& path);
+  ~InputFile();
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+  int fd() const { return fd_; }
+  std::size_t size() const { return size_; }
+  // Reads up to n bytes at the current position; 0 at the end.
+  std::size_t read_some(char* dst, std::size_t n);
+
+ private:
+  std::string path_;
+  int fd_;
+  std::size_t size_;
+};
+
+// Reads the whole file into buf (resized to the file's size; keeps capacity). With
+// threads > 1, that many pread()s of equal ranges run at once on the shared pool: a
+// parallel reader.
+void read_file_into(const std::string& path, std::vector<char>& buf, int threads = 1);
 std::size_t file_size(const std::string& path);
 
 }  // namespace sb::text
