@@ -1,6 +1,7 @@
 // The built-in workloads, listed in one place.
 
 #include "stratbench/workloads/gemm_workload.hpp"
+#include "stratbench/workloads/llm/llm_workloads.hpp"
 #include "stratbench/workloads/text/text_workloads.hpp"
 #include "stratbench/workloads/workload.hpp"
 
@@ -12,6 +13,10 @@ static std::vector<std::unique_ptr<Workload>>& mutable_registry() {
     v.push_back(make_gemm_workload());
     v.push_back(make_tokenize_workload());
     v.push_back(make_corpus_workload());
+    v.push_back(make_prefill_workload());
+    v.push_back(make_decode_workload());
+    v.push_back(make_generate_workload());
+    v.push_back(make_attention_workload());
     return v;
   }();
   return r;

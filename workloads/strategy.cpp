@@ -20,8 +20,16 @@ const std::vector<KnobSpec>& knob_table() {
        "pairs", {"pairs", "heap"}},
       {"cache", "a bounded cache of recent pieces and their token ids", "off", {"off", "on"}},
       {"io", "how input files are read: read (into a buffer) or mmap", "read", {"read", "mmap"}},
-      {"memory", "per-document scratch: malloc (containers per document) or pool (one arena, reset per document)",
+      {"memory",
+       "scratch memory: malloc (fresh allocations per document or per op) or pool (one arena, reset per "
+       "document or per forward pass)",
        "malloc", {"malloc", "pool"}},
+      {"precision", "weight storage and arithmetic: fp32, fp16/bf16 (widened to fp32), int8 (Q8_0) or int4 (Q4_0) "
+       "with integer dot products against Q8_0 activations", "fp32", {"fp32", "fp16", "bf16", "int8", "int4"}},
+      {"fusion", "operator fusion: RMSNorm folded into the next product, fused SwiGLU, one-pass online-softmax "
+       "attention", "off", {"off", "on"}},
+      {"kv_cache", "keep keys and values of past tokens (on) or recompute the whole prefix every decode step (off)",
+       "on", {"on", "off"}},
   };
   return t;
 }
@@ -40,7 +48,13 @@ const std::vector<PresetSpec>& preset_table() {
       {"heap", "BPE merges with a priority queue over a linked list of parts (merge=heap)", {{"merge", "heap"}}},
       {"cache", "a bounded cache of pre-tokenized pieces and their ids (cache=on)", {{"cache", "on"}}},
       {"mmap", "map input files instead of reading them (io=mmap)", {{"io", "mmap"}}},
-      {"pool", "arena allocation of per-document state (memory=pool)", {{"memory", "pool"}}},
+      {"pool", "arena allocation of scratch state (memory=pool)", {{"memory", "pool"}}},
+      {"fp16", "weights stored as IEEE half, widened with F16C (precision=fp16)", {{"precision", "fp16"}}},
+      {"bf16", "weights stored as bfloat16, widened by a shift (precision=bf16)", {{"precision", "bf16"}}},
+      {"int8", "Q8_0 weights and activations, integer dot products (precision=int8)", {{"precision", "int8"}}},
+      {"int4", "Q4_0 weights, Q8_0 activations, integer dot products (precision=int4)", {{"precision", "int4"}}},
+      {"fused", "RMSNorm folded into products, fused SwiGLU, online-softmax attention (fusion=on)",
+       {{"fusion", "on"}}},
   };
   return t;
 }

@@ -1,0 +1,114 @@
+// The engine's kernels against float64 references on awkward sizes, every storage type,
+// scalar and AVX2, one and two threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "stratbench/workloads/cpu_features.hpp"
+#include "stratbench/workloads/llm/llm_kernels.hpp"
+#include "stratbench/workloads/llm/quant.hpp"
+#include "stratbench/workloads/thread_pool.hpp"
+
+namespace sb::llm {
+namespace {
+
+std::vector<float> randn(std::size_t n, std::uint64_t seed, float sd = 1.f) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> d(0.f, sd);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+std::vector<SimdLevel> levels() {
+  std::vector<SimdLevel> l{SimdLevel::scalar};
+  if (simd_level_supported(SimdLevel::avx2)) l.push_back(SimdLevel::avx2);
+  return l;
+}
+
+bool is_block(GgmlType t) { return t == GgmlType::q8_0 || t == GgmlType::q4_0; }
+
+// The exact value a kernel should produce: float64 over what is stored (dequantized weights,
+// and for block types the Q8_0-rounded activations).
+double reference_dot(const Matrix& w, int o, const std::vector<float>& x) {
+  std::vector<float> wr(w.cols()), xr = x;
+  w.dequantize_row(o, wr.data());
+  if (is_block(w.type())) {
+    std::vector<std::uint8_t> q(row_bytes(GgmlType::q8_0, w.cols()));
+    quantize_row_q8_0(x, q);
+    dequantize_row_q8_0(q, xr);
+  }
+  double s = 0;
+  for (int i = 0; i < w.cols(); ++i) s += static_cast<double>(wr[i]) * xr[i];
+  return s;
+}
+
+TEST(LlmKernels, DotOfEveryTypeMatchesFloat64) {
+  for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0}) {
+    const std::vector<int> sizes = is_block(t) ? std::vector<int>{32, 96, 288, 800} : std::vector<int>{1, 7, 33, 100, 291};
+    for (int n : sizes) {
+      const int rows = 5;
+      Matrix w = Matrix::from_floats(t, rows, n, randn(static_cast<std::size_t>(rows) * n, n));
+      std::vector<float> x = randn(n, n + 7);
+      std::vector<std::uint8_t> xq(matmul_scratch_bytes(t, 1, n));
+      quantize_activations(t, x.data(), n, 1, n, xq.data());
+      for (SimdLevel s : levels())
+        for (int o = 0; o < rows; ++o) {
+          const double ref = reference_dot(w, o, x);
+          const double got = dot_row(t, w.row(o), x.data(), is_block(t) ? xq.data() : nullptr, n, s);
+          EXPECT_NEAR(got, ref, 1e-5 * std::sqrt(n) * 4 + 1e-5 * std::abs(ref))
+              << to_string(t) << " n=" << n << " simd=" << to_string(s) << " row " << o;
+        }
+    }
+  }
+}
+
+TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
+  const int rows = 37, cols = 96, ntok = 5;
+  for (GgmlType t : {GgmlType::f32, GgmlType::bf16, GgmlType::q4_0})
+    for (SimdLevel s : levels())
+      for (int threads : {1, 2}) {
+        Matrix w = Matrix::from_floats(t, rows, cols, randn(rows * cols, 3));
+        std::vector<float> x = randn(ntok * cols, 4), y(ntok * rows, NAN);
+        std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
+        KernelOptions opt{s, threads > 1 ? &shared_thread_pool(threads) : nullptr};
+        matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
+        for (int tk = 0; tk < ntok; ++tk)
+          for (int o = 0; o < rows; ++o) {
+            std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
+            EXPECT_NEAR(y[tk * rows + o], reference_dot(w, o, xt), 1e-4) << to_string(t) << " threads " << threads;
+          }
+      }
+}
+
+TEST(LlmKernels, BothAttentionsMatchFloat64) {
+  const int hd = 24, stride = 3 * hd;  // keys of one kv head among three
+  for (int len : {1, 13, 77})
+    for (SimdLevel s : levels()) {
+      std::vector<float> q = randn(hd, 1), k = randn(stride * len, 2), v = randn(stride * len, 3);
+      const float sc = 1.f / std::sqrt(static_cast<float>(hd));
+      std::vector<double> sco(len), ref(hd, 0.0);
+      double mx = -INFINITY, sum = 0;
+      for (int j = 0; j < len; ++j) {
+        double d = 0;
+        for (int i = 0; i < hd; ++i) d += static_cast<double>(q[i]) * k[stride * j + i];
+        sco[j] = d * sc;
+        mx = std::max(mx, sco[j]);
+      }
+      for (int j = 0; j < len; ++j) sum += (sco[j] = std::exp(sco[j] - mx));
+      for (int j = 0; j < len; ++j)
+        for (int i = 0; i < hd; ++i) ref[i] += sco[j] / sum * v[stride * j + i];
+      std::vector<float> a(hd), b(hd), scores(len);
+      attend_two_pass(q.data(), k.data(), v.data(), stride, len, hd, sc, scores.data(), a.data(), s);
+      attend_online(q.data(), k.data(), v.data(), stride, len, hd, sc, b.data(), s);
+      for (int i = 0; i < hd; ++i) {
+        EXPECT_NEAR(a[i], ref[i], 1e-5) << "two-pass len " << len;
+        EXPECT_NEAR(b[i], ref[i], 1e-5) << "online len " << len;
+      }
+    }
+}
+
+}  // namespace
+}  // namespace sb::llm

@@ -1,0 +1,111 @@
+// The engine's compute kernels: weight matrices in one of five storage types, products of a
+// weight matrix with a batch of activation rows, and one head of causal attention.
+//
+// Every kernel has a scalar version (the honest reference of the `simd=off` strategies) and
+// an AVX2+FMA+F16C version reached through run-time dispatch (llm_kernels_avx2.cpp is the
+// only file built with those flags). No AVX-512 path: this project's CPUs could not test it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "stratbench/workloads/cpu_features.hpp"
+#include "stratbench/workloads/llm/gguf.hpp"
+
+namespace sb {
+class ThreadPool;
+}
+
+namespace sb::llm {
+
+// A linear weight W with `rows` outputs of `cols` inputs, W[o][i] in row o, stored as one of
+// f32, f16, bf16, q8_0, q4_0 with ggml's byte layouts (quant.hpp): y = W x is one dot product
+// per row.
+class Matrix {
+ public:
+  Matrix() = default;
+  // `values` row-major rows x cols; cols a multiple of 32 for the block types (InputError).
+  static Matrix from_floats(GgmlType type, int rows, int cols, std::span<const float> values);
+  // Bytes already in `type` (a GGUF tensor), copied.
+  static Matrix from_bytes(GgmlType type, int rows, int cols, std::span<const std::uint8_t> bytes);
+
+  GgmlType type() const { return type_; }
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+  std::size_t row_bytes() const { return row_bytes_; }
+  std::size_t bytes() const { return row_bytes_ * static_cast<std::size_t>(rows_); }
+  const std::uint8_t* row(int o) const { return data_.data() + row_bytes_ * static_cast<std::size_t>(o); }
+  // Row o back to floats (embedding lookup; tests).
+  void dequantize_row(int o, float* out) const;
+  bool empty() const { return rows_ == 0; }
+
+ private:
+  GgmlType type_ = GgmlType::f32;
+  int rows_ = 0, cols_ = 0;
+  std::size_t row_bytes_ = 0;
+  std::vector<std::uint8_t> data_;
+};
+
+std::size_t row_bytes(GgmlType type, int cols);
+
+// Where and how a product runs. pool == nullptr or a pool of size 1: the calling thread only.
+struct KernelOptions {
+  SimdLevel simd = SimdLevel::scalar;
+  ThreadPool* pool = nullptr;
+};
+
+// Bytes of scratch that matmul needs for `ntok` activation rows of `cols` inputs: the
+// activations quantized to Q8_0 for the q8_0/q4_0 types (integer dot products need both
+// sides in integers), nothing for the float types.
+std::size_t matmul_scratch_bytes(GgmlType type, int ntok, int cols);
+
+// Y[t*ldy + (o - r0)] = sum_i W[o][i] * X[t*ldx + i] for t < ntok and rows o in [r0, r1)
+// (y points at row r0's output column), with
+// xq the activations already quantized (quantize_activations) for block types, else null.
+// Single-threaded: the building block that matmul shares out and fused kernels reuse.
+void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
+                 float* y, std::size_t ldy, SimdLevel simd);
+// Q8_0 rows of the activations for a block-type product (no-op for float types).
+void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int ntok, int cols, std::uint8_t* xq);
+// The whole product, rows shared over opt.pool. scratch: matmul_scratch_bytes(...) bytes.
+void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y, std::size_t ldy,
+            const KernelOptions& opt, std::uint8_t* scratch);
+
+// Dot products of one stored row with fp32 (or, for block types, Q8_0) activations.
+// Exposed for the kernel tests; `n` is the number of elements.
+float dot_row(GgmlType type, const std::uint8_t* w, const float* x, const std::uint8_t* xq, int n, SimdLevel simd);
+
+// Splits [0, n) into `parts` near-equal ranges (part p gets [begin, end)).
+inline int split_begin(int n, int parts, int p) { return static_cast<int>(static_cast<long long>(n) * p / parts); }
+
+namespace detail {
+// AVX2 versions (llm_kernels_avx2.cpp), reached only after best_simd_level() saw AVX2+FMA;
+// the F16C conversions they use come with every AVX2 CPU this project targets (checked in
+// simd_supported_for_llm()).
+float dot_f32_avx2(const float* w, const float* x, int n);
+float dot_f16_avx2(const std::uint16_t* w, const float* x, int n);
+float dot_bf16_avx2(const std::uint16_t* w, const float* x, int n);
+float dot_q8_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n);
+float dot_q4_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n);
+void axpy_f32_avx2(float a, const float* x, float* y, int n);
+void scale_f32_avx2(float a, float* y, int n);
+}  // namespace detail
+
+// y += a * x and y *= a (attention's weighted sums of V).
+void axpy(float a, const float* x, float* y, int n, SimdLevel simd);
+void scale(float a, float* y, int n, SimdLevel simd);
+float dot_f32(const float* a, const float* b, int n, SimdLevel simd);
+
+// One query against keys/values 0..len-1 of one kv head, into out[head_dim].
+// two_pass: scores into `scores` (len floats), max, exp, normalize, weighted sum: the
+// textbook softmax, three passes over the scores. online: one pass over keys and values
+// with a running max and sum (the rescaling trick of FlashAttention), no scores buffer.
+// k/v rows are `stride` floats apart. scale = 1/sqrt(head_dim).
+void attend_two_pass(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
+                     float scale, float* scores, float* out, SimdLevel simd);
+void attend_online(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
+                   float scale, float* out, SimdLevel simd);
+
+}  // namespace sb::llm

@@ -1,0 +1,161 @@
+#include "stratbench/workloads/llm/llama_model.hpp"
+
+#include <filesystem>
+
+#include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/llm/gguf.hpp"
+#include "stratbench/workloads/llm/llama_gguf.hpp"
+
+namespace sb::llm {
+
+Precision parse_precision(const std::string& s) {
+  if (s == "fp32") return Precision::fp32;
+  if (s == "fp16") return Precision::fp16;
+  if (s == "bf16") return Precision::bf16;
+  if (s == "int8") return Precision::int8;
+  if (s == "int4") return Precision::int4;
+  throw InputError("precision='" + s + "' is not one of fp32, fp16, bf16, int8, int4");
+}
+
+const char* to_string(Precision p) {
+  switch (p) {
+    case Precision::fp32: return "fp32";
+    case Precision::fp16: return "fp16";
+    case Precision::bf16: return "bf16";
+    case Precision::int8: return "int8";
+    case Precision::int4: return "int4";
+  }
+  return "?";
+}
+
+GgmlType storage_type(Precision p, const TensorSpec& spec, bool tied) {
+  static constexpr WeightType map[] = {WeightType::f32, WeightType::f16, WeightType::bf16, WeightType::q8_0,
+                                       WeightType::q4_0};
+  return storage_type(map[static_cast<int>(p)], spec, tied);
+}
+
+std::uint64_t LlamaModel::weight_bytes() const {
+  std::uint64_t b = tok_embd.bytes() + output.bytes() + output_norm.size() * 4;
+  for (const auto& l : layers)
+    b += (l.attn_norm.size() + l.ffn_norm.size()) * 4 + l.wq.bytes() + l.wk.bytes() + l.wv.bytes() + l.wqkv.bytes() +
+         l.wo.bytes() + l.w_gate.bytes() + l.w_up.bytes() + l.w_down.bytes();
+  return b;
+}
+
+namespace {
+
+struct Loader {
+  const ModelConfig& cfg;
+  const TensorSource& src;
+  Precision p;
+
+  // A 2-D tensor {in, out} as a Matrix of out rows, optionally with a gain folded in.
+  Matrix matrix(const TensorSpec& s, const std::vector<float>* gain = nullptr) const {
+    const GgmlType t = storage_type(p, s, cfg.tied_embeddings);
+    const int in = static_cast<int>(s.dims[0]), out = static_cast<int>(s.dims[1]);
+    std::vector<std::uint8_t> bytes;
+    if (!gain && src.raw && src.raw(s, t, bytes)) return Matrix::from_bytes(t, out, in, bytes);
+    std::vector<float> v = src.floats(s);
+    if (gain)
+      for (int o = 0; o < out; ++o)
+        for (int i = 0; i < in; ++i) v[static_cast<std::size_t>(o) * in + i] *= (*gain)[i];
+    return Matrix::from_floats(t, out, in, v);
+  }
+};
+
+// Stacks q, k, v (each with the gain folded) into one matrix, in floats first so that the
+// block types quantize each row exactly as they would alone.
+Matrix stacked(const Loader& ld, const std::vector<const TensorSpec*>& parts, const std::vector<float>& gain) {
+  const int in = static_cast<int>(parts[0]->dims[0]);
+  std::vector<float> all;
+  int rows = 0;
+  for (const TensorSpec* s : parts) {
+    std::vector<float> v = ld.src.floats(*s);
+    const int out = static_cast<int>(s->dims[1]);
+    for (int o = 0; o < out; ++o)
+      for (int i = 0; i < in; ++i) v[static_cast<std::size_t>(o) * in + i] *= gain[i];
+    all.insert(all.end(), v.begin(), v.end());
+    rows += out;
+  }
+  return Matrix::from_floats(storage_type(ld.p, *parts[0], ld.cfg.tied_embeddings), rows, in, all);
+}
+
+}  // namespace
+
+LlamaModel build_model(const ModelConfig& cfg, const TensorSource& src, Precision p, bool fold) {
+  const std::vector<TensorSpec> specs = llama_tensor_specs(cfg);  // validates cfg
+  auto spec = [&](const std::string& name) -> const TensorSpec& {
+    for (const auto& s : specs)
+      if (s.name == name) return s;
+    SB_CHECK(!"tensor spec missing");
+    return specs[0];
+  };
+  Loader ld{cfg, src, p};
+  LlamaModel m;
+  m.cfg = cfg;
+  m.folded = fold;
+  m.precision = p;
+  m.tok_embd = ld.matrix(spec("token_embd.weight"));
+  if (!cfg.tied_embeddings) m.output = ld.matrix(spec("output.weight"));
+  m.output_norm = src.floats(spec("output_norm.weight"));
+  for (int l = 0; l < cfg.n_layers; ++l) {
+    const std::string b = "blk." + std::to_string(l) + ".";
+    LayerWeights w;
+    w.attn_norm = src.floats(spec(b + "attn_norm.weight"));
+    w.ffn_norm = src.floats(spec(b + "ffn_norm.weight"));
+    if (fold) {
+      w.wqkv = stacked(ld, {&spec(b + "attn_q.weight"), &spec(b + "attn_k.weight"), &spec(b + "attn_v.weight")},
+                       w.attn_norm);
+      w.w_gate = ld.matrix(spec(b + "ffn_gate.weight"), &w.ffn_norm);
+      w.w_up = ld.matrix(spec(b + "ffn_up.weight"), &w.ffn_norm);
+    } else {
+      w.wq = ld.matrix(spec(b + "attn_q.weight"));
+      w.wk = ld.matrix(spec(b + "attn_k.weight"));
+      w.wv = ld.matrix(spec(b + "attn_v.weight"));
+      w.w_gate = ld.matrix(spec(b + "ffn_gate.weight"));
+      w.w_up = ld.matrix(spec(b + "ffn_up.weight"));
+    }
+    w.wo = ld.matrix(spec(b + "attn_output.weight"));
+    w.w_down = ld.matrix(spec(b + "ffn_down.weight"));
+    m.layers.push_back(std::move(w));
+  }
+  return m;
+}
+
+LlamaModel synthetic_model(const ModelConfig& cfg, std::uint64_t seed, Precision p, bool fold) {
+  TensorSource src;
+  src.floats = [seed](const TensorSpec& s) { return synthetic_tensor(s, seed); };
+  return build_model(cfg, src, p, fold);
+}
+
+ModelSpec resolve_model(const std::string& name) {
+  ModelSpec ms;
+  for (const auto& n : model_config_names()) {
+    if (n != name) continue;
+    ms.cfg = model_config(name);
+    ms.source.floats = [](const TensorSpec& s) { return synthetic_tensor(s, kSyntheticSeed); };
+    ms.describe = name + " (synthetic, seed " + std::to_string(kSyntheticSeed) + ")";
+    return ms;
+  }
+  if (!std::filesystem::exists(name)) {
+    std::string known;
+    for (const auto& n : model_config_names()) known += n + ", ";
+    throw InputError("model='" + name + "' is neither a known config (" + known + "or a path to a .gguf file)");
+  }
+  auto file = std::make_shared<GgufFile>(GgufFile::open(name));
+  ms.cfg = llama_config_from_gguf(*file);  // InputError when not llama architecture
+  check_llama_tensors(*file, ms.cfg);
+  const GgufFile* f = file.get();
+  ms.source.floats = [f](const TensorSpec& s) { return decode_tensor(f->tensor(s.name)); };
+  ms.source.raw = [f](const TensorSpec& s, GgmlType want, std::vector<std::uint8_t>& bytes) {
+    const GgufTensor& t = f->tensor(s.name);
+    if (t.type != want) return false;
+    bytes.assign(t.data, t.data + t.bytes);
+    return true;
+  };
+  ms.describe = name;
+  ms.keep_alive = file;
+  return ms;
+}
+
+}  // namespace sb::llm

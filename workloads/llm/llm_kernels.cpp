@@ -1,0 +1,255 @@
+// Scalar kernels, the Matrix container and the run-time dispatch to the AVX2 file.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+
+#include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/llm/llm_kernels.hpp"
+#include "stratbench/workloads/llm/quant.hpp"
+#include "stratbench/workloads/thread_pool.hpp"
+
+namespace sb::llm {
+namespace {
+
+// fp16 -> fp32 for the scalar paths by table: a call into the exact converter per weight
+// would make `precision=fp16+simd=off` a measurement of that call rather than of a scalar
+// loop. 256 KiB, built once from the exact converter.
+const float* fp16_table() {
+  static const std::vector<float> t = [] {
+    std::vector<float> v(65536);
+    for (std::uint32_t h = 0; h < 65536; ++h) v[h] = fp16_to_fp32(static_cast<std::uint16_t>(h));
+    return v;
+  }();
+  return t.data();
+}
+
+inline std::uint16_t load_u16(const std::uint8_t* p) {
+  std::uint16_t v;
+  std::memcpy(&v, p, 2);
+  return v;
+}
+
+inline float bf16_bits_to_f32(std::uint16_t h) {
+  const std::uint32_t u = static_cast<std::uint32_t>(h) << 16;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+float dot_f32_scalar(const float* w, const float* x, int n) {
+  float s = 0;
+  for (int i = 0; i < n; ++i) s += w[i] * x[i];
+  return s;
+}
+
+float dot_f16_scalar(const std::uint8_t* w, const float* x, int n) {
+  const float* t = fp16_table();
+  float s = 0;
+  for (int i = 0; i < n; ++i) s += t[load_u16(w + 2 * i)] * x[i];
+  return s;
+}
+
+float dot_bf16_scalar(const std::uint8_t* w, const float* x, int n) {
+  float s = 0;
+  for (int i = 0; i < n; ++i) s += bf16_bits_to_f32(load_u16(w + 2 * i)) * x[i];
+  return s;
+}
+
+// Both sides Q8_0: an exact int32 sum per block, scaled by the two block scales.
+float dot_q8_0_scalar(const std::uint8_t* w, const std::uint8_t* xq, int n) {
+  const float* t = fp16_table();
+  float s = 0;
+  for (int b = 0; b < n / 32; ++b, w += kQ8_0BlockBytes, xq += kQ8_0BlockBytes) {
+    const auto* qw = reinterpret_cast<const std::int8_t*>(w + 2);
+    const auto* qx = reinterpret_cast<const std::int8_t*>(xq + 2);
+    std::int32_t acc = 0;
+    for (int j = 0; j < 32; ++j) acc += qw[j] * qx[j];
+    s += t[load_u16(w)] * t[load_u16(xq)] * static_cast<float>(acc);
+  }
+  return s;
+}
+
+// Q4_0 weights: byte j holds element j (low nibble) and j+16 (high nibble), offset by 8.
+float dot_q4_0_scalar(const std::uint8_t* w, const std::uint8_t* xq, int n) {
+  const float* t = fp16_table();
+  float s = 0;
+  for (int b = 0; b < n / 32; ++b, w += kQ4_0BlockBytes, xq += kQ8_0BlockBytes) {
+    const std::uint8_t* qw = w + 2;
+    const auto* qx = reinterpret_cast<const std::int8_t*>(xq + 2);
+    std::int32_t acc = 0;
+    for (int j = 0; j < 16; ++j) {
+      acc += ((qw[j] & 0x0F) - 8) * qx[j];
+      acc += ((qw[j] >> 4) - 8) * qx[j + 16];
+    }
+    s += t[load_u16(w)] * t[load_u16(xq)] * static_cast<float>(acc);
+  }
+  return s;
+}
+
+bool is_block(GgmlType t) { return t == GgmlType::q8_0 || t == GgmlType::q4_0; }
+
+}  // namespace
+
+std::size_t row_bytes(GgmlType type, int cols) {
+  return static_cast<std::size_t>(cols) / block_elements(type) * block_bytes(type);
+}
+
+Matrix Matrix::from_floats(GgmlType type, int rows, int cols, std::span<const float> values) {
+  if (is_block(type) && cols % 32 != 0)
+    throw InputError("matrix with " + std::to_string(cols) + " columns cannot be stored as " + to_string(type) +
+                     " (columns must be a multiple of 32)");
+  SB_CHECK(values.size() == static_cast<std::size_t>(rows) * cols);
+  Matrix m;
+  m.type_ = type, m.rows_ = rows, m.cols_ = cols, m.row_bytes_ = llm::row_bytes(type, cols);
+  m.data_.resize(m.bytes());
+  for (int o = 0; o < rows; ++o) {
+    std::span<const float> in = values.subspan(static_cast<std::size_t>(o) * cols, cols);
+    std::span<std::uint8_t> out(m.data_.data() + m.row_bytes_ * o, m.row_bytes_);
+    switch (type) {
+      case GgmlType::f32: std::memcpy(out.data(), in.data(), m.row_bytes_); break;
+      case GgmlType::f16: fp32_to_fp16_row(in, out); break;
+      case GgmlType::bf16: fp32_to_bf16_row(in, out); break;
+      case GgmlType::q8_0: quantize_row_q8_0(in, out); break;
+      case GgmlType::q4_0: quantize_row_q4_0(in, out); break;
+    }
+  }
+  return m;
+}
+
+Matrix Matrix::from_bytes(GgmlType type, int rows, int cols, std::span<const std::uint8_t> bytes) {
+  Matrix m;
+  m.type_ = type, m.rows_ = rows, m.cols_ = cols, m.row_bytes_ = llm::row_bytes(type, cols);
+  if (bytes.size() != m.bytes())
+    throw InputError("tensor of " + std::to_string(bytes.size()) + " bytes does not hold " + std::to_string(rows) +
+                     "x" + std::to_string(cols) + " " + to_string(type));
+  m.data_.assign(bytes.begin(), bytes.end());
+  return m;
+}
+
+void Matrix::dequantize_row(int o, float* out) const {
+  std::span<const std::uint8_t> in(row(o), row_bytes_);
+  std::span<float> y(out, cols_);
+  switch (type_) {
+    case GgmlType::f32: std::memcpy(out, in.data(), row_bytes_); break;
+    case GgmlType::f16: fp16_to_fp32_row(in, y); break;
+    case GgmlType::bf16: bf16_to_fp32_row(in, y); break;
+    case GgmlType::q8_0: dequantize_row_q8_0(in, y); break;
+    case GgmlType::q4_0: dequantize_row_q4_0(in, y); break;
+  }
+}
+
+float dot_row(GgmlType type, const std::uint8_t* w, const float* x, const std::uint8_t* xq, int n, SimdLevel simd) {
+  const bool v = simd != SimdLevel::scalar;
+  switch (type) {
+    case GgmlType::f32: {
+      const auto* wf = reinterpret_cast<const float*>(w);  // rows are 4-byte aligned: vector storage
+      return v ? detail::dot_f32_avx2(wf, x, n) : dot_f32_scalar(wf, x, n);
+    }
+    case GgmlType::f16:
+      return v ? detail::dot_f16_avx2(reinterpret_cast<const std::uint16_t*>(w), x, n) : dot_f16_scalar(w, x, n);
+    case GgmlType::bf16:
+      return v ? detail::dot_bf16_avx2(reinterpret_cast<const std::uint16_t*>(w), x, n) : dot_bf16_scalar(w, x, n);
+    case GgmlType::q8_0: return v ? detail::dot_q8_0_avx2(w, xq, n) : dot_q8_0_scalar(w, xq, n);
+    case GgmlType::q4_0: return v ? detail::dot_q4_0_avx2(w, xq, n) : dot_q4_0_scalar(w, xq, n);
+  }
+  return 0;
+}
+
+std::size_t matmul_scratch_bytes(GgmlType type, int ntok, int cols) {
+  return is_block(type) ? static_cast<std::size_t>(ntok) * row_bytes(GgmlType::q8_0, cols) : 0;
+}
+
+void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int ntok, int cols, std::uint8_t* xq) {
+  if (!is_block(type)) return;
+  const std::size_t rb = row_bytes(GgmlType::q8_0, cols);
+  for (int t = 0; t < ntok; ++t)
+    quantize_row_q8_0({x + ldx * t, static_cast<std::size_t>(cols)}, {xq + rb * t, rb});
+}
+
+void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
+                 float* y, std::size_t ldy, SimdLevel simd) {
+  const int n = w.cols();
+  const std::size_t qb = row_bytes(GgmlType::q8_0, n);
+  // Row-outer: one weight row is read from memory once and reused from L1 for every token
+  // of the batch; that reuse is what makes prefill (and batched decode) a matrix product.
+  for (int o = r0; o < r1; ++o) {
+    const std::uint8_t* wr = w.row(o);
+    for (int t = 0; t < ntok; ++t)
+      y[ldy * t + (o - r0)] = dot_row(w.type(), wr, x + ldx * t, xq ? xq + qb * t : nullptr, n, simd);
+  }
+}
+
+void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y, std::size_t ldy,
+            const KernelOptions& opt, std::uint8_t* scratch) {
+  const std::uint8_t* xq = nullptr;
+  if (is_block(w.type())) {
+    quantize_activations(w.type(), x, ldx, ntok, w.cols(), scratch);
+    xq = scratch;
+  }
+  const int threads = opt.pool ? opt.pool->size() : 1;
+  if (threads <= 1) {
+    matmul_rows(w, 0, w.rows(), x, ldx, xq, ntok, y, ldy, opt.simd);
+    return;
+  }
+  // A few tasks per thread: rows are claimed dynamically, so a worker that the OS delays
+  // does not hold up the whole product.
+  const int tasks = std::min(w.rows(), threads * 4);
+  opt.pool->run(tasks, [&](int p) {
+    const int r0 = split_begin(w.rows(), tasks, p);
+    matmul_rows(w, r0, split_begin(w.rows(), tasks, p + 1), x, ldx, xq, ntok, y + r0, ldy, opt.simd);
+  });
+}
+
+float dot_f32(const float* a, const float* b, int n, SimdLevel simd) {
+  return simd != SimdLevel::scalar ? detail::dot_f32_avx2(a, b, n) : dot_f32_scalar(a, b, n);
+}
+
+void axpy(float a, const float* x, float* y, int n, SimdLevel simd) {
+  if (simd != SimdLevel::scalar) return detail::axpy_f32_avx2(a, x, y, n);
+  for (int i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+void scale(float a, float* y, int n, SimdLevel simd) {
+  if (simd != SimdLevel::scalar) return detail::scale_f32_avx2(a, y, n);
+  for (int i = 0; i < n; ++i) y[i] *= a;
+}
+
+void attend_two_pass(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
+                     float sc, float* scores, float* out, SimdLevel simd) {
+  float mx = -INFINITY;
+  for (int j = 0; j < len; ++j) {
+    scores[j] = dot_f32(q, k + stride * j, head_dim, simd) * sc;
+    mx = std::max(mx, scores[j]);
+  }
+  float sum = 0;
+  for (int j = 0; j < len; ++j) {
+    scores[j] = std::exp(scores[j] - mx);
+    sum += scores[j];
+  }
+  std::fill(out, out + head_dim, 0.f);
+  const float inv = 1.f / sum;
+  for (int j = 0; j < len; ++j) axpy(scores[j] * inv, v + stride * j, out, head_dim, simd);
+}
+
+void attend_online(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
+                   float sc, float* out, SimdLevel simd) {
+  float m = -INFINITY, l = 0;
+  std::fill(out, out + head_dim, 0.f);
+  for (int j = 0; j < len; ++j) {
+    const float s = dot_f32(q, k + stride * j, head_dim, simd) * sc;
+    if (s > m) {
+      // A new maximum: what was summed so far was weighted against the old one.
+      const float r = std::exp(m - s);  // exp(-inf) = 0 on the first key
+      l *= r;
+      scale(r, out, head_dim, simd);
+      m = s;
+    }
+    const float p = std::exp(s - m);
+    l += p;
+    axpy(p, v + stride * j, out, head_dim, simd);
+  }
+  scale(1.f / l, out, head_dim, simd);
+}
+
+}  // namespace sb::llm

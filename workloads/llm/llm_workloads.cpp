@@ -1,0 +1,201 @@
+#include "stratbench/workloads/llm/llm_workloads.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/cpu_features.hpp"
+#include "stratbench/workloads/llm/llama_engine.hpp"
+#include "stratbench/workloads/llm/llm_quality.hpp"
+
+namespace sb {
+namespace {
+
+using namespace sb::llm;
+
+enum class Kind { prefill, decode, generate };
+
+constexpr std::uint64_t kPromptSeed = 2024;
+
+bool has_flag(const std::string& f) {
+  const auto flags = cpu_flags();
+  return std::find(flags.begin(), flags.end(), f) != flags.end();
+}
+
+EngineOptions engine_options(const Strategy& s) {
+  EngineOptions o;
+  o.simd = s.knob("simd") == "off" ? SimdLevel::scalar : SimdLevel::avx2;
+  o.threads = s.threads();
+  o.fused = s.knob("fusion") == "on";
+  o.arena = s.knob("memory") == "pool";
+  o.kv_cache = s.knob("kv_cache") == "on";
+  return o;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+class LlmInstance final : public Instance {
+ public:
+  LlmInstance(Kind kind, const Strategy& s, const Params& p) : kind_(kind) {
+    spec_ = resolve_model(std::get<std::string>(p.at("model")));
+    prompt_len_ = static_cast<int>(int_param(p, "prompt_len"));
+    batch_ = static_cast<int>(int_param(p, "batch"));
+    gen_len_ = kind == Kind::prefill ? 1 : static_cast<int>(int_param(p, "gen_len"));
+    if (prompt_len_ + gen_len_ > spec_.cfg.max_seq_len)
+      throw InputError("prompt_len=" + std::to_string(prompt_len_) + (kind == Kind::prefill ? "" : " + gen_len=" + std::to_string(gen_len_)) +
+                       " exceeds the context of " + spec_.describe + " (" + std::to_string(spec_.cfg.max_seq_len) + " positions)");
+    precision_ = parse_precision(s.knob("precision"));
+    opt_ = engine_options(s);
+    model_ = std::make_unique<LlamaModel>(build_model(spec_.cfg, spec_.source, precision_, opt_.fused));
+    engine_ = std::make_unique<Engine>(*model_, opt_, batch_, prompt_len_ + gen_len_);
+    prompts_ = make_prompts(batch_, prompt_len_, spec_.cfg.vocab_size, kPromptSeed);
+  }
+
+  void run_once() override {
+    const Generation g = generate(*engine_, prompts_, gen_len_, false);
+    ttft_.push_back(g.ttft_s);
+    if (!g.step_s.empty()) tpot_.push_back(median(g.step_s));
+  }
+
+  CheckResult check() override {
+    // The reference: the fp32 baseline (unfused, scalar, one thread, cache on) on the same
+    // weights and prompts, free-running greedy.
+    LlamaModel ref_model = build_model(spec_.cfg, spec_.source, Precision::fp32, false);
+    Engine ref_engine(ref_model, EngineOptions{}, batch_, prompt_len_ + gen_len_);
+    const Generation ref = generate(ref_engine, prompts_, gen_len_, true);
+    // The candidate sees the reference's tokens (teacher forcing), so every step compares
+    // distributions over the same context.
+    // Logits are always compared teacher-forced (once tokens diverge, free-running contexts
+    // differ and their logits are not comparable); generate's top-1 also runs free.
+    const Generation got = generate(*engine_, prompts_, gen_len_, true, &ref.tokens);
+    std::vector<std::vector<float>> a, b;
+    for (std::size_t st = 0; st < ref.logits.size(); ++st)
+      for (int s = 0; s < batch_; ++s) a.push_back(ref.logits[st][s]), b.push_back(got.logits[st][s]);
+    const LogitQuality q = compare_logits(a, b);
+    CheckResult r;
+    r.quality.rel_error = q.rel_error;
+    r.quality.kl = q.kl;
+    if (kind_ == Kind::generate) {
+      const Generation free = generate(*engine_, prompts_, gen_len_, false);
+      int same = 0, all = 0;
+      for (int s = 0; s < batch_; ++s)
+        for (int i = 0; i < gen_len_; ++i) same += free.tokens[s][i] == ref.tokens[s][i], ++all;
+      r.quality.top1_agreement = static_cast<double>(same) / all;
+    } else {
+      r.quality.top1_agreement = q.top1;
+    }
+    const QualityFloor& f = quality_floor(precision_);
+    r.ok = q.rel_error <= f.max_rel_error && *r.quality.top1_agreement >= f.min_top1 && q.kl <= f.max_kl;
+    std::ostringstream os;
+    os << "logits of " << q.rows << " next-token distributions against the fp32 baseline: rel_error " << q.rel_error
+       << " (floor for " << to_string(precision_) << ": " << f.max_rel_error << "), top-1 agreement "
+       << *r.quality.top1_agreement << ", mean KL " << q.kl;
+    r.detail = os.str();
+    return r;
+  }
+
+  double work_per_iteration() const override {
+    const double gen = static_cast<double>(batch_) * gen_len_, prompt = static_cast<double>(batch_) * prompt_len_;
+    switch (kind_) {
+      case Kind::prefill: return prompt;
+      case Kind::decode: return gen;
+      case Kind::generate: return prompt + gen;
+    }
+    return 0;
+  }
+
+  std::map<std::string, double> counters() const override {
+    std::map<std::string, double> c{{"weight_bytes", static_cast<double>(model_->weight_bytes())},
+                                    {"kv_cache_bytes", static_cast<double>(engine_->cache().bytes())},
+                                    {"threads", static_cast<double>(opt_.threads)}};
+    // Medians over every request run so far (warm-up and timed), from the engine's own clock.
+    if (kind_ != Kind::prefill) {
+      c["ttft_ms"] = median(ttft_) * 1e3;
+      c["tpot_ms"] = median(tpot_) * 1e3;
+      c["generated_tokens_per_iter"] = static_cast<double>(batch_) * gen_len_;
+    }
+    return c;
+  }
+
+ private:
+  Kind kind_;
+  ModelSpec spec_;
+  int prompt_len_ = 0, batch_ = 1, gen_len_ = 1;
+  Precision precision_ = Precision::fp32;
+  EngineOptions opt_;
+  std::unique_ptr<LlamaModel> model_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<std::vector<int>> prompts_;
+  std::vector<double> ttft_, tpot_;
+};
+
+class LlmWorkload final : public Workload {
+ public:
+  LlmWorkload(Kind kind, WorkloadInfo info) : kind_(kind), info_(std::move(info)) {}
+  const WorkloadInfo& info() const override { return info_; }
+
+  std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
+    if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
+    const std::string& simd = s.knob("simd");
+    if (simd == "avx512") return "the engine has AVX2 kernels only (AVX-512 paths are untested, so absent)";
+    if (simd != "off" && !(simd_level_supported(SimdLevel::avx2) && has_flag("f16c")))
+      return "this CPU lacks AVX2+FMA+F16C, which the engine's vector kernels need";
+    return {};
+  }
+
+  std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string&) const override {
+    return std::make_unique<LlmInstance>(kind_, s, p);
+  }
+
+ private:
+  Kind kind_;
+  WorkloadInfo info_;
+};
+
+const std::vector<std::string> kKnobs = {"precision", "simd", "threads", "fusion", "memory", "kv_cache"};
+
+ParamSpec model_param() {
+  ParamSpec m{"model", "tiny | small | 1b (synthetic weights) or a path to a llama GGUF file", "tiny", 1, 1, {}};
+  m.free_text = true;
+  return m;
+}
+
+}  // namespace
+
+std::unique_ptr<Workload> make_prefill_workload() {
+  return std::make_unique<LlmWorkload>(
+      Kind::prefill, WorkloadInfo{"prefill",
+                                  "Llama prompt processing: batch prompts of prompt_len tokens as one matrix product "
+                                  "per layer, to the last token's logits; quality against the fp32 baseline",
+                                  {model_param(), {"prompt_len", "prompt tokens per sequence", "64", 1, 1 << 16, {}},
+                                   {"batch", "independent sequences", "1", 1, 256, {}}},
+                                  kKnobs, {"cpu"}, "tokens/s", 1});
+}
+
+std::unique_ptr<Workload> make_decode_workload() {
+  return std::make_unique<LlmWorkload>(
+      Kind::decode, WorkloadInfo{"decode",
+                                 "Llama greedy request: prefill, then gen_len tokens one step at a time against the KV "
+                                 "cache; throughput counts generated tokens; ttft_ms and tpot_ms as counters",
+                                 {model_param(), {"prompt_len", "prompt tokens per sequence", "32", 1, 1 << 16, {}},
+                                  {"gen_len", "tokens generated per sequence", "16", 1, 1 << 16, {}},
+                                  {"batch", "sequences decoded together", "1", 1, 256, {}}},
+                                 kKnobs, {"cpu"}, "tokens/s", 1});
+}
+
+std::unique_ptr<Workload> make_generate_workload() {
+  return std::make_unique<LlmWorkload>(
+      Kind::generate, WorkloadInfo{"generate",
+                                   "Llama end-to-end greedy generation; throughput over prompt and generated tokens; "
+                                   "top-1 agreement of the free-running tokens with the fp32 baseline's",
+                                   {model_param(), {"prompt_len", "prompt tokens", "32", 1, 1 << 16, {}},
+                                    {"gen_len", "tokens generated", "16", 1, 1 << 16, {}},
+                                    {"batch", "sequences", "1", 1, 256, {}}},
+                                   kKnobs, {"cpu"}, "tokens/s", 1});
+}
+
+}  // namespace sb
