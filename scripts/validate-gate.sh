@@ -69,13 +69,5 @@ run_set 0.05 "$five"
 run_set 0.02 "$other"
 run_set 0.10 "$other"
 
-{
-  echo "| injected slowdown | trials | interleaved gate: regressions | rate | plain threshold ($threshold, two sequential runs): flagged | rate |"
-  echo "|---|---|---|---|---|---|"
-  for inj in 0 0.02 0.05 0.10; do
-    awk -F, -v inj="$inj" 'NR > 1 && $1 == inj { n++; g += ($3 == 1); p += $5; if ($3 != 0 && $3 != 1) e++ }
-      END { if (n) printf "| %s | %d | %d%s | %.1f%% | %d | %.1f%% |\n", (inj == 0 ? "none (A/A)" : inj * 100 "%"), n, g,
-            (e ? " (" e " errors)" : ""), 100 * g / n, p, 100 * p / n }' "$csv"
-  done
-} > "$out/summary.md"
+python3 scripts/gate-study-summary.py "$csv" > "$out/summary.md"
 cat "$out/summary.md"
