@@ -97,7 +97,7 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
 }
 
 // The default matrix: every GEMM strategy at a cache-resident and a larger size, then the
-// text workloads; two to three minutes on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news).
+// text workloads; about a minute on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news).
 MatrixSpec default_matrix() {
   MatrixSpec s;
   MatrixGroup small;

@@ -12,6 +12,7 @@
 // go, each worker with its own counts; the counts are merged at the end.
 
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 
@@ -28,7 +29,12 @@ using text::CorpusCounts;
 using text::DocumentProcessor;
 
 constexpr std::size_t kBlock = 1 << 20;
-constexpr std::size_t kChunk = 4 << 20;  // text per task when threads > 1
+// Text per task when threads > 1: about eight tasks per thread, so that the last ones
+// even out, between 64 KiB and 4 MiB (a small input still splits, a big one does not
+// pay for thousands of tasks).
+std::size_t chunk_bytes(std::size_t bytes, int threads) {
+  return std::clamp<std::size_t>(bytes / (static_cast<std::size_t>(threads) * 8), 64 << 10, 4 << 20);
+}
 
 class CorpusInstance final : public Instance {
  public:
@@ -60,7 +66,8 @@ class CorpusInstance final : public Instance {
     }
     if (threads_ == 1) return procs_[0].process_text(all, counts_);
     std::vector<std::size_t> cuts{0};
-    while (cuts.back() < all.size()) cuts.push_back(text::next_document_boundary(all, cuts.back() + kChunk));
+    const std::size_t chunk = chunk_bytes(all.size(), threads_);
+    while (cuts.back() < all.size()) cuts.push_back(text::next_document_boundary(all, cuts.back() + chunk));
     std::atomic<std::size_t> next{0};
     for (auto& c : partial_) c.clear();
     shared_thread_pool(threads_).run(threads_, [&](int t) {
