@@ -48,7 +48,7 @@ void Encoder::encode_piece(const unsigned char* p, std::size_t n, std::vector<st
     return;
   }
   const std::uint64_t h = RankTable::hash(p, n);
-  if (const std::uint32_t r = ranks_.find(p, n); r != kNone) {
+  if (const std::uint32_t r = ranks_.find(p, n, h); r != kNone) {  // one hash for both tables
     out.push_back(r);
     return;
   }

@@ -1,11 +1,11 @@
 #include "stratbench/workloads/text/encoding.hpp"
 
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/text/text_input.hpp"
 
 namespace sb::text {
 namespace {
@@ -41,9 +41,7 @@ std::string canonical_name(const std::string& name) {
 }  // namespace
 
 std::string Encoding::vocab_path(const std::string& name) {
-  const char* env = std::getenv("STRATBENCH_DATASETS_DIR");
-  const std::string dir = env && *env ? env : STRATBENCH_DATASETS_DIR;
-  return dir + "/vocab/" + canonical_name(name) + ".tiktoken";
+  return datasets_dir() + "/vocab/" + canonical_name(name) + ".tiktoken";
 }
 
 Encoding Encoding::from_ranks(const std::string& name, RankTable ranks) {

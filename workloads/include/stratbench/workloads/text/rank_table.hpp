@@ -24,8 +24,9 @@ class RankTable {
   static RankTable parse(std::string_view content, const std::string& name, std::size_t expected_ranks = 0);
 
   // The rank of these bytes, or kNone.
-  std::uint32_t find(const unsigned char* p, std::size_t n) const {
-    const std::uint64_t h = hash(p, n);
+  std::uint32_t find(const unsigned char* p, std::size_t n) const { return find(p, n, hash(p, n)); }
+  // The same, with hash(p, n) already computed by the caller.
+  std::uint32_t find(const unsigned char* p, std::size_t n, std::uint64_t h) const {
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
