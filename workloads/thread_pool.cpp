@@ -1,5 +1,6 @@
 #include "stratbench/workloads/thread_pool.hpp"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -11,6 +12,29 @@ namespace sb {
 namespace {
 // The pool whose task the current thread is running, to detect nested run() calls.
 thread_local const ThreadPool* tls_running_pool = nullptr;
+
+// How long a waiting thread polls before it sleeps: longer than the gap between two
+// products of a decode step, short enough that an idle pool costs nothing measurable.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Polls `ready` until it holds or kSpin has passed; true when it holds.
+template <class Ready>
+bool spin_until(Ready ready) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (ready()) return true;
+      cpu_relax();
+    }
+    if (std::chrono::steady_clock::now() >= until) return ready();
+  }
+}
 
 struct RunningPoolScope {
   explicit RunningPoolScope(const ThreadPool* pool) : saved(tls_running_pool) {
@@ -59,19 +83,23 @@ void ThreadPool::drain() {
 void ThreadPool::worker_loop() {
   std::uint64_t seen = 0;
   for (;;) {
-    {
+    // A new generation is published with release order after the job's fields are
+    // written, so seeing it with acquire order makes fn_ and tasks_ visible.
+    if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
       std::unique_lock lock(mutex_);
-      start_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+      start_cv_.wait(lock, [&] { return stop_ || generation_.load(std::memory_order_acquire) != seen; });
     }
-    drain();
-    bool last = false;
     {
       std::lock_guard lock(mutex_);
-      last = ++checked_in_ == static_cast<int>(workers_.size());
+      if (stop_) return;
     }
-    if (last) done_cv_.notify_one();
+    seen = generation_.load(std::memory_order_acquire);
+    drain();
+    if (checked_in_.fetch_add(1, std::memory_order_acq_rel) + 1 == static_cast<int>(workers_.size())) {
+      // Under the mutex, so that a caller between its check and its wait cannot miss it.
+      std::lock_guard lock(mutex_);
+      done_cv_.notify_one();
+    }
   }
 }
 
@@ -92,8 +120,8 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     next_task_.store(0, std::memory_order_relaxed);
     failed_.store(false, std::memory_order_relaxed);
     error_ = nullptr;
-    checked_in_ = 0;
-    ++generation_;
+    checked_in_.store(0, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
   }
   start_cv_.notify_all();
   drain();
@@ -102,8 +130,11 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
   {
     // Every worker checks in for every generation, so none can still be reading fn_ (a
     // reference into the caller's frame) once this wait returns.
+    const int n = static_cast<int>(workers_.size());
+    auto all_in = [&] { return checked_in_.load(std::memory_order_acquire) == n; };
+    spin_until(all_in);
     std::unique_lock lock(mutex_);
-    done_cv_.wait(lock, [&] { return checked_in_ == static_cast<int>(workers_.size()); });
+    done_cv_.wait(lock, all_in);
     fn_ = nullptr;
     error = std::exchange(error_, nullptr);
   }

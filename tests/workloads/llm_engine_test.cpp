@@ -124,16 +124,20 @@ std::vector<Strat> strategies() {
       {"threads=2", Precision::fp32, {SimdLevel::scalar, 2, false, false, true}},
       {"fused", Precision::fp32, {SimdLevel::scalar, 1, true, false, true}},
       {"fused+simd+threads=2", Precision::fp32, {v, 2, true, false, true}},
+      {"simd+blocked+threads=2", Precision::fp32, {v, 2, false, false, true, true}},
       {"pool", Precision::fp32, {SimdLevel::scalar, 1, false, true, true}},
       {"kv_cache=off", Precision::fp32, {SimdLevel::scalar, 1, false, false, false}},
       {"fp16", Precision::fp16, {}},
       {"fp16+simd", Precision::fp16, {v, 1, false, false, true}},
       {"bf16", Precision::bf16, {}},
       {"bf16+simd", Precision::bf16, {v, 1, false, false, true}},
+      {"bf16+simd+blocked+fused", Precision::bf16, {v, 2, true, true, true, true}},
       {"int8", Precision::int8, {}},
       {"int8+simd+fused", Precision::int8, {v, 2, true, true, true}},
       {"int4", Precision::int4, {}},
       {"int4+simd", Precision::int4, {v, 1, false, false, true}},
+      {"int4+simd+blocked+fused", Precision::int4, {v, 2, true, true, true, true}},
+      {"int8+simd+blocked", Precision::int8, {v, 1, false, false, true, true}},
   };
 }
 

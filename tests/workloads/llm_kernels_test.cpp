@@ -83,6 +83,31 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
       }
 }
 
+// layout=blocked: register tiles of up to 4x3 (float) or 2x4 (block) rows x tokens, with
+// edge tiles of every smaller shape; sizes chosen so that every edge shape occurs, that a
+// row tail (n % 8) exists for the float types, and that tokens cross the 48-token block.
+TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
+  if (!simd_level_supported(SimdLevel::avx2)) GTEST_SKIP() << "the tiles are AVX2 kernels; this CPU lacks AVX2";
+  for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})
+    for (int cols : is_block(t) ? std::vector<int>{32, 160} : std::vector<int>{5, 8, 100})
+      for (int rows : {1, 2, 3, 4, 7, 13})
+        for (int ntok : {2, 3, 4, 5, 50}) {
+          Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows * 31 + cols));
+          std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
+          std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
+          KernelOptions opt{SimdLevel::avx2, nullptr, true};
+          matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
+          for (int tk = 0; tk < ntok; ++tk)
+            for (int o = 0; o < rows; ++o) {
+              std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
+              const double ref = reference_dot(w, o, xt);
+              ASSERT_NEAR(y[tk * rows + o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
+                  << to_string(t) << " rows=" << rows << " cols=" << cols << " ntok=" << ntok << " at token " << tk
+                  << " row " << o;
+            }
+        }
+}
+
 TEST(LlmKernels, BothAttentionsMatchFloat64) {
   const int hd = 24, stride = 3 * hd;  // keys of one kv head among three
   for (int len : {1, 13, 77})

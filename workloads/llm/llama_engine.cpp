@@ -58,6 +58,7 @@ Engine::Engine(const LlamaModel& m, EngineOptions opt, int n_seqs, int capacity)
     : m_(m), opt_(opt), cache_(m.cfg, n_seqs, capacity), scratch_(opt.arena) {
   SB_CHECK(m.folded == opt.fused);
   kopt_.simd = opt.simd;
+  kopt_.blocked = opt.blocked;
   kopt_.pool = opt.threads > 1 ? &shared_thread_pool(opt.threads) : nullptr;
   const int hd = m.cfg.head_dim();
   for (int i = 0; i < hd / 2; ++i)
@@ -136,8 +137,8 @@ void Engine::ffn_fused(const LayerWeights& w, const float* x, const float* s, in
     float* u = up + static_cast<std::size_t>(task) * n * kSlice;
     for (int sl = split_begin(slices, tasks, task); sl < split_begin(slices, tasks, task + 1); ++sl) {
       const int j0 = sl * kSlice, j1 = std::min(hidden, j0 + kSlice);
-      matmul_rows(w.w_gate, j0, j1, x, dim, block ? xq : nullptr, n, h + j0, hidden, opt_.simd);
-      matmul_rows(w.w_up, j0, j1, x, dim, block ? xq : nullptr, n, u, kSlice, opt_.simd);
+      matmul_rows(w.w_gate, j0, j1, x, dim, block ? xq : nullptr, n, h + j0, hidden, opt_.simd, opt_.blocked);
+      matmul_rows(w.w_up, j0, j1, x, dim, block ? xq : nullptr, n, u, kSlice, opt_.simd, opt_.blocked);
       for (int t = 0; t < n; ++t)
         for (int j = j0; j < j1; ++j) {
           float& g = h[static_cast<std::size_t>(hidden) * t + j];

@@ -168,9 +168,13 @@ void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int nt
 }
 
 void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
-                 float* y, std::size_t ldy, SimdLevel simd) {
+                 float* y, std::size_t ldy, SimdLevel simd, bool blocked) {
   const int n = w.cols();
   const std::size_t qb = row_bytes(GgmlType::q8_0, n);
+  // One token is a row of dot products either way, and reading the rows one after another
+  // is what keeps decode at the memory's streaming rate (tiles of rows measured slower).
+  if (blocked && ntok > 1 && simd != SimdLevel::scalar)
+    return detail::matmul_tiles_avx2(w.type(), w.row(r0), w.row_bytes(), r1 - r0, x, ldx, xq, qb, ntok, n, y, ldy);
   // Row-outer: one weight row is read from memory once and reused from L1 for every token
   // of the batch; that reuse is what makes prefill (and batched decode) a matrix product.
   for (int o = r0; o < r1; ++o) {
@@ -189,7 +193,7 @@ void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y
   }
   const int threads = opt.pool ? opt.pool->size() : 1;
   if (threads <= 1) {
-    matmul_rows(w, 0, w.rows(), x, ldx, xq, ntok, y, ldy, opt.simd);
+    matmul_rows(w, 0, w.rows(), x, ldx, xq, ntok, y, ldy, opt.simd, opt.blocked);
     return;
   }
   // A few tasks per thread: rows are claimed dynamically, so a worker that the OS delays
@@ -197,7 +201,7 @@ void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y
   const int tasks = std::min(w.rows(), threads * 4);
   opt.pool->run(tasks, [&](int p) {
     const int r0 = split_begin(w.rows(), tasks, p);
-    matmul_rows(w, r0, split_begin(w.rows(), tasks, p + 1), x, ldx, xq, ntok, y + r0, ldy, opt.simd);
+    matmul_rows(w, r0, split_begin(w.rows(), tasks, p + 1), x, ldx, xq, ntok, y + r0, ldy, opt.simd, opt.blocked);
   });
 }
 

@@ -2,6 +2,7 @@
 // llm_kernels.cpp after best_simd_level() has seen AVX2 and FMA.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "stratbench/workloads/llm/llm_kernels.hpp"
@@ -39,6 +40,13 @@ inline __m256 block_dot(__m256i w, __m256i x) {
   return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
 }
 
+// Software prefetch distance for the float weight streams of one-token products, in bytes
+// ahead of the load (past a row's end it covers the next row, which is contiguous). Decode
+// reads every weight once per token, so its speed is the memory bandwidth reached; the
+// hardware prefetcher alone left bf16 decode at about 85% of fp32's bytes per second.
+// The block types are limited by their integer arithmetic instead and do without.
+constexpr int kAhead = 1024;
+
 }  // namespace
 
 // Two accumulators: the FMA latency (4-5 cycles) would otherwise serialize the loop.
@@ -46,6 +54,7 @@ float dot_f32_avx2(const float* w, const float* x, int n) {
   __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
   int i = 0;
   for (; i + 16 <= n; i += 16) {
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
     a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(x + i), a0);
     a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);
   }
@@ -59,6 +68,7 @@ float dot_f16_avx2(const std::uint16_t* w, const float* x, int n) {
   __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
   int i = 0;
   for (; i + 16 <= n; i += 16) {
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
     const __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)));
     const __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i + 8)));
     a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + i), a0);
@@ -78,6 +88,7 @@ float dot_bf16_avx2(const std::uint16_t* w, const float* x, int n) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(u, 16));
   };
   for (; i + 16 <= n; i += 16) {
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
     a0 = _mm256_fmadd_ps(widen(w + i), _mm256_loadu_ps(x + i), a0);
     a1 = _mm256_fmadd_ps(widen(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);
   }
@@ -123,6 +134,167 @@ void scale_f32_avx2(float a, float* y, int n) {
   int i = 0;
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(va, _mm256_loadu_ps(y + i)));
   for (; i < n; ++i) y[i] *= a;
+}
+
+// ---- Register tiles over (rows x tokens), the `layout=blocked` products -------------------
+//
+// A row-at-a-time product loads one weight vector and one activation vector per FMA: two
+// loads per FMA caps it at half the FMA rate. A tile of R rows by T tokens loads R + T
+// vectors for R*T FMAs (4 x 3: 7 loads, 12 FMAs), which leaves the FMA units as the limit.
+namespace {
+
+struct F32Rows {
+  static __m256 load(const std::uint8_t* r, int i) { return _mm256_loadu_ps(reinterpret_cast<const float*>(r) + i); }
+  static float at(const std::uint8_t* r, int i) { return reinterpret_cast<const float*>(r)[i]; }
+};
+struct F16Rows {
+  static __m256 load(const std::uint8_t* r, int i) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r + 2 * i)));
+  }
+  static float at(const std::uint8_t* r, int i) { return half(r + 2 * i); }
+};
+struct Bf16Rows {
+  static __m256 load(const std::uint8_t* r, int i) {
+    const __m256i u = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r + 2 * i)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(u, 16));
+  }
+  static float at(const std::uint8_t* r, int i) {
+    std::uint16_t h;
+    std::memcpy(&h, r + 2 * i, 2);
+    return bf16(h);
+  }
+};
+
+// out[t * ldy + r] for R rows starting at w (stride ws) and T tokens starting at x (stride ldx).
+template <int R, int T, class Rows>
+void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size_t ldx, int n, float* y,
+                std::size_t ldy) {
+  __m256 acc[R][T];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 xv[T];
+    for (int t = 0; t < T; ++t) xv[t] = _mm256_loadu_ps(x + ldx * t + i);
+    for (int r = 0; r < R; ++r) {
+      const __m256 wv = Rows::load(w + ws * r, i);
+      for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, xv[t], acc[r][t]);
+    }
+  }
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) {
+      float s = hsum(acc[r][t]);
+      for (int j = i; j < n; ++j) s += Rows::at(w + ws * r, j) * x[ldx * t + j];
+      y[ldy * t + r] = s;
+    }
+}
+
+// Q8_0 or Q4_0 weights against Q8_0 activations, block by block: each weight block is
+// unpacked once for T tokens, each activation block once for R rows.
+//
+// maddubs multiplies unsigned by signed bytes. Q8_0 weights are signed, so |w| meets x with
+// w's sign (two sign ops per pair). Q4_0 nibbles are unsigned (0..15, the weight is nibble-8):
+// sum (n - 8) x = sum n x - 8 sum x, and the second sum depends on the token alone, so it is
+// formed once per activation block and shared by the R rows (pairs of n x stay below 2^15).
+template <int R, int T, bool Q4>
+void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq, int n, float* y,
+                std::size_t ldy) {
+  constexpr std::size_t wb = Q4 ? 18 : 34;
+  __m256 acc[R][T];
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  const __m256i ones = _mm256_set1_epi16(1);
+  const __m128i low4 = _mm_set1_epi8(0x0F);
+  for (int b = 0; b < n / 32; ++b) {
+    __m256i qw[R], aw[R];
+    __m256 dw[R];
+    for (int r = 0; r < R; ++r) {
+      const std::uint8_t* blk = w + ws * r + wb * b;
+      if constexpr (Q4) {
+        const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2));
+        const __m128i lo = _mm_and_si128(packed, low4);
+        const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low4);
+        qw[r] = _mm256_set_m128i(hi, lo);  // nibbles, unsigned
+      } else {
+        qw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
+        aw[r] = _mm256_sign_epi8(qw[r], qw[r]);
+      }
+      dw[r] = _mm256_set1_ps(half(blk));
+    }
+    for (int t = 0; t < T; ++t) {
+      const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b);
+      const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 2));
+      const __m256 dx = _mm256_set1_ps(half(xb));
+      __m256i eight_x;
+      if constexpr (Q4) eight_x = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi8(8), qx), ones);
+      for (int r = 0; r < R; ++r) {
+        __m256i p;
+        if constexpr (Q4)
+          p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(qw[r], qx), ones), eight_x);
+        else
+          p = _mm256_madd_epi16(_mm256_maddubs_epi16(aw[r], _mm256_sign_epi8(qx, qw[r])), ones);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw[r], dx), _mm256_cvtepi32_ps(p), acc[r][t]);
+      }
+    }
+  }
+  for (int r = 0; r < R; ++r)
+    for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
+}
+
+// Calls k.operator()<R, T>() with R = r and T = t, for 1 <= r <= RMax and 1 <= t <= TMax:
+// the edges of a product get fully unrolled kernels of their own size.
+template <int R, int T, class K>
+void pick(int r, int t, const K& k) {
+  if constexpr (R > 1) {
+    if (r < R) return pick<R - 1, T>(r, t, k);
+  }
+  if constexpr (T > 1) {
+    if (t < T) return pick<R, T - 1>(r, t, k);
+  }
+  k.template operator()<R, T>();
+}
+
+template <class Run>
+void tile_loop(int nrows, int ntok, int rmax, int tmax, Run&& run) {
+  // Tokens in groups whose activations fit in L2 alongside the weight rows being reused.
+  constexpr int kTokBlock = 48;
+  for (int t0 = 0; t0 < ntok; t0 += kTokBlock) {
+    const int t1 = std::min(ntok, t0 + kTokBlock);
+    for (int r = 0; r < nrows; r += rmax)
+      for (int t = t0; t < t1; t += tmax) run(r, std::min(rmax, nrows - r), t, std::min(tmax, t1 - t));
+  }
+}
+
+}  // namespace
+
+// Tile shapes: the float kernels hold 4 x 3 accumulators plus 3 activations and a weight
+// (16 registers); the block kernels 2 x 4 accumulators plus the unpacked weights.
+void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
+                       std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
+                       std::size_t ldy) {
+  auto floats = [&]<class Rows>(Rows) {
+    tile_loop(nrows, ntok, 4, 3, [&](int r, int nr, int t, int nt) {
+      const std::uint8_t* wr = w + ws * r;
+      const float* xt = x + ldx * t;
+      float* yt = y + ldy * t + r;
+      pick<4, 3>(nr, nt, [&]<int R, int T>() { tile_float<R, T, Rows>(wr, ws, xt, ldx, n, yt, ldy); });
+    });
+  };
+  auto blocks = [&]<bool Q4>(std::bool_constant<Q4>) {
+    tile_loop(nrows, ntok, 2, 4, [&](int r, int nr, int t, int nt) {
+      const std::uint8_t* wr = w + ws * r;
+      const std::uint8_t* xt = xq + ldq * t;
+      float* yt = y + ldy * t + r;
+      pick<2, 4>(nr, nt, [&]<int R, int T>() { tile_block<R, T, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
+    });
+  };
+  switch (type) {
+    case GgmlType::f32: return floats(F32Rows{});
+    case GgmlType::f16: return floats(F16Rows{});
+    case GgmlType::bf16: return floats(Bf16Rows{});
+    case GgmlType::q8_0: return blocks(std::false_type{});
+    case GgmlType::q4_0: return blocks(std::true_type{});
+  }
 }
 
 }  // namespace sb::llm::detail

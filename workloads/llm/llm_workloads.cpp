@@ -26,6 +26,7 @@ EngineOptions engine_options(const Strategy& s) {
   EngineOptions o;
   o.simd = s.knob("simd") == "off" ? SimdLevel::scalar : SimdLevel::avx2;
   o.threads = s.threads();
+  o.blocked = s.knob("layout") == "blocked";
   o.fused = s.knob("fusion") == "on";
   o.arena = s.knob("memory") == "pool";
   o.kv_cache = s.knob("kv_cache") == "on";
@@ -144,6 +145,8 @@ class LlmWorkload final : public Workload {
     if (simd == "avx512") return "the engine has AVX2 kernels only (AVX-512 paths are untested, so absent)";
     if (simd != "off" && !(simd_level_supported(SimdLevel::avx2) && has_flag("f16c")))
       return "this CPU lacks AVX2+FMA+F16C, which the engine's vector kernels need";
+    if (s.knob("layout") == "blocked" && simd == "off")
+      return "layout=blocked tiles are vector kernels: combine it with simd";
     return {};
   }
 
@@ -156,7 +159,7 @@ class LlmWorkload final : public Workload {
   WorkloadInfo info_;
 };
 
-const std::vector<std::string> kKnobs = {"precision", "simd", "threads", "fusion", "memory", "kv_cache"};
+const std::vector<std::string> kKnobs = {"precision", "simd", "layout", "threads", "fusion", "memory", "kv_cache"};
 
 ParamSpec model_param() {
   ParamSpec m{"model", "tiny | small | 1b (synthetic weights) or a path to a llama GGUF file", "tiny", 1, 1, {}};

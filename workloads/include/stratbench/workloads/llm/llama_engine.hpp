@@ -16,6 +16,7 @@ struct EngineOptions {
   bool fused = false;     // needs a model built with fold_norms; online-softmax attention
   bool arena = false;     // memory=pool: scratch from one arena, rewound per forward
   bool kv_cache = true;   // off: every decode step recomputes the whole prefix
+  bool blocked = false;   // layout=blocked: register-tiled products over the tokens of a forward
 };
 
 // Scratch for one forward. malloc mode: every request is a fresh allocation, freed at

@@ -54,6 +54,9 @@ std::size_t row_bytes(GgmlType type, int cols);
 struct KernelOptions {
   SimdLevel simd = SimdLevel::scalar;
   ThreadPool* pool = nullptr;
+  // layout=blocked: products over several tokens run register tiles of rows x tokens
+  // (vector kernels only; a one-token product stays a row of dot products).
+  bool blocked = false;
 };
 
 // Bytes of scratch that matmul needs for `ntok` activation rows of `cols` inputs: the
@@ -65,8 +68,9 @@ std::size_t matmul_scratch_bytes(GgmlType type, int ntok, int cols);
 // (y points at row r0's output column), with
 // xq the activations already quantized (quantize_activations) for block types, else null.
 // Single-threaded: the building block that matmul shares out and fused kernels reuse.
+// blocked: register tiles (detail::matmul_tiles_avx2) when simd is on and ntok > 1.
 void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
-                 float* y, std::size_t ldy, SimdLevel simd);
+                 float* y, std::size_t ldy, SimdLevel simd, bool blocked = false);
 // Q8_0 rows of the activations for a block-type product (no-op for float types).
 void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int ntok, int cols, std::uint8_t* xq);
 // The whole product, rows shared over opt.pool. scratch: matmul_scratch_bytes(...) bytes.
@@ -90,6 +94,12 @@ float dot_bf16_avx2(const std::uint16_t* w, const float* x, int n);
 float dot_q8_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n);
 float dot_q4_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n);
 void axpy_f32_avx2(float a, const float* x, float* y, int n);
+// Y[t*ldy + r] = row r of the nrows rows at w (stride ws bytes) . token t, for ntok tokens:
+// fp32 activations x (stride ldx floats) for the float types, Q8_0 activations xq (stride
+// ldq bytes) for the block types; n inputs.
+void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
+                       std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
+                       std::size_t ldy);
 void scale_f32_avx2(float a, float* y, int n);
 }  // namespace detail
 
