@@ -166,9 +166,15 @@ void encode_parallel(const Encoding& enc, EncoderOptions opt, std::string_view t
   if (chunk_ids.size() < chunks) chunk_ids.resize(chunks);
   std::atomic<std::size_t> next{0};
   shared_thread_pool(threads).run(threads, [&](int t) {
+    Encoder& e = encoders[static_cast<std::size_t>(t)];
     for (std::size_t c; (c = next.fetch_add(1)) < chunks;) {
-      chunk_ids[c].clear();
-      encoders[static_cast<std::size_t>(t)].encode_ordinary(text.substr(cuts[c], cuts[c + 1] - cuts[c]), chunk_ids[c]);
+      // Appending straight into chunk_ids[c] would update its end pointer per token while
+      // the other thread updates chunk_ids[c + 1]'s, 24 bytes away: a shared cache line
+      // bounced between the cores on every token (measured: each thread 20% slower). The
+      // swap hands the filled buffer over and takes back an old one of similar capacity.
+      e.chunk_out.clear();
+      e.encode_ordinary(text.substr(cuts[c], cuts[c + 1] - cuts[c]), e.chunk_out);
+      chunk_ids[c].swap(e.chunk_out);
     }
   });
   // The chunks' ids are copied into place in parallel too: at 60 MB of text that is 80 MB

@@ -33,7 +33,9 @@ struct EncoderOptions {
 };
 
 // Per-thread state: scratch buffers and the cache. Not thread-safe; cheap to create.
-class Encoder {
+// Cache-line aligned: encoders sit side by side in a vector, one per thread, and their
+// counters change on every piece.
+class alignas(64) Encoder {
  public:
   Encoder(const Encoding& enc, EncoderOptions opt);
 
@@ -81,6 +83,11 @@ class Encoder {
   std::vector<Node> nodes_;
   std::vector<HeapEntry> heap_;
   std::vector<std::uint32_t> tmp_ids_;
+
+ public:
+  // The ids of the chunk this encoder is working on (encode_parallel): its own vector, so
+  // that two threads never append through vector headers that share a cache line.
+  std::vector<std::uint32_t> chunk_out;
 };
 
 // Encodes with `threads` workers of the shared pool (threads == 1: the calling thread
