@@ -41,7 +41,8 @@ class PairCounts {
 };
 
 // Everything the pipeline counts. Identical for every strategy over the same input.
-struct CorpusCounts {
+// Cache-line aligned: each thread fills its own, side by side in a vector, per document.
+struct alignas(64) CorpusCounts {
   std::uint64_t documents = 0, words = 0, tokens = 0;
   std::uint64_t positive = 0, negative = 0, neutral = 0;  // documents by sentiment sign
   std::int64_t sentiment_sum = 0;
