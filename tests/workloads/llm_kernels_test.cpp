@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/llm_kernels.hpp"
 #include "stratbench/workloads/llm/quant.hpp"
@@ -83,7 +84,7 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
       }
 }
 
-// layout=blocked: register tiles of up to 4x3 (float) or 2x4 (block) rows x tokens, with
+// layout=blocked: register tiles of up to 4x3 (float) or 2x8 and 2x4 (block) rows x tokens, with
 // edge tiles of every smaller shape; sizes chosen so that every edge shape occurs, that a
 // row tail (n % 8) exists for the float types, and that tokens cross the 48-token block.
 TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
@@ -91,7 +92,7 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
   for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})
     for (int cols : is_block(t) ? std::vector<int>{32, 160} : std::vector<int>{5, 8, 100})
       for (int rows : {1, 2, 3, 4, 7, 13})
-        for (int ntok : {2, 3, 4, 5, 50}) {
+        for (int ntok : {2, 3, 4, 5, 7, 8, 12, 50}) {
           Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows * 31 + cols));
           std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
           std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
@@ -106,6 +107,34 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
                   << " row " << o;
             }
         }
+}
+
+// The vector quantizer rounds ties to even where the reference rounds them away from zero:
+// every block's scale is identical and every value within one step of the reference's.
+TEST(LlmKernels, VectorActivationQuantizerAgreesWithTheReference) {
+  if (!simd_level_supported(SimdLevel::avx2)) GTEST_SKIP() << "AVX2 kernel; this CPU lacks AVX2";
+  const int n = 32 * 9;
+  std::vector<float> x = randn(n, 5);
+  x[3] = 0.f;
+  for (int j = 32; j < 64; ++j) x[j] = 0.f;        // an all-zero block: d = 0
+  for (int j = 64; j < 96; ++j) x[j] = (j - 80) + 0.5f;  // d = 127/127 = 1: every value a tie
+  x[64] = 127.f;
+  std::vector<std::uint8_t> ref(n / 32 * 34), vec(ref.size());
+  quantize_row_q8_0(x, ref);
+  detail::quantize_row_q8_0_avx2(x.data(), n, vec.data());
+  for (int b = 0; b < n / 32; ++b) {
+    EXPECT_EQ(ref[34 * b], vec[34 * b]) << "block " << b;
+    EXPECT_EQ(ref[34 * b + 1], vec[34 * b + 1]) << "block " << b;
+    for (int j = 0; j < 32; ++j)
+      EXPECT_LE(std::abs(static_cast<int>(static_cast<std::int8_t>(ref[34 * b + 2 + j])) -
+                         static_cast<int>(static_cast<std::int8_t>(vec[34 * b + 2 + j]))), 1)
+          << "block " << b << " element " << j;
+  }
+  // 2.5 (element 82): the reference gives 3, the vector kernel 2 (ties to even).
+  EXPECT_EQ(static_cast<std::int8_t>(ref[34 * 2 + 2 + 18]), 3);
+  EXPECT_EQ(static_cast<std::int8_t>(vec[34 * 2 + 2 + 18]), 2);
+  x[100] = NAN;  // a non-finite activation is the reference's error, not garbage
+  EXPECT_THROW(detail::quantize_row_q8_0_avx2(x.data(), n, vec.data()), InputError);
 }
 
 TEST(LlmKernels, BothAttentionsMatchFloat64) {

@@ -129,7 +129,7 @@ void Engine::ffn_fused(const LayerWeights& w, const float* x, const float* s, in
   constexpr int kSlice = 32;
   const int slices = (hidden + kSlice - 1) / kSlice;
   std::uint8_t* xq = scratch_.bytes(matmul_scratch_bytes(w.w_gate.type(), n, dim));
-  quantize_activations(w.w_gate.type(), x, dim, n, dim, xq);
+  quantize_activations(w.w_gate.type(), x, dim, n, dim, xq, &kopt_);
   const bool block = matmul_scratch_bytes(w.w_gate.type(), 1, dim) > 0;
   const int tasks = kopt_.pool ? std::min(slices, kopt_.pool->size()) : 1;
   float* up = scratch_.floats(static_cast<std::size_t>(tasks) * n * kSlice);

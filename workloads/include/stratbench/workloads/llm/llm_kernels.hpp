@@ -72,7 +72,11 @@ std::size_t matmul_scratch_bytes(GgmlType type, int ntok, int cols);
 void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
                  float* y, std::size_t ldy, SimdLevel simd, bool blocked = false);
 // Q8_0 rows of the activations for a block-type product (no-op for float types).
-void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int ntok, int cols, std::uint8_t* xq);
+// With opt: the rows shared over opt.pool, and the AVX2 quantizer when opt.simd is on (it
+// rounds ties to even, as ggml's own vector quantizer does; the scalar one rounds them
+// away from zero, as ggml's reference does: the two differ only on exact ties).
+void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int ntok, int cols, std::uint8_t* xq,
+                          const KernelOptions* opt = nullptr);
 // The whole product, rows shared over opt.pool. scratch: matmul_scratch_bytes(...) bytes.
 void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y, std::size_t ldy,
             const KernelOptions& opt, std::uint8_t* scratch);
@@ -101,6 +105,8 @@ void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int
                        std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
                        std::size_t ldy);
 void scale_f32_avx2(float a, float* y, int n);
+// One row of n (a multiple of 32) floats to Q8_0 blocks; ties round to even.
+void quantize_row_q8_0_avx2(const float* x, int n, std::uint8_t* out);
 }  // namespace detail
 
 // y += a * x and y *= a (attention's weighted sums of V).
