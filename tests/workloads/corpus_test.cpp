@@ -14,8 +14,23 @@
 namespace sb::text {
 namespace {
 
+// This process's scratch directory, removed at exit: CTest runs every test in a process of
+// its own, and one of them writes a 24 MB file.
+const std::filesystem::path& scratch_dir() {
+  struct Dir {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("sb-corpus-test-" + std::to_string(::getpid()));
+    ~Dir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const Dir d;
+  return d.path;
+}
+
 std::string write_file(const std::string& name, const std::string& content) {
-  const auto dir = std::filesystem::temp_directory_path() / ("sb-corpus-test-" + std::to_string(::getpid()));
+  const auto& dir = scratch_dir();
   std::filesystem::create_directories(dir);
   const std::string path = (dir / name).string();
   std::ofstream(path, std::ios::binary) << content;
