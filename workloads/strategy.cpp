@@ -9,7 +9,8 @@ namespace sb {
 
 const std::vector<KnobSpec>& knob_table() {
   static const std::vector<KnobSpec> t = {
-      {"layout", "loop structure: naive loops, or cache-blocked with packed panels", "naive",
+      {"layout", "loop structure: naive loops, or blocked (GEMM: cache tiles with packed panels; LLM: register tiles "
+       "of rows x tokens in products over several tokens)", "naive",
        {"naive", "blocked"}},
       {"simd", "vector micro-kernels: off, auto (best the CPU has), or a named ISA", "off",
        {"off", "auto", "avx2", "avx512"}},
@@ -38,7 +39,7 @@ const std::vector<PresetSpec>& preset_table() {
   static const std::vector<PresetSpec> t = {
       {"baseline", "every knob at its default: straightforward loops, one thread", {}},
       {"naive", "the plain triple loop (layout=naive)", {{"layout", "naive"}}},
-      {"blocked", "cache tiling with packing (layout=blocked)", {{"layout", "blocked"}}},
+      {"blocked", "cache or register tiling (layout=blocked)", {{"layout", "blocked"}}},
       {"tiled", "same as blocked", {{"layout", "blocked"}}},
       {"simd", "AVX2/AVX-512 micro-kernel chosen at run time (simd=auto)", {{"simd", "auto"}}},
       {"blas",
