@@ -49,6 +49,14 @@ inline __m256 block_dot(__m256i w, __m256i x) {
 // The block types are limited by their integer arithmetic instead and do without.
 constexpr int kAhead = 1024;
 
+// The 32 weights of a Q4_0 block as unsigned nibbles (weight + 8) in element order: byte j
+// holds element j in its low nibble and element j + 16 in its high one.
+inline __m256i q4_nibbles(const std::uint8_t* blk) {
+  const __m128i low4 = _mm_set1_epi8(0x0F);
+  const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2));
+  return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(packed, 4), low4), _mm_and_si128(packed, low4));
+}
+
 }  // namespace
 
 // Two accumulators: the FMA latency (4-5 cycles) would otherwise serialize the loop.
@@ -111,13 +119,9 @@ float dot_q8_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n) {
 
 float dot_q4_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n) {
   __m256 acc = _mm256_setzero_ps();
-  const __m128i low4 = _mm_set1_epi8(0x0F);
   const __m256i eight = _mm256_set1_epi8(8);
   for (int b = 0; b < n / 32; ++b, w += 18, xq += 34) {
-    const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 2));
-    const __m128i lo = _mm_and_si128(packed, low4);                     // elements 0..15
-    const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low4);  // elements 16..31
-    const __m256i qw = _mm256_sub_epi8(_mm256_set_m128i(hi, lo), eight);
+    const __m256i qw = _mm256_sub_epi8(q4_nibbles(w), eight);
     const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + 2));
     acc = _mm256_fmadd_ps(_mm256_set1_ps(half(w) * half(xq)), block_dot(qw, qx), acc);
   }
@@ -242,17 +246,13 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
   for (int r = 0; r < R; ++r)
     for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
-  const __m128i low4 = _mm_set1_epi8(0x0F);
   for (int b = 0; b < n / 32; ++b) {
     __m256i qw[R], aw[R];
     __m256 dw[R];
     for (int r = 0; r < R; ++r) {
       const std::uint8_t* blk = w + ws * r + wb * b;
       if constexpr (Q4) {
-        const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2));
-        const __m128i lo = _mm_and_si128(packed, low4);
-        const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low4);
-        qw[r] = _mm256_set_m128i(hi, lo);  // nibbles, unsigned
+        qw[r] = q4_nibbles(blk);  // unsigned
       } else {
         qw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
         aw[r] = _mm256_sign_epi8(qw[r], qw[r]);
@@ -291,17 +291,13 @@ void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, 
   for (int r = 0; r < R; ++r)
     for (int g = 0; g < G; ++g) acc[r][g] = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
-  const __m128i low4 = _mm_set1_epi8(0x0F);
   for (int b = 0; b < n / 32; ++b) {
     __m256i qw[R], aw[R];
     __m256 dw[R];
     for (int r = 0; r < R; ++r) {
       const std::uint8_t* blk = w + ws * r + wb * b;
       if constexpr (Q4) {
-        const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2));
-        const __m128i lo = _mm_and_si128(packed, low4);
-        const __m128i hi = _mm_and_si128(_mm_srli_epi16(packed, 4), low4);
-        qw[r] = _mm256_sub_epi8(_mm256_set_m128i(hi, lo), _mm256_set1_epi8(8));
+        qw[r] = _mm256_sub_epi8(q4_nibbles(blk), _mm256_set1_epi8(8));
       } else {
         qw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
       }
