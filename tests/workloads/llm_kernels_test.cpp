@@ -84,7 +84,7 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
       }
 }
 
-// layout=blocked: register tiles of up to 4x3 (float) or 2x8 and 2x4 (block) rows x tokens, with
+// layout=blocked: register tiles of up to 4x3 (float) or 2x4 (block) rows x tokens, with
 // edge tiles of every smaller shape; sizes chosen so that every edge shape occurs, that a
 // row tail (n % 8) exists for the float types, and that tokens cross the 48-token block.
 TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
