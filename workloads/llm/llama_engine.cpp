@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <random>
+#include <utility>
 
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
@@ -190,6 +192,19 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
   auto mm = [&](const Matrix& w, const float* in, std::size_t ldx, float* out, std::size_t ldy) {
     matmul(w, in, ldx, n, out, ldy, kopt_, scratch_.bytes(matmul_scratch_bytes(w.type(), n, w.cols())));
   };
+  // Products of one input: its quantized activations (block types) are made once.
+  auto mm_same_input = [&](std::initializer_list<std::pair<const Matrix*, float*>> ws, const float* in,
+                           std::size_t ldy) {
+    std::size_t bytes = 0;
+    for (const auto& [w, out] : ws) bytes = std::max(bytes, matmul_scratch_bytes(w->type(), n, w->cols()));
+    std::uint8_t* xq = scratch_.bytes(bytes);
+    bool quantized = false;  // every block type takes the same Q8_0 activations
+    for (const auto& [w, out] : ws) {
+      const bool block = matmul_scratch_bytes(w->type(), 1, w->cols()) > 0;
+      matmul(*w, in, D, n, out, ldy, kopt_, xq, quantized && block);
+      quantized = quantized || block;
+    }
+  };
   for (int l = 0; l < c.n_layers; ++l) {
     const LayerWeights& w = m_.layers[l];
     if (opt_.fused) {
@@ -199,9 +214,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
       for (int t = 0; t < n; ++t) scale(s[t], qkv + static_cast<std::size_t>(ldq) * t, ldq, opt_.simd);
     } else {
       for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.attn_norm.data(), dim, c.norm_eps, xb + D * t);
-      mm(w.wq, xb, D, qkv, ldq);
-      mm(w.wk, xb, D, qkv + dim, ldq);
-      mm(w.wv, xb, D, qkv + dim + kv, ldq);
+      mm_same_input({{&w.wq, qkv}, {&w.wk, qkv + dim}, {&w.wv, qkv + dim + kv}}, xb, ldq);
     }
     for (int t = 0; t < n; ++t) {
       float* row = qkv + static_cast<std::size_t>(ldq) * t;
@@ -219,8 +232,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
     } else {
       float* hb2 = scratch_.floats(static_cast<std::size_t>(hidden) * n);
       for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.ffn_norm.data(), dim, c.norm_eps, xb + D * t);
-      mm(w.w_gate, xb, D, hb, hidden);
-      mm(w.w_up, xb, D, hb2, hidden);
+      mm_same_input({{&w.w_gate, hb}, {&w.w_up, hb2}}, xb, hidden);
       for (std::size_t i = 0; i < static_cast<std::size_t>(hidden) * n; ++i) hb[i] = silu(hb[i]) * hb2[i];
     }
     mm(w.w_down, hb, hidden, xb, D);

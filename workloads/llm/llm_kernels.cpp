@@ -198,10 +198,10 @@ void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ld
 }
 
 void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y, std::size_t ldy,
-            const KernelOptions& opt, std::uint8_t* scratch) {
+            const KernelOptions& opt, std::uint8_t* scratch, bool quantized) {
   const std::uint8_t* xq = nullptr;
   if (is_block(w.type())) {
-    quantize_activations(w.type(), x, ldx, ntok, w.cols(), scratch, &opt);
+    if (!quantized) quantize_activations(w.type(), x, ldx, ntok, w.cols(), scratch, &opt);
     xq = scratch;
   }
   const int threads = opt.pool ? opt.pool->size() : 1;

@@ -78,8 +78,10 @@ void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ld
 void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int ntok, int cols, std::uint8_t* xq,
                           const KernelOptions* opt = nullptr);
 // The whole product, rows shared over opt.pool. scratch: matmul_scratch_bytes(...) bytes.
+// quantized: scratch already holds x quantized by an earlier product of the same input
+// and type (q, k and v; gate and up), so it is not quantized again.
 void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y, std::size_t ldy,
-            const KernelOptions& opt, std::uint8_t* scratch);
+            const KernelOptions& opt, std::uint8_t* scratch, bool quantized = false);
 
 // Dot products of one stored row with fp32 (or, for block types, Q8_0) activations.
 // Exposed for the kernel tests; `n` is the number of elements.
