@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "stratbench/workloads/llm/llm_kernels.hpp"
 #include "stratbench/workloads/llm/quant.hpp"
@@ -52,9 +53,9 @@ constexpr int kAhead = 1024;
 // The 32 weights of a Q4_0 block as unsigned nibbles (weight + 8) in element order: byte j
 // holds element j in its low nibble and element j + 16 in its high one.
 inline __m256i q4_nibbles(const std::uint8_t* blk) {
-  const __m128i low4 = _mm_set1_epi8(0x0F);
-  const __m128i packed = _mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2));
-  return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(packed, 4), low4), _mm_and_si128(packed, low4));
+  // The 16 bytes in both lanes, the high lane shifted by 4: three instructions, not five.
+  const __m256i packed = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2)));
+  return _mm256_and_si256(_mm256_srlv_epi64(packed, _mm256_setr_epi64x(0, 0, 4, 4)), _mm256_set1_epi8(0x0F));
 }
 
 }  // namespace
@@ -279,58 +280,90 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
     for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
 }
 
+// The token side of a four-token tile for one block, the same for every row tile of the
+// product: the four tokens' scales and, for Q4_0, eight times each token's sum of x, laid
+// out as tile_block4's folded sums. Made once per product slice (prepare_tokens4) rather
+// than once per row tile: over 4 rows it was a third of the tile's instructions.
+struct TokenBlock4 {
+  __m256i eight_x;
+  __m128 d4;
+};
+
+// Four pair-sum registers (one per token) folded to [t0 t0 t1 t1 t2 t2 t3 t3] per 128-bit lane.
+inline __m256i fold16(__m256i a, __m256i b, __m256i c, __m256i d) {
+  return _mm256_hadd_epi16(_mm256_hadd_epi16(a, b), _mm256_hadd_epi16(c, d));
+}
+
+// The four tokens starting at xq (stride ldq), blocks [0, nb), into out[0..nb).
+template <bool Q4>
+void prepare_tokens4(const std::uint8_t* xq, std::size_t ldq, int nb, TokenBlock4* out) {
+  const __m256i one8 = _mm256_set1_epi8(1), eight = _mm256_set1_epi16(8);
+  for (int b = 0; b < nb; ++b) {
+    std::uint16_t hx[4];
+    __m256i qx[4];
+    for (int t = 0; t < 4; ++t) {
+      const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b);
+      std::memcpy(&hx[t], xb, 2);
+      qx[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 2));
+    }
+    std::uint64_t h4;
+    std::memcpy(&h4, hx, 8);
+    out[b].d4 = _mm_cvtph_ps(_mm_cvtsi64_si128(static_cast<long long>(h4)));
+    out[b].eight_x = _mm256_setzero_si256();
+    if constexpr (Q4)
+      out[b].eight_x = _mm256_madd_epi16(fold16(_mm256_maddubs_epi16(one8, qx[0]), _mm256_maddubs_epi16(one8, qx[1]),
+                                                _mm256_maddubs_epi16(one8, qx[2]), _mm256_maddubs_epi16(one8, qx[3])),
+                                         eight);
+  }
+}
+
 // The same product for exactly four tokens, with a third of the float work: the four
-// tokens' int32 sums of a block are folded into one register by two rounds of hadd (lanes
-// i and i + 4 hold token i), so converting, scaling and accumulating take one instruction
-// each per row and block instead of one per row, block and token.
-template <int R, int G, bool Q4>
-void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq, int n, float* y,
-                 std::size_t ldy) {
+// tokens' int32 sums of a block are folded into one register (lanes i and i + 4 hold
+// token i), so converting, scaling and accumulating take one instruction each per row and
+// block instead of one per row, block and token. The four activation blocks are loaded
+// once per block and every row streams past them, so only they, one unpacked weight block
+// and the R accumulators live in registers.
+//
+// Q4_0 keeps its nibbles unsigned (the sum - 8 sum x form of tile_block) and folds the
+// four tokens' int16 pair sums with hadd_epi16 before widening: a pair of nibble products
+// is at most 2 * 15 * 127, so four pairs stay below 2^15. Q8_0 pairs reach 2 * 127 * 127
+// and are widened first (madd), then folded with hadd_epi32.
+template <int R, bool Q4>
+void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq,
+                 const TokenBlock4* tb, int n, float* y, std::size_t ldy) {
   constexpr std::size_t wb = Q4 ? 18 : 34;
-  __m256 acc[R][G];
-  for (int r = 0; r < R; ++r)
-    for (int g = 0; g < G; ++g) acc[r][g] = _mm256_setzero_ps();
+  __m256 acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
   for (int b = 0; b < n / 32; ++b) {
-    __m256i qw[R], aw[R];
-    __m256 dw[R];
+    __m256i qx[4];
+    for (int t = 0; t < 4; ++t)
+      qx[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + ldq * t + 34 * static_cast<std::size_t>(b) + 2));
+    const __m256 dx = _mm256_set_m128(tb[b].d4, tb[b].d4);
     for (int r = 0; r < R; ++r) {
       const std::uint8_t* blk = w + ws * r + wb * b;
+      __m256i sum;
       if constexpr (Q4) {
-        qw[r] = _mm256_sub_epi8(q4_nibbles(blk), _mm256_set1_epi8(8));
+        const __m256i nib = q4_nibbles(blk);
+        const __m256i p = fold16(_mm256_maddubs_epi16(nib, qx[0]), _mm256_maddubs_epi16(nib, qx[1]),
+                                 _mm256_maddubs_epi16(nib, qx[2]), _mm256_maddubs_epi16(nib, qx[3]));
+        sum = _mm256_sub_epi32(_mm256_madd_epi16(p, ones), tb[b].eight_x);
       } else {
-        qw[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
-      }
-      aw[r] = _mm256_sign_epi8(qw[r], qw[r]);
-      dw[r] = _mm256_set1_ps(half(blk));
-    }
-    for (int g = 0; g < G; ++g) {
-      __m256i qx[4];
-      std::uint16_t hx[4];
-      for (int t = 0; t < 4; ++t) {
-        const std::uint8_t* xb = xq + ldq * (4 * g + t) + 34 * static_cast<std::size_t>(b);
-        qx[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 2));
-        std::memcpy(&hx[t], xb, 2);
-      }
-      std::uint64_t h4;
-      std::memcpy(&h4, hx, 8);
-      const __m128 d4 = _mm_cvtph_ps(_mm_cvtsi64_si128(static_cast<long long>(h4)));
-      const __m256 dx = _mm256_set_m128(d4, d4);
-      for (int r = 0; r < R; ++r) {
+        const __m256i qw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
+        const __m256i aw = _mm256_sign_epi8(qw, qw);
         __m256i p[4];
         for (int t = 0; t < 4; ++t)
-          p[t] = _mm256_madd_epi16(_mm256_maddubs_epi16(aw[r], _mm256_sign_epi8(qx[t], qw[r])), ones);
-        const __m256i sum = _mm256_hadd_epi32(_mm256_hadd_epi32(p[0], p[1]), _mm256_hadd_epi32(p[2], p[3]));
-        acc[r][g] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(dw[r], dx), acc[r][g]);
+          p[t] = _mm256_madd_epi16(_mm256_maddubs_epi16(aw, _mm256_sign_epi8(qx[t], qw)), ones);
+        sum = _mm256_hadd_epi32(_mm256_hadd_epi32(p[0], p[1]), _mm256_hadd_epi32(p[2], p[3]));
       }
+      acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(_mm256_set1_ps(half(blk)), dx), acc[r]);
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int g = 0; g < G; ++g) {
-      alignas(16) float v[4];
-      _mm_store_ps(v, _mm_add_ps(_mm256_castps256_ps128(acc[r][g]), _mm256_extractf128_ps(acc[r][g], 1)));
-      for (int t = 0; t < 4; ++t) y[ldy * (4 * g + t) + r] = v[t];
-    }
+  for (int r = 0; r < R; ++r) {
+    alignas(16) float v[4];
+    _mm_store_ps(v, _mm_add_ps(_mm256_castps256_ps128(acc[r]), _mm256_extractf128_ps(acc[r], 1)));
+    for (int t = 0; t < 4; ++t) y[ldy * t + r] = v[t];
+  }
 }
 
 // Calls k.operator()<R, T>() with R = r and T = t, for 1 <= r <= RMax and 1 <= t <= TMax:
@@ -346,10 +379,14 @@ void pick(int r, int t, const K& k) {
   k.template operator()<R, T>();
 }
 
+// Tokens in groups whose activations fit in L2 alongside the weight rows being reused.
+constexpr int kTokBlock = 48;
+
+// run(r, nr, t, nt) over tiles of rmax rows by tmax tokens (fewer at the edges); within a
+// block of kTokBlock tokens, rows outer, so the first row tile (r == 0) of each token tile
+// runs before the others.
 template <class Run>
 void tile_loop(int nrows, int ntok, int rmax, int tmax, Run&& run) {
-  // Tokens in groups whose activations fit in L2 alongside the weight rows being reused.
-  constexpr int kTokBlock = 48;
   for (int t0 = 0; t0 < ntok; t0 += kTokBlock) {
     const int t1 = std::min(ntok, t0 + kTokBlock);
     for (int r = 0; r < nrows; r += rmax)
@@ -360,11 +397,9 @@ void tile_loop(int nrows, int ntok, int rmax, int tmax, Run&& run) {
 }  // namespace
 
 // Tile shapes: the float kernels hold 4 x 3 accumulators plus 3 activations and a weight
-// (16 registers); the block kernels 2 x 4 accumulators plus the unpacked weights.
-// Rows, and groups of four tokens, per block tile. Two groups (sharing each unpacked weight
-// block over eight tokens) and one row measured no faster than this on the 2-core EPYC VM.
-constexpr int kRows4 = 2;
-constexpr int kGroups = 1;
+// (16 registers); the block kernels four tokens by up to kRows4 rows (edge tiles: fewer
+// tokens, by tile_block).
+constexpr int kRows4 = 4;
 
 void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
                        std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
@@ -378,21 +413,18 @@ void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int
     });
   };
   auto blocks = [&]<bool Q4>(std::bool_constant<Q4>) {
-    tile_loop(nrows, ntok, kRows4, 4 * kGroups, [&](int r, int nr, int t, int nt) {
+    // The token side of every full group of four in a token block, shared by all row tiles.
+    thread_local std::vector<TokenBlock4> tokens;
+    const int nb = n / 32;
+    tokens.resize(static_cast<std::size_t>(kTokBlock / 4) * nb);
+    tile_loop(nrows, ntok, kRows4, 4, [&](int r, int nr, int t, int nt) {
       const std::uint8_t* wr = w + ws * r;
       const std::uint8_t* xt = xq + ldq * t;
       float* yt = y + ldy * t + r;
-      if (nt == 4 * kGroups)
-        return pick<kRows4, 1>(nr, 1, [&]<int R, int T>() { tile_block4<R, kGroups, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
-      int t4 = 0;  // the tail of a token block: groups of four, then fewer
-      for (; t4 + 4 <= nt; t4 += 4)
-        pick<kRows4, 1>(nr, 1, [&]<int R, int T>() {
-          tile_block4<R, 1, Q4>(wr, ws, xt + ldq * t4, ldq, n, yt + ldy * t4, ldy);
-        });
-      if (t4 < nt)
-        pick<kRows4, 3>(nr, nt - t4, [&]<int R, int T>() {
-          tile_block<R, T, Q4>(wr, ws, xt + ldq * t4, ldq, n, yt + ldy * t4, ldy);
-        });
+      if (nt < 4) return pick<kRows4, 3>(nr, nt, [&]<int R, int T>() { tile_block<R, T, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
+      TokenBlock4* tb = tokens.data() + static_cast<std::size_t>(t % kTokBlock / 4) * nb;
+      if (r == 0) prepare_tokens4<Q4>(xt, ldq, nb, tb);
+      pick<kRows4, 1>(nr, 1, [&]<int R, int T>() { tile_block4<R, Q4>(wr, ws, xt, ldq, tb, n, yt, ldy); });
     });
   };
   switch (type) {
