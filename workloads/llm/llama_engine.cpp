@@ -155,7 +155,7 @@ void Engine::ffn_fused(const LayerWeights& w, const float* x, const float* s, in
 void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits, float* logits) {
   const ModelConfig& c = m_.cfg;
   const int dim = c.dim, kv = c.kv_dim(), hd = c.head_dim(), hidden = c.hidden_dim, ldq = dim + 2 * kv;
-  const std::size_t D = dim;
+  const std::size_t D = dim, LDQ = ldq, H = hidden;
   for (int t = 0; t < n; ++t)
     if (tokens[t] < 0 || tokens[t] >= c.vocab_size)
       throw InputError("token id " + std::to_string(tokens[t]) + " is outside the vocabulary (0.." +
@@ -176,7 +176,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
   float* xb = scratch_.floats(D * n);
   float* qkv = scratch_.floats(static_cast<std::size_t>(ldq) * n);
   float* att = scratch_.floats(D * n);
-  float* hb = scratch_.floats(static_cast<std::size_t>(hidden) * n);
+  float* hb = scratch_.floats(H * n);
   float* s = scratch_.floats(n);
   float* cs = scratch_.floats(static_cast<std::size_t>(hd / 2) * n);
   float* sn = scratch_.floats(static_cast<std::size_t>(hd / 2) * n);
@@ -192,18 +192,11 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
   auto mm = [&](const Matrix& w, const float* in, std::size_t ldx, float* out, std::size_t ldy) {
     matmul(w, in, ldx, n, out, ldy, kopt_, scratch_.bytes(matmul_scratch_bytes(w.type(), n, w.cols())));
   };
-  // Products of one input: its quantized activations (block types) are made once.
-  auto mm_same_input = [&](std::initializer_list<std::pair<const Matrix*, float*>> ws, const float* in,
-                           std::size_t ldy) {
+  // Products of one input: one parallel job, the input quantized once (block types).
+  auto mm_same_input = [&](std::initializer_list<Product> ps) {
     std::size_t bytes = 0;
-    for (const auto& [w, out] : ws) bytes = std::max(bytes, matmul_scratch_bytes(w->type(), n, w->cols()));
-    std::uint8_t* xq = scratch_.bytes(bytes);
-    bool quantized = false;  // every block type takes the same Q8_0 activations
-    for (const auto& [w, out] : ws) {
-      const bool block = matmul_scratch_bytes(w->type(), 1, w->cols()) > 0;
-      matmul(*w, in, D, n, out, ldy, kopt_, xq, quantized && block);
-      quantized = quantized || block;
-    }
+    for (const Product& p : ps) bytes = std::max(bytes, matmul_scratch_bytes(p.w->type(), n, p.w->cols()));
+    matmul_group(ps, xb, D, n, kopt_, scratch_.bytes(bytes));
   };
   for (int l = 0; l < c.n_layers; ++l) {
     const LayerWeights& w = m_.layers[l];
@@ -214,7 +207,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
       for (int t = 0; t < n; ++t) scale(s[t], qkv + static_cast<std::size_t>(ldq) * t, ldq, opt_.simd);
     } else {
       for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.attn_norm.data(), dim, c.norm_eps, xb + D * t);
-      mm_same_input({{&w.wq, qkv}, {&w.wk, qkv + dim}, {&w.wv, qkv + dim + kv}}, xb, ldq);
+      mm_same_input({{&w.wq, qkv, LDQ}, {&w.wk, qkv + dim, LDQ}, {&w.wv, qkv + dim + kv, LDQ}});
     }
     for (int t = 0; t < n; ++t) {
       float* row = qkv + static_cast<std::size_t>(ldq) * t;
@@ -230,10 +223,10 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
       for (int t = 0; t < n; ++t) s[t] = inv_rms(x + D * t, dim, c.norm_eps);
       ffn_fused(w, x, s, n, hb);
     } else {
-      float* hb2 = scratch_.floats(static_cast<std::size_t>(hidden) * n);
+      float* hb2 = scratch_.floats(H * n);
       for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.ffn_norm.data(), dim, c.norm_eps, xb + D * t);
-      mm_same_input({{&w.w_gate, hb}, {&w.w_up, hb2}}, xb, hidden);
-      for (std::size_t i = 0; i < static_cast<std::size_t>(hidden) * n; ++i) hb[i] = silu(hb[i]) * hb2[i];
+      mm_same_input({{&w.w_gate, hb, H}, {&w.w_up, hb2, H}});
+      for (std::size_t i = 0; i < H * n; ++i) hb[i] = silu(hb[i]) * hb2[i];
     }
     mm(w.w_down, hb, hidden, xb, D);
     for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];

@@ -78,10 +78,21 @@ void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ld
 void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int ntok, int cols, std::uint8_t* xq,
                           const KernelOptions* opt = nullptr);
 // The whole product, rows shared over opt.pool. scratch: matmul_scratch_bytes(...) bytes.
-// quantized: scratch already holds x quantized by an earlier product of the same input
-// and type (q, k and v; gate and up), so it is not quantized again.
 void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y, std::size_t ldy,
-            const KernelOptions& opt, std::uint8_t* scratch, bool quantized = false);
+            const KernelOptions& opt, std::uint8_t* scratch);
+
+// One product of a group that shares its input: token t's outputs at y + t * ldy.
+struct Product {
+  const Matrix* w;
+  float* y;
+  std::size_t ldy;
+};
+// Products of one input (q, k and v; gate and up) as one parallel job: the rows of all of
+// them are shared out together, so the threads meet once instead of once per product, and
+// the input is quantized once for the block types (every block type takes the same Q8_0
+// activations). Every w has `cols` inputs. scratch: the largest matmul_scratch_bytes of them.
+void matmul_group(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok, const KernelOptions& opt,
+                  std::uint8_t* scratch);
 
 // Dot products of one stored row with fp32 (or, for block types, Q8_0) activations.
 // Exposed for the kernel tests; `n` is the number of elements.
