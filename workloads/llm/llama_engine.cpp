@@ -105,8 +105,10 @@ void Engine::attention(int layer, const float* qkv, const int* seqs, const int* 
   const int pairs = n * c.n_heads;
   const int tasks = kopt_.pool ? std::min(pairs, kopt_.pool->size()) : 1;
   float* scores = opt_.fused ? nullptr : scratch_.floats(static_cast<std::size_t>(tasks) * cache_.capacity());
+  // Pairs dealt out in turn, not in halves: a causal prompt's later tokens attend to more
+  // keys, and in halves the second thread had three times the first one's work.
   auto work = [&](int task) {
-    for (int ph = split_begin(pairs, tasks, task); ph < split_begin(pairs, tasks, task + 1); ++ph) {
+    for (int ph = task; ph < pairs; ph += tasks) {
       const int t = ph / c.n_heads, h = ph % c.n_heads, kvh = h / group;
       const float* q = qkv + static_cast<std::size_t>(ld) * t + h * hd;
       const float* k = cache_.k(seqs[t], layer, 0) + kvh * hd;
