@@ -177,6 +177,29 @@ TEST(LlmEngine, BaselineMatchesFloat64ForwardOnEveryPosition) {
   }
 }
 
+// Without all_logits the last layer finishes only each sequence's last token: with the
+// sequences interleaved those rows are scattered, and each must still be its own.
+TEST(LlmEngine, LastTokenLogitsOfInterleavedSequencesMatchFloat64) {
+  const ModelConfig c = odd_config();
+  const auto prompts = make_prompts(2, 5, c.vocab_size, 13);
+  const auto ref0 = reference_logits(c, 77, prompts[0]), ref1 = reference_logits(c, 77, prompts[1]);
+  std::vector<int> toks = {prompts[0][0], prompts[0][1], prompts[1][0], prompts[0][2], prompts[1][1],
+                           prompts[1][2], prompts[1][3], prompts[0][3], prompts[1][4], prompts[0][4]};
+  std::vector<int> seqs = {0, 0, 1, 0, 1, 1, 1, 0, 1, 0};
+  for (const Strat& s : strategies()) {
+    if (s.p != Precision::fp32) continue;
+    const LlamaModel m = synthetic_model(c, 77, s.p, s.o.fused);
+    Engine e(m, s.o, 2, c.max_seq_len);
+    std::vector<float> logits(2 * c.vocab_size);
+    e.forward(toks.data(), seqs.data(), static_cast<int>(toks.size()), false, logits.data());
+    // Rows in token order of the sequences' last tokens: sequence 1 (token 8), then 0 (token 9).
+    const std::vector<float> first(logits.begin(), logits.begin() + c.vocab_size);
+    const std::vector<float> second(logits.begin() + c.vocab_size, logits.end());
+    EXPECT_LT(rel_error(first, ref1.back()), 1e-5) << s.name;
+    EXPECT_LT(rel_error(second, ref0.back()), 1e-5) << s.name;
+  }
+}
+
 TEST(LlmEngine, DecodeStepsMatchFloat64OfTheWholeSequence) {
   const ModelConfig c = odd_config();
   const auto prompts = make_prompts(2, 6, c.vocab_size, 9);

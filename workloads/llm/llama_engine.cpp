@@ -200,6 +200,30 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
     for (const Product& p : ps) bytes = std::max(bytes, matmul_scratch_bytes(p.w->type(), n, p.w->cols()));
     matmul_group(ps, xb, D, n, kopt_, scratch_.bytes(bytes));
   };
+  // Logits only where asked: a prompt's last token is all that prefill needs.
+  std::vector<int> rows;
+  for (int t = 0; t < n; ++t) {
+    bool last = true;
+    for (int u = t + 1; u < n && last; ++u) last = seqs[u] != seqs[t];
+    if (all_logits || last) rows.push_back(t);
+  }
+  const int nr = static_cast<int>(rows.size());
+  // Once the last layer has put every token's keys and values in the cache, only the rows
+  // that give logits matter: the rest of that layer (attention, wo, the FFN) runs for them
+  // alone, a sixteenth of a 12-layer prefill. Rows move down in place (rows[r] >= r).
+  int* live_seqs = reinterpret_cast<int*>(scratch_.bytes(sizeof(int) * n));
+  std::copy(seqs, seqs + n, live_seqs);
+  auto keep_output_rows = [&] {
+    if (nr == n) return;
+    for (int r = 0; r < nr; ++r) {
+      const int t = rows[r];
+      std::memmove(x + D * r, x + D * t, sizeof(float) * D);
+      std::memmove(qkv + LDQ * r, qkv + LDQ * t, sizeof(float) * LDQ);
+      live_seqs[r] = live_seqs[t];
+      pos[r] = pos[t];
+    }
+    n = nr;
+  };
   for (int l = 0; l < c.n_layers; ++l) {
     const LayerWeights& w = m_.layers[l];
     if (opt_.fused) {
@@ -218,7 +242,8 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
       std::memcpy(cache_.k(seqs[t], l, pos[t]), row + dim, sizeof(float) * kv);
       std::memcpy(cache_.v(seqs[t], l, pos[t]), row + dim + kv, sizeof(float) * kv);
     }
-    attention(l, qkv, seqs, pos, n, att);
+    if (l == c.n_layers - 1) keep_output_rows();
+    attention(l, qkv, live_seqs, pos, n, att);
     mm(w.wo, att, D, xb, D);
     for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];
     if (opt_.fused) {
@@ -233,15 +258,8 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
     mm(w.w_down, hb, hidden, xb, D);
     for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];
   }
-  // Logits only where asked: a prompt's last token is all that prefill needs.
-  std::vector<int> rows;
-  for (int t = 0; t < n; ++t) {
-    bool last = true;
-    for (int u = t + 1; u < n && last; ++u) last = seqs[u] != seqs[t];
-    if (all_logits || last) rows.push_back(t);
-  }
-  const int nr = static_cast<int>(rows.size());
-  for (int r = 0; r < nr; ++r) rmsnorm(x + D * rows[r], m_.output_norm.data(), dim, c.norm_eps, xb + D * r);
+  keep_output_rows();  // no layers: nothing did it yet
+  for (int r = 0; r < nr; ++r) rmsnorm(x + D * r, m_.output_norm.data(), dim, c.norm_eps, xb + D * r);
   matmul(m_.head(), xb, D, nr, logits, c.vocab_size, kopt_,
          scratch_.bytes(matmul_scratch_bytes(m_.head().type(), nr, dim)));
   scratch_.reset();
