@@ -84,15 +84,16 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
       }
 }
 
-// layout=blocked: register tiles of up to 4x3 (float) or 2x4 (block) rows x tokens, with
-// edge tiles of every smaller shape; sizes chosen so that every edge shape occurs, that a
-// row tail (n % 8) exists for the float types, and that tokens cross the 48-token block.
+// layout=blocked: register tiles of up to 4x3 (float) or 4x4 (block) rows x tokens, with
+// edge tiles of every smaller shape, and Q4_0's four-row kernel for one token; sizes chosen
+// so that every edge shape occurs, that a row tail (n % 8, rows % 4) exists, and that
+// tokens cross the 48-token block.
 TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
   if (!simd_level_supported(SimdLevel::avx2)) GTEST_SKIP() << "the tiles are AVX2 kernels; this CPU lacks AVX2";
   for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})
     for (int cols : is_block(t) ? std::vector<int>{32, 160} : std::vector<int>{5, 8, 100})
       for (int rows : {1, 2, 3, 4, 7, 13})
-        for (int ntok : {2, 3, 4, 5, 7, 8, 12, 50}) {
+        for (int ntok : {1, 2, 3, 4, 5, 7, 8, 12, 50}) {
           Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows * 31 + cols));
           std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
           std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));

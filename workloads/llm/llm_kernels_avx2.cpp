@@ -43,11 +43,12 @@ inline __m256 block_dot(__m256i w, __m256i x) {
   return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
 }
 
-// Software prefetch distance for the float weight streams of one-token products, in bytes
+// Software prefetch distance for the weight streams of one-token products, in bytes
 // ahead of the load (past a row's end it covers the next row, which is contiguous). Decode
 // reads every weight once per token, so its speed is the memory bandwidth reached; the
 // hardware prefetcher alone left bf16 decode at about 85% of fp32's bytes per second.
-// The block types are limited by their integer arithmetic instead and do without.
+// Q8_0's dot product streams one row the same way (15.6 -> 18.5 GB/s on one core with the
+// weights in DRAM); Q4_0's four-row kernel fetches its next rows itself.
 constexpr int kAhead = 1024;
 
 // The 32 weights of a Q4_0 block as unsigned nibbles (weight + 8) in element order: byte j
@@ -111,6 +112,7 @@ float dot_bf16_avx2(const std::uint16_t* w, const float* x, int n) {
 float dot_q8_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n) {
   __m256 acc = _mm256_setzero_ps();
   for (int b = 0; b < n / 32; ++b, w += 34, xq += 34) {
+    _mm_prefetch(reinterpret_cast<const char*>(w) + kAhead, _MM_HINT_T0);
     const __m256i qw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 2));
     const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + 2));
     acc = _mm256_fmadd_ps(_mm256_set1_ps(half(w) * half(xq)), block_dot(qw, qx), acc);
@@ -366,6 +368,44 @@ void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, 
   }
 }
 
+// One token against Q4_0 rows four at a time (decode's products). A row's dot product
+// alone spends most of its instructions per block on the token's side (loading it,
+// signs) and on one float conversion, scale and accumulate per row; here the four rows'
+// int16 pair sums are folded into one register as in tile_block4 (lanes i and i + 4 hold
+// row i), so those steps are made once per four rows. The four rows' scales are gathered
+// into one vector; the token's 8 * sum x per 16-byte half is made once per block.
+// Four rows are four streams at once, which the hardware prefetcher alone kept at 11 GB/s
+// on one core (weights in DRAM); fetching the same block of the next four rows while
+// these are summed raised it to 15 GB/s, as fast as Q8_0's single stream. Past the last
+// row the prefetch touches nothing that matters: it is a hint and cannot fault.
+struct HalfSums {
+  __m256i eight_x;  // a std::vector of bare __m256i drops its alignment attribute
+};
+
+void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, const HalfSums* hs, int nb,
+                     float* y) {
+  __m256 acc = _mm256_setzero_ps();
+  const __m256i ones = _mm256_set1_epi16(1);
+  for (int b = 0; b < nb; ++b) {
+    const std::uint8_t* xb = xq + 34 * static_cast<std::size_t>(b);
+    const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 2));
+    const std::uint8_t* blk = w + 18 * static_cast<std::size_t>(b);
+    __m256i p[4];
+    std::uint16_t h[4];
+    for (int r = 0; r < 4; ++r) {
+      _mm_prefetch(reinterpret_cast<const char*>(blk + ws * (r + 4)), _MM_HINT_T0);
+      p[r] = _mm256_maddubs_epi16(q4_nibbles(blk + ws * r), qx);
+      std::memcpy(&h[r], blk + ws * r, 2);
+    }
+    const __m256i sum = _mm256_sub_epi32(_mm256_madd_epi16(fold16(p[0], p[1], p[2], p[3]), ones), hs[b].eight_x);
+    std::uint64_t h4;
+    std::memcpy(&h4, h, 8);
+    const __m128 d4 = _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi64_si128(static_cast<long long>(h4))), _mm_set1_ps(half(xb)));
+    acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_set_m128(d4, d4), acc);
+  }
+  _mm_storeu_ps(y, _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)));
+}
+
 // Calls k.operator()<R, T>() with R = r and T = t, for 1 <= r <= RMax and 1 <= t <= TMax:
 // the edges of a product get fully unrolled kernels of their own size.
 template <int R, int T, class K>
@@ -427,6 +467,21 @@ void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int
       pick<kRows4, 1>(nr, 1, [&]<int R, int T>() { tile_block4<R, Q4>(wr, ws, xt, ldq, tb, n, yt, ldy); });
     });
   };
+  if (type == GgmlType::q4_0 && ntok == 1) {
+    // 8 * (sum of x) over each 16-byte half of every block, in the folded lanes' layout.
+    const int nb = n / 32;
+    thread_local std::vector<HalfSums> hs;
+    hs.resize(nb);
+    const __m256i one8 = _mm256_set1_epi8(1), eight = _mm256_set1_epi16(8);
+    for (int b = 0; b < nb; ++b) {
+      const __m256i s = _mm256_maddubs_epi16(one8, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + 34 * b + 2)));
+      hs[b].eight_x = _mm256_madd_epi16(fold16(s, s, s, s), eight);
+    }
+    int r = 0;
+    for (; r + 4 <= nrows; r += 4) gemv_q4_0_rows4(w + ws * r, ws, xq, hs.data(), nb, y + r);
+    for (; r < nrows; ++r) y[r] = dot_q4_0_avx2(w + ws * r, xq, n);
+    return;
+  }
   switch (type) {
     case GgmlType::f32: return floats(F32Rows{});
     case GgmlType::f16: return floats(F16Rows{});

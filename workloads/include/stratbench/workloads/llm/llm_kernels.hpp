@@ -84,7 +84,8 @@ std::size_t matmul_scratch_bytes(GgmlType type, int ntok, int cols);
 // (y points at row r0's output column), with
 // xq the activations already quantized (quantize_activations) for block types, else null.
 // Single-threaded: the building block that matmul shares out and fused kernels reuse.
-// blocked: register tiles (detail::matmul_tiles_avx2) when simd is on and ntok > 1.
+// blocked: register tiles (detail::matmul_tiles_avx2) when simd is on and ntok > 1, or for
+// Q4_0 at any ntok.
 void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
                  float* y, std::size_t ldy, SimdLevel simd, bool blocked = false);
 // Q8_0 rows of the activations for a block-type product (no-op for float types).
