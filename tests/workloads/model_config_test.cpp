@@ -220,6 +220,8 @@ TEST(ModelVocab, ErrorsNameTheLine) {
       {ok + "{\"id\":1,\"score\":0,\"type\":1}\n", "v.jsonl:2: missing \"piece\""},
       {ok + "{\"id\":1,\"piece\":\"\",\"score\":0,\"type\":1}\n", "v.jsonl:2: \"piece\" must be a non-empty string"},
       {ok + "{\"id\":1,\"piece\":\"a\",\"score\":\"x\",\"type\":1}\n", "v.jsonl:2: \"score\" must be a finite number"},
+      {ok + "{\"id\":1,\"piece\":\"a\",\"score\":1e300,\"type\":1}\n", "v.jsonl:2: \"score\" must be a finite number"},
+      {ok + "{\"id\":1,\"piece\":\"a\",\"score\":1e400,\"type\":1}\n", "v.jsonl:2: invalid JSON: a number out of range"},
       {ok + "{\"id\":1,\"piece\":\"a\",\"score\":0,\"type\":7}\n", "v.jsonl:2: \"type\" must be an integer in 1..6"},
       {ok + "{\"id\":1,\"piece\":\"<unk>\",\"score\":0,\"type\":1}\n", "v.jsonl:2: piece \"<unk>\" repeats line 1"},
       {ok + "[1,2]\n", "v.jsonl:2: expected a JSON object"},

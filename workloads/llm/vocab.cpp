@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <fstream>
+#include <istream>
+#include <limits>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,10 @@ std::string default_vocab_path() { return std::string(STRATBENCH_DATASETS_DIR) +
 Vocab load_vocab_jsonl(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open file");
+  return load_vocab_jsonl(in, path);
+}
+
+Vocab load_vocab_jsonl(std::istream& in, const std::string& path) {
   Vocab v;
   std::unordered_map<std::string, std::size_t> line_of_piece;
   std::string line;
@@ -32,6 +38,9 @@ Vocab load_vocab_jsonl(const std::string& path) {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
       throw InputError(where + "invalid JSON at byte " + std::to_string(e.byte));
+    } catch (const nlohmann::json::out_of_range&) {
+      // 1e400: the parser accepts the syntax, then cannot hold the number (found by vocab_fuzz).
+      throw InputError(where + "invalid JSON: a number out of range");
     }
     if (!j.is_object()) throw InputError(where + "expected a JSON object");
     auto field = [&](const char* name) -> const nlohmann::json& {
@@ -48,8 +57,10 @@ Vocab load_vocab_jsonl(const std::string& path) {
     if (!piece.is_string() || piece.get_ref<const std::string&>().empty())
       throw InputError(where + "\"piece\" must be a non-empty string");
     const auto& score = field("score");
-    if (!score.is_number() || !std::isfinite(score.get<double>()))
-      throw InputError(where + "\"score\" must be a finite number");
+    // Stored as float: 1e300 is finite as a double and infinite once narrowed.
+    if (!score.is_number() || !std::isfinite(score.get<double>()) ||
+        std::abs(score.get<double>()) > std::numeric_limits<float>::max())
+      throw InputError(where + "\"score\" must be a finite number within float range");
     const auto& type = field("type");
     if (!type.is_number_integer() || type.get<std::int64_t>() < 1 || type.get<std::int64_t>() > 6)
       throw InputError(where + "\"type\" must be an integer in 1..6 (normal, unknown, control, user defined, unused, byte)");

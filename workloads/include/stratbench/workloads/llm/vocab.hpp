@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,11 @@ struct Vocab {
 std::string default_vocab_path();
 
 // InputError "<path>:<line>: <problem>" for bad JSON, a missing or mistyped field, an id
-// out of order, an empty or repeated piece, a non-finite score or a type outside 1..6;
+// out of order, an empty or repeated piece, a score that is not finite as a float or a
+// type outside 1..6;
 // "<path>: cannot open file" when missing.
 Vocab load_vocab_jsonl(const std::string& path);
+// The same from a stream; path only names it in the errors.
+Vocab load_vocab_jsonl(std::istream& in, const std::string& path);
 
 }  // namespace sb::llm
