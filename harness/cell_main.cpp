@@ -73,6 +73,12 @@ Cell run_cell_in_process(const CellJob& job) {
       return c;
     }
   }
+  // The peak RSS reported is that of warm-up and measurement: the strategy's own memory.
+  // The check's reference (a float64 product, an fp32 model) is gone by now, and counting
+  // it put an int4 model's peak at that of the fp32 one. Its freed memory goes back to the
+  // system first: malloc keeps freed heap pages resident, and they would count instead.
+  prof::release_free_memory();
+  prof::reset_peak_rss();
   double warm_iteration_s = 0;
   {
     prof::ScopedRange r("warmup");

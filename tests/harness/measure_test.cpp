@@ -7,6 +7,8 @@
 
 #include "stratbench/harness/cell_main.hpp"
 #include "stratbench/harness/matrix.hpp"
+#include "stratbench/profilers/memory.hpp"
+#include "stratbench/workloads/llm/model_config.hpp"
 
 namespace sb {
 namespace {
@@ -50,6 +52,36 @@ TEST(CellInProcess, GemmCellIsCheckedAndMeasured) {
   EXPECT_LT(*c.metrics.quality.rel_error, 1e-5);
   EXPECT_TRUE(c.metrics.memory.peak_rss_bytes.has_value());
   EXPECT_EQ(c.metrics.counters.at("allocs_per_iteration"), 0);  // packing buffers come from prepare
+}
+
+// The peak RSS is the strategy's: an int4 model's cell must not carry the fp32 reference
+// model that its check builds and frees (it did: an int4 `small` cell reported 1.2 GB for
+// 88 MB of weights).
+TEST(CellInProcess, PeakRssLeavesOutTheChecksReference) {
+  if (!prof::reset_peak_rss()) GTEST_SKIP() << "the kernel refuses /proc/self/clear_refs: no per-phase peak";
+  MatrixSpec s;
+  MatrixGroup g;
+  g.workloads = {"decode"};
+  g.strategies = {"int4+simd"};
+  g.params = {{"model", {"tiny"}}, {"prompt_len", {"2"}}, {"gen_len", {"2"}}};
+  s.groups = {g};
+  auto plan = expand(s);
+  ASSERT_EQ(plan.size(), 1u);
+  CellJob job{plan[0].cell, MeasureOptions{}};
+  job.measure.budget_s = 0.1;
+  job.measure.sample_time_s = 0.005;
+  job.measure.warmup_s = 0.01;
+  prof::release_free_memory();
+  const auto before = prof::current_rss_bytes();
+  ASSERT_TRUE(before.has_value());
+  Cell c = run_cell_in_process(job);
+  ASSERT_EQ(c.status, CellStatus::ok) << c.reason;
+  ASSERT_TRUE(c.metrics.memory.peak_rss_bytes.has_value());
+  const double weights = c.metrics.counters.at("weight_bytes");
+  const double fp32_weights = 4.0 * static_cast<double>(llm::parameter_count(llm::model_config("tiny")));
+  ASSERT_LT(weights, fp32_weights / 4);
+  const double grew = static_cast<double>(*c.metrics.memory.peak_rss_bytes) - static_cast<double>(*before);
+  EXPECT_LT(grew, weights + fp32_weights / 2) << "peak " << *c.metrics.memory.peak_rss_bytes << ", before " << *before;
 }
 
 }  // namespace

@@ -195,6 +195,10 @@ GgufFile GgufFile::open(const std::string& path) {
   return f;
 }
 
+void GgufFile::drop_resident_pages() const {
+  if (mapping_) ::madvise(mapping_->addr, mapping_->size, MADV_DONTNEED);  // a hint: failure changes nothing
+}
+
 GgufFile GgufFile::from_memory(std::span<const std::uint8_t> bytes, std::string name) {
   GgufFile f;
   f.name_ = std::move(name);

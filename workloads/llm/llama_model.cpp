@@ -154,6 +154,7 @@ ModelSpec resolve_model(const std::string& name) {
     return true;
   };
   ms.describe = name;
+  ms.drop_file_pages = [f] { f->drop_resident_pages(); };
   ms.keep_alive = file;
   return ms;
 }

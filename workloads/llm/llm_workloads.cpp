@@ -52,6 +52,7 @@ class LlmInstance final : public Instance {
     precision_ = parse_precision(s.knob("precision"));
     opt_ = engine_options(s);
     model_ = std::make_unique<LlamaModel>(build_model(spec_.cfg, spec_.source, precision_, opt_.fused));
+    drop_file_pages();
     engine_ = std::make_unique<Engine>(*model_, opt_, batch_, prompt_len_ + gen_len_);
     prompts_ = make_prompts(batch_, prompt_len_, spec_.cfg.vocab_size, kPromptSeed);
   }
@@ -62,10 +63,17 @@ class LlmInstance final : public Instance {
     if (!g.step_s.empty()) tpot_.push_back(median(g.step_s));
   }
 
+  // The models hold copies of a GGUF file's tensors: its pages, read while building,
+  // would otherwise stay resident and count in the cell's peak RSS next to the weights.
+  void drop_file_pages() {
+    if (spec_.drop_file_pages) spec_.drop_file_pages();
+  }
+
   CheckResult check() override {
     // The reference: the fp32 baseline (unfused, scalar, one thread, cache on) on the same
     // weights and prompts, free-running greedy.
     LlamaModel ref_model = build_model(spec_.cfg, spec_.source, Precision::fp32, false);
+    drop_file_pages();
     Engine ref_engine(ref_model, EngineOptions{}, batch_, prompt_len_ + gen_len_);
     const Generation ref = generate(ref_engine, prompts_, gen_len_, true);
     // The candidate sees the reference's tokens (teacher forcing), so every step compares

@@ -138,6 +138,12 @@ class GgufFile {
 
   // Tensors in file order.
   const std::vector<GgufTensor>& tensors() const { return tensors_; }
+
+  // Drops the mapped file's pages from this process's resident set (they stay in the page
+  // cache, and a later read maps them back in). For a caller that has copied what it needs:
+  // otherwise a loaded model counts its file a second time in the peak RSS. No-op for
+  // from_memory.
+  void drop_resident_pages() const;
   const GgufTensor* find_tensor(std::string_view name) const;
   const GgufTensor& tensor(std::string_view name) const;  // InputError when missing
 

@@ -66,6 +66,9 @@ struct ModelSpec {
   TensorSource source;
   std::string describe;  // "tiny (synthetic, seed 1234)" or the path
   std::shared_ptr<void> keep_alive;  // the mapped GGUF file while sources may read it
+  // Drops the file's pages from the resident set once a model is built from it (the model
+  // holds copies): empty for synthetic models.
+  std::function<void()> drop_file_pages;
 };
 ModelSpec resolve_model(const std::string& name_or_path);
 
