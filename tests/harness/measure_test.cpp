@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "stratbench/harness/cell_main.hpp"
 #include "stratbench/harness/matrix.hpp"
@@ -30,20 +33,26 @@ TEST(Measure, KeepsEverySampleAndTimesTheWork) {
   EXPECT_GE(r.stopping.iterations_per_sample, 1);
 }
 
-TEST(CellInProcess, GemmCellIsCheckedAndMeasured) {
+// One cell of workload x strategy x params, with a short measurement.
+CellJob short_job(const std::string& workload, const std::string& strategy,
+                  std::map<std::string, std::vector<std::string>> params) {
   MatrixSpec s;
   MatrixGroup g;
-  g.workloads = {"gemm"};
-  g.strategies = {"blocked"};
-  g.params = {{"m", {"17"}}, {"n", {"33"}}, {"k", {"9"}}};
+  g.workloads = {workload};
+  g.strategies = {strategy};
+  g.params = std::move(params);
   s.groups = {g};
   auto plan = expand(s);
-  ASSERT_EQ(plan.size(), 1u);
-  CellJob job{plan[0].cell, MeasureOptions{}};
+  EXPECT_EQ(plan.size(), 1u);
+  CellJob job{plan.at(0).cell, MeasureOptions{}};
   job.measure.budget_s = 0.2;
   job.measure.sample_time_s = 0.005;
   job.measure.warmup_s = 0.01;
-  Cell c = run_cell_in_process(job);
+  return job;
+}
+
+TEST(CellInProcess, GemmCellIsCheckedAndMeasured) {
+  Cell c = run_cell_in_process(short_job("gemm", "blocked", {{"m", {"17"}}, {"n", {"33"}}, {"k", {"9"}}}));
   ASSERT_EQ(c.status, CellStatus::ok) << c.reason;
   EXPECT_GE(c.samples["time_s"].size(), 5u);
   ASSERT_TRUE(c.metrics.throughput.has_value());
@@ -59,18 +68,7 @@ TEST(CellInProcess, GemmCellIsCheckedAndMeasured) {
 // 88 MB of weights).
 TEST(CellInProcess, PeakRssLeavesOutTheChecksReference) {
   if (!prof::reset_peak_rss()) GTEST_SKIP() << "the kernel refuses /proc/self/clear_refs: no per-phase peak";
-  MatrixSpec s;
-  MatrixGroup g;
-  g.workloads = {"decode"};
-  g.strategies = {"int4+simd"};
-  g.params = {{"model", {"tiny"}}, {"prompt_len", {"2"}}, {"gen_len", {"2"}}};
-  s.groups = {g};
-  auto plan = expand(s);
-  ASSERT_EQ(plan.size(), 1u);
-  CellJob job{plan[0].cell, MeasureOptions{}};
-  job.measure.budget_s = 0.1;
-  job.measure.sample_time_s = 0.005;
-  job.measure.warmup_s = 0.01;
+  const CellJob job = short_job("decode", "int4", {{"model", {"tiny"}}, {"prompt_len", {"2"}}, {"gen_len", {"2"}}});
   prof::release_free_memory();
   const auto before = prof::current_rss_bytes();
   ASSERT_TRUE(before.has_value());
