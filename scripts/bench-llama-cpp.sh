@@ -70,15 +70,21 @@ for r in range(1, rounds + 1):
                 v = c["metrics"]["throughput"]["value"] if c["status"] == "ok" else float("nan")
                 name = "stratbench fused" if c["strategy"].endswith("+fused") else "stratbench"
                 rows.setdefault((t, test, name), []).append(v)
-print("| file | test | program | tokens/s per round | median | × llama.cpp |")
-print("|---|---|---|---|---|---|")
+# Two ratios to llama.cpp: of the medians, and the median of the per-round ratios. A round
+# runs the two programs back to back, so the second pairs them within minutes and cancels
+# most of the machine's drift between rounds.
+print("| file | test | program | tokens/s per round | median | × llama.cpp, medians | × llama.cpp per round | median of the rounds' ratios |")
+print("|---|---|---|---|---|---|---|---|")
 for t in types:
     for test in ("pp128", "tg64"):
-        ref = statistics.median(rows[(t, test, "llama.cpp")])
+        lv = rows[(t, test, "llama.cpp")]
+        ref = statistics.median(lv)
         for prog in ("llama.cpp", "stratbench", "stratbench fused"):
             v = rows.get((t, test, prog))
             if not v:
                 continue
             m = statistics.median(v)
-            print(f"| {t} | {test} | {prog} | {', '.join(f'{x:.1f}' for x in v)} | {m:.1f} | {m / ref:.2f} |")
+            ratios = [x / y for x, y in zip(v, lv)]
+            print(f"| {t} | {test} | {prog} | {', '.join(f'{x:.1f}' for x in v)} | {m:.1f} | {m / ref:.2f} "
+                  f"| {', '.join(f'{x:.2f}' for x in ratios)} | {statistics.median(ratios):.2f} |")
 EOF
