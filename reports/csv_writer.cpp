@@ -24,7 +24,7 @@ class CsvWriter final : public Writer {
   explicit CsvWriter(std::ostream& out) : out_(out) {}
   void begin(const RunFile&) override {
     out_ << "id,workload,strategy,params,device,status,samples,p50_ms,p90_ms,p99_ms,mean_ms,stddev_ms,cv,min_ms,max_ms,"
-            "throughput,throughput_unit,peak_rss_bytes,alloc_count,alloc_bytes,rel_error,reason\r\n";
+            "throughput,throughput_unit,peak_rss_bytes,alloc_count,alloc_bytes,rel_error,top1_agreement,kl,reason\r\n";
   }
   void record(const Cell& c) override {
     const auto& m = c.metrics;
@@ -43,7 +43,8 @@ class CsvWriter final : public Writer {
          << (s == c.samples.end() ? 0 : s->second.size()) << ',' << lat << ','
          << (m.throughput ? num(m.throughput->value) : "") << ',' << (m.throughput ? csv_field(m.throughput->unit) : "")
          << ',' << opt(m.memory.peak_rss_bytes) << ',' << opt(m.memory.alloc_count) << ',' << opt(m.memory.alloc_bytes)
-         << ',' << opt(m.quality.rel_error) << ',' << csv_field(c.reason) << "\r\n";
+         << ',' << opt(m.quality.rel_error) << ',' << opt(m.quality.top1_agreement) << ',' << opt(m.quality.kl)
+         << ',' << csv_field(c.reason) << "\r\n";
   }
   void end() override {}
 

@@ -84,7 +84,8 @@ class HtmlPage {
  private:
   void write_table() {
     out_ << "<table><thead><tr><th>workload</th><th>strategy</th><th>params</th><th>device</th><th>status</th>"
-            "<th>p50 ms</th><th>cv %</th><th>throughput</th><th>peak RSS MiB</th><th>reason</th></tr></thead><tbody>\n";
+            "<th>p50 ms</th><th>cv %</th><th>throughput</th><th>peak RSS MiB</th><th>quality</th><th>reason</th></tr>"
+            "</thead><tbody>\n";
     for (const auto& c : cells_) {
       const auto& m = c.metrics;
       out_ << "<tr class=\"" << to_string(c.status) << "\"><td>" << esc(c.workload) << "</td><td>" << esc(c.strategy)
@@ -93,7 +94,7 @@ class HtmlPage {
            << "</td><td class=\"n\">" << (m.latency_ms ? fmt_num(m.latency_ms->cv * 100, 2) : "—")
            << "</td><td class=\"n\">" << esc(throughput_text(c)) << "</td><td class=\"n\">"
            << (m.memory.peak_rss_bytes ? fmt_mib(static_cast<double>(*m.memory.peak_rss_bytes)) : "—") << "</td><td>"
-           << esc(c.reason) << "</td></tr>\n";
+           << esc(quality_text(c)) << "</td><td>" << esc(c.reason) << "</td></tr>\n";
     }
     out_ << "</tbody></table>\n";
   }

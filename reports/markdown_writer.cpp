@@ -29,8 +29,8 @@ class MarkdownWriter final : public Writer {
          << ", build " << md_escape(h.host.build_type) << "\n";
     out_ << "- command: `" << md_escape(h.command) << "`\n\n";
     out_ << "| workload | strategy | params | device | status | p50 ms | p90 ms | cv % | throughput | peak RSS MiB | "
-            "reason |\n";
-    out_ << "|---|---|---|---|---|---:|---:|---:|---:|---:|---|\n";
+            "quality | reason |\n";
+    out_ << "|---|---|---|---|---|---:|---:|---:|---:|---:|---|---|\n";
   }
   void record(const Cell& c) override {
     const auto& m = c.metrics;
@@ -40,7 +40,7 @@ class MarkdownWriter final : public Writer {
          << (m.latency_ms ? fmt_num(m.latency_ms->p90) : "—") << " | "
          << (m.latency_ms ? fmt_num(m.latency_ms->cv * 100, 2) : "—") << " | " << md_escape(throughput_text(c)) << " | "
          << (m.memory.peak_rss_bytes ? fmt_mib(static_cast<double>(*m.memory.peak_rss_bytes)) : "—") << " | "
-         << md_escape(c.reason) << " |\n";
+         << md_escape(quality_text(c)) << " | " << md_escape(c.reason) << " |\n";
   }
   void end() override { out_ << "\n"; }
 

@@ -42,10 +42,21 @@ std::string throughput_text(const Cell& c) {
   return fmt_num(c.metrics.throughput->value) + " " + c.metrics.throughput->unit;
 }
 
+std::string quality_text(const Cell& c) {
+  const auto& q = c.metrics.quality;
+  std::string s;
+  auto add = [&](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
+  // Two significant digits: the floors they are read against are set to one.
+  if (q.rel_error) add("err " + fmt_num(*q.rel_error, 2));
+  if (q.top1_agreement) add("top-1 " + fmt_num(*q.top1_agreement * 100, 3) + "%");
+  if (q.kl) add("KL " + fmt_num(*q.kl, 2));
+  return s.empty() ? "—" : s;
+}
+
 std::string format_run_table(const RunFile& run) {
   TextTable t({"workload", "strategy", "params", "device", "status", "p50 ms", "cv %", "throughput", "peak RSS MiB",
-               "note"},
-              {false, false, false, false, false, true, true, true, true, false});
+               "quality", "note"},
+              {false, false, false, false, false, true, true, true, true, false, false});
   for (const auto& c : run.cells) {
     const auto& m = c.metrics;
     std::string note = c.reason;
@@ -58,7 +69,7 @@ std::string format_run_table(const RunFile& run) {
     t.add_row({c.workload, c.strategy, cell_label_params(c), c.device, to_string(c.status),
                m.latency_ms ? fmt_num(m.latency_ms->p50) : "—", m.latency_ms ? fmt_num(m.latency_ms->cv * 100, 2) : "—",
                throughput_text(c), m.memory.peak_rss_bytes ? fmt_mib(static_cast<double>(*m.memory.peak_rss_bytes)) : "—",
-               note});
+               quality_text(c), note});
   }
   return t.render();
 }

@@ -1,5 +1,6 @@
 #include "stratbench/gui/cell_table_model.hpp"
 
+#include <optional>
 #include <utility>
 
 #include <QColor>
@@ -13,7 +14,12 @@ QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 bool isNumericColumn(int column) {
   return column == CellTableModel::LatencyP50Column || column == CellTableModel::ThroughputColumn ||
-         column == CellTableModel::PeakRssColumn || column == CellTableModel::CvColumn;
+         column == CellTableModel::PeakRssColumn || column == CellTableModel::CvColumn ||
+         column == CellTableModel::RelErrorColumn || column == CellTableModel::Top1Column ||
+         column == CellTableModel::KlColumn;
+}
+
+QVariant optionalValue(const std::optional<double>& v) { return v ? QVariant(*v) : QVariant();
 }
 
 // Integers zero-padded so that a plain string comparison orders "k=512" before "k=1024";
@@ -46,6 +52,9 @@ QVariant metricValue(const sb::Cell& cell, int column) {
                  : QVariant();
     case CellTableModel::CvColumn:
       return m.latency_ms ? QVariant(m.latency_ms->cv) : QVariant();
+    case CellTableModel::RelErrorColumn: return optionalValue(m.quality.rel_error);
+    case CellTableModel::Top1Column: return optionalValue(m.quality.top1_agreement);
+    case CellTableModel::KlColumn: return optionalValue(m.quality.kl);
     default:
       return {};
   }
@@ -68,6 +77,12 @@ QString displayText(const sb::Cell& cell, int column) {
       return m.memory.peak_rss_bytes ? formatMebibytes(*m.memory.peak_rss_bytes) : absentMark();
     case CellTableModel::CvColumn:
       return m.latency_ms ? formatPercent(m.latency_ms->cv) : absentMark();
+    case CellTableModel::RelErrorColumn:
+      return m.quality.rel_error ? formatMeasurement(*m.quality.rel_error) : absentMark();
+    case CellTableModel::Top1Column:
+      return m.quality.top1_agreement ? formatPercent(*m.quality.top1_agreement) : absentMark();
+    case CellTableModel::KlColumn:
+      return m.quality.kl ? formatMeasurement(*m.quality.kl) : absentMark();
     default: return {};
   }
 }
@@ -149,6 +164,9 @@ QVariant CellTableModel::headerData(int section, Qt::Orientation orientation, in
       case ThroughputColumn: return tr("Throughput");
       case PeakRssColumn: return tr("Peak RSS (MiB)");
       case CvColumn: return tr("CV");
+      case RelErrorColumn: return tr("Rel. error");
+      case Top1Column: return tr("Top-1");
+      case KlColumn: return tr("KL");
       default: break;
     }
   }
@@ -158,6 +176,11 @@ QVariant CellTableModel::headerData(int section, Qt::Orientation orientation, in
       case ThroughputColumn: return tr("Work per second, in the unit the workload reports");
       case PeakRssColumn: return tr("Peak resident set size of the cell process, in MiB");
       case CvColumn: return tr("Coefficient of variation of the latency samples (stddev / mean)");
+      case RelErrorColumn:
+        return tr("Relative error of the output against the workload's reference: ||got - ref|| / ||ref||");
+      case Top1Column:
+        return tr("Next-token argmaxes that agree with the fp32 baseline's, over the generated tokens");
+      case KlColumn: return tr("Mean KL divergence of the next-token distributions from the fp32 baseline's, in nats");
       default: break;
     }
   }

@@ -74,7 +74,8 @@ class CellSortProxyModelTest : public QObject {
     CellSortProxyModel proxy;
     proxy.setSourceModel(&model);
     for (int c : {CellTableModel::LatencyP50Column, CellTableModel::ThroughputColumn,
-                  CellTableModel::PeakRssColumn, CellTableModel::CvColumn}) {
+                  CellTableModel::PeakRssColumn, CellTableModel::CvColumn,
+                  CellTableModel::RelErrorColumn}) {
       for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
         proxy.sort(c, order);
         double previous = order == Qt::AscendingOrder ? -1e300 : 1e300;

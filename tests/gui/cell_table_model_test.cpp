@@ -39,7 +39,7 @@ class CellTableModelTest : public QObject {
     model.setRun(sample_);
     QCOMPARE(model.rowCount(), static_cast<int>(sample_.cells.size()));
     QCOMPARE(model.columnCount(), int(CellTableModel::ColumnCount));
-    QCOMPARE(model.columnCount(), 9);
+    QCOMPARE(model.columnCount(), 12);
     // A table: no cell has children.
     QCOMPARE(model.rowCount(model.index(0, 0)), 0);
     QCOMPARE(model.columnCount(model.index(0, 0)), 0);
@@ -54,7 +54,7 @@ class CellTableModelTest : public QObject {
     for (int c = 0; c < model.columnCount(); ++c)
       headers << model.headerData(c, Qt::Horizontal).toString();
     QCOMPARE(headers, (QStringList{"Workload", "Strategy", "Params", "Device", "Status", "p50 (ms)",
-                                   "Throughput", "Peak RSS (MiB)", "CV"}));
+                                   "Throughput", "Peak RSS (MiB)", "CV", "Rel. error", "Top-1", "KL"}));
     QVERIFY(!model.headerData(CellTableModel::CvColumn, Qt::Horizontal, Qt::ToolTipRole)
                  .toString()
                  .isEmpty());
@@ -73,6 +73,10 @@ class CellTableModelTest : public QObject {
     QCOMPARE(text(model, 0, CellTableModel::ThroughputColumn), QString("1.120 GFLOP/s"));
     QCOMPARE(text(model, 0, CellTableModel::PeakRssColumn), QString("6.9"));
     QCOMPARE(text(model, 0, CellTableModel::CvColumn), QString("0.82%"));
+    QCOMPARE(text(model, 0, CellTableModel::RelErrorColumn), QString("1.35e-07"));
+    // A GEMM has no next-token distributions: absent, not zero.
+    QCOMPARE(text(model, 0, CellTableModel::Top1Column), sb::gui::absentMark());
+    QCOMPARE(text(model, 0, CellTableModel::KlColumn), sb::gui::absentMark());
     // Row 3: the strategy with a composed knob keeps its spelling.
     QCOMPARE(text(model, 3, CellTableModel::StrategyColumn), QString("blocked+simd+threads=2"));
     QCOMPARE(text(model, 11, CellTableModel::DeviceColumn), QString("cuda"));
@@ -98,11 +102,40 @@ class CellTableModelTest : public QObject {
     model.setRun(sample_);
     for (int row : {5, 11}) {  // the failed fp16 cell and the skipped cuda cell
       for (int column : {CellTableModel::LatencyP50Column, CellTableModel::ThroughputColumn,
-                         CellTableModel::PeakRssColumn, CellTableModel::CvColumn}) {
+                         CellTableModel::PeakRssColumn, CellTableModel::CvColumn,
+                         CellTableModel::RelErrorColumn, CellTableModel::Top1Column,
+                         CellTableModel::KlColumn}) {
         QCOMPARE(text(model, row, column), sb::gui::absentMark());
         QVERIFY(!model.index(row, column).data(CellTableModel::SortRole).isValid());
       }
     }
+  }
+
+  void qualityOfAnLlmCellSitsNextToItsSpeed() {
+    sb::Cell int8 = sb::gui::test::okCell("decode", "simd+int8", {{"model", std::string("tiny")}}, 1275,
+                                          "tokens/s");
+    int8.metrics.quality.rel_error = 0.04477;
+    int8.metrics.quality.top1_agreement = 0.9375;
+    int8.metrics.quality.kl = 0.00015239;
+    sb::Cell fp32 = int8;
+    fp32.metrics.quality.rel_error = 0.0;  // identical output is a measurement, not an absence
+    fp32.metrics.quality.top1_agreement = 1.0;
+    fp32.metrics.quality.kl = 0.0;
+    sb::RunFile run;
+    run.cells = {int8, fp32};
+    CellTableModel model;
+    model.setRun(run);
+    QCOMPARE(text(model, 0, CellTableModel::RelErrorColumn), QString("0.04477"));
+    QCOMPARE(text(model, 0, CellTableModel::Top1Column), QString("93.75%"));
+    QCOMPARE(text(model, 0, CellTableModel::KlColumn), QString("0.0001524"));
+    QCOMPARE(text(model, 1, CellTableModel::RelErrorColumn), QString("0"));
+    QCOMPARE(text(model, 1, CellTableModel::Top1Column), QString("100.00%"));
+    QCOMPARE(model.index(0, CellTableModel::Top1Column).data(CellTableModel::SortRole).toDouble(), 0.9375);
+    QCOMPARE(model.index(1, CellTableModel::KlColumn).data(CellTableModel::SortRole).typeId(),
+             int(QMetaType::Double));
+    QCOMPARE(model.index(0, CellTableModel::KlColumn).data(Qt::TextAlignmentRole).toInt(),
+             int(Qt::AlignRight | Qt::AlignVCenter));
+    QVERIFY(!model.headerData(CellTableModel::KlColumn, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
   }
 
   void statusColoursAndReasons() {

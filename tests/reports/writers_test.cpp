@@ -80,6 +80,34 @@ TEST(Writers, CsvQuotesFields) {
   EXPECT_NE(csv.find("\"killed by signal 11, \"\"Segmentation fault\"\"\nlast line\""), std::string::npos);
 }
 
+TEST(Writers, QualitySaysWhatTheCellMeasured) {
+  Cell llm;
+  llm.metrics.quality.rel_error = 0.04477;
+  llm.metrics.quality.top1_agreement = 0.9375;
+  llm.metrics.quality.kl = 0.00015239;
+  EXPECT_EQ(quality_text(llm), "err 0.045, top-1 93.8%, KL 0.00015");
+  Cell gemm;
+  gemm.metrics.quality.rel_error = 2.898e-7;
+  EXPECT_EQ(quality_text(gemm), "err 2.9e-07");
+  // Agreement of 0 is a measurement (every token differs), not an absent one.
+  Cell none;
+  EXPECT_EQ(quality_text(none), "—");
+  none.metrics.quality.top1_agreement = 0.0;
+  EXPECT_EQ(quality_text(none), "top-1 0%");
+  // Every table format carries it next to the speed.
+  RunFile run = test::fixture_run();
+  run.cells.push_back(llm);
+  for (const char* format : {"table", "md", "html"}) {
+    std::ostringstream os;
+    auto w = make_writer(format, os);
+    write_report(*w, run);
+    EXPECT_NE(os.str().find("err 0.045, top-1 93.8%, KL 0.00015"), std::string::npos) << format;
+  }
+  std::ostringstream os;
+  write_report(*make_writer("csv", os), run);
+  EXPECT_NE(os.str().find(",0.04477,0.9375,0.00015239,"), std::string::npos) << os.str();
+}
+
 TEST(Writers, UnknownFormat) {
   std::ostringstream os;
   EXPECT_EQ(make_writer("pdf", os), nullptr);

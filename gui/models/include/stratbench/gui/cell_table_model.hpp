@@ -1,5 +1,5 @@
 // One row per cell of a run: what was measured (workload, strategy, params, device), how it
-// ended (status) and the headline metrics. Read-only; a new run replaces the whole model.
+// ended (status) and the headline metrics, output quality included. Read-only; a new run replaces the whole model.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -22,6 +22,10 @@ class CellTableModel : public QAbstractTableModel {
     ThroughputColumn,  // value and unit as the workload reports it
     PeakRssColumn,     // MiB
     CvColumn,          // coefficient of variation of the latency samples
+    // Output quality against the workload's reference, next to the speed it bought.
+    RelErrorColumn,    // relative error of the output (every checked workload)
+    Top1Column,        // fraction of next-token argmaxes that agree (LLM workloads)
+    KlColumn,          // mean KL divergence of the next-token distributions, nats (LLM workloads)
     ColumnCount
   };
 
