@@ -96,8 +96,10 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
   return t;
 }
 
-// The default matrix: every GEMM strategy at a cache-resident and a larger size, then the
-// text workloads; about a minute on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news).
+// The default matrix: every GEMM strategy at a cache-resident and a larger size, the Llama
+// decode on tiny from the fp32 baseline up to int4, then the text workloads; about a minute
+// and a half on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news),
+// and kv_cache=off from decode (3 s per iteration; run it with -s when that is the question).
 MatrixSpec default_matrix() {
   MatrixSpec s;
   MatrixGroup small;
@@ -109,6 +111,13 @@ MatrixSpec default_matrix() {
   MatrixGroup big = small;
   big.strategies = {"blocked", "blocked+simd", "blocked+simd+threads=2", "blas"};
   big.params = {{"m", {"1024"}}, {"n", {"1024"}}, {"k", {"1024"}}};
+  // The central workload: speed and quality of each precision next to the honest baseline
+  // (synthetic weights, so it needs no download).
+  MatrixGroup decode;
+  decode.workloads = {"decode"};
+  const std::string opt = "simd+blocked+threads=2+pool";
+  decode.strategies = {"baseline", "simd+threads=2", opt, opt + "+fused", opt + "+bf16", opt + "+int8", opt + "+int4"};
+  decode.params = {{"model", {"tiny"}}};
   // The text side, on the shipped sample (320 KB): the tokenizer's merge strategies and
   // the corpus pipeline's reading, memory and thread strategies.
   MatrixGroup tok;
@@ -119,7 +128,7 @@ MatrixSpec default_matrix() {
   corpus.workloads = {"corpus"};
   corpus.strategies = {"baseline", "pool", "mmap", "threads=2"};
   corpus.params = {{"input", {"sample"}}};
-  s.groups = {small, mid, big, tok, corpus};
+  s.groups = {small, mid, big, decode, tok, corpus};
   return s;
 }
 
