@@ -139,12 +139,17 @@ QVariant CellTableModel::data(const QModelIndex& index, int role) const {
                                      : int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
       return column == StatusColumn ? statusColor(cell.status) : QVariant();
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: {
+      // The page elides long strategies and params; the tooltip has them whole.
+      QString tip;
+      if (column == StrategyColumn || column == ParamsColumn) tip = displayText(cell, column);
       // Why a cell has no numbers is the first question a reader asks about it.
-      if (!cell.reason.empty())
-        return QString::fromLatin1(sb::to_string(cell.status)) + QStringLiteral(": ") +
-               qstr(cell.reason);
-      return {};
+      if (!cell.reason.empty()) {
+        if (!tip.isEmpty()) tip += u'\n';
+        tip += QString::fromLatin1(sb::to_string(cell.status)) + QStringLiteral(": ") + qstr(cell.reason);
+      }
+      return tip.isEmpty() ? QVariant() : QVariant(tip);
+    }
     default:
       return {};
   }

@@ -9,6 +9,11 @@
 #include "stratbench/gui/cell_table_model.hpp"
 
 namespace sb::gui {
+namespace {
+// Characters of a strategy or params column before it is elided: "simd+blocked+threads=2"
+// and "k=1024,m=1024,n=1024" stay whole.
+constexpr int kMaxTextColumnChars = 26;
+}  // namespace
 
 CellTablePage::CellTablePage(CellTableModel* model, QWidget* parent)
     : QWidget(parent), model_(model), proxy_(new CellSortProxyModel(this)), view_(new QTableView(this)) {
@@ -35,7 +40,16 @@ CellTablePage::CellTablePage(CellTableModel* model, QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(view_);
 
-  connect(model_, &QAbstractItemModel::modelReset, view_, &QTableView::resizeColumnsToContents);
+  // Fit the columns to their contents, but keep the long text columns (a composed strategy,
+  // an LLM cell's params) from pushing the numbers, quality last, off the right edge; the
+  // elided text is whole in the cell's tooltip.
+  view_->setTextElideMode(Qt::ElideMiddle);
+  connect(model_, &QAbstractItemModel::modelReset, view_, [this] {
+    view_->resizeColumnsToContents();
+    const int cap = view_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * kMaxTextColumnChars;
+    for (int column : {int(CellTableModel::StrategyColumn), int(CellTableModel::ParamsColumn)})
+      if (view_->columnWidth(column) > cap) view_->setColumnWidth(column, cap);
+  });
   // Selection, not the current index: focusing the view makes its first row current without
   // anyone choosing it, and that must not move the other pages away from what they show.
   connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this,

@@ -130,7 +130,8 @@ void ThroughputChartPage::showGroup(int index) {
   if (bars <= kMaxLabelledBars && !hasAbsentValue(shown_)) {
     series->setLabelsVisible(true);
     series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
-    series->setLabelsPrecision(3);
+    // Four significant digits, as the table prints them: "1275", not "1.27e+03".
+    series->setLabelsPrecision(4);
   }
   series->setBarWidth(0.8);  // of a category's width: wide enough to compare, with a gap between
   chart->addSeries(series);

@@ -152,6 +152,12 @@ class CellTableModelTest : public QObject {
     // ok cells keep the palette's colour and have nothing to explain.
     QVERIFY(!model.index(0, CellTableModel::StatusColumn).data(Qt::ForegroundRole).isValid());
     QVERIFY(!model.index(0, 0).data(Qt::ToolTipRole).isValid());
+    // The strategy and params, which the page may elide, are whole in their tooltip, with the
+    // reason after them when there is one.
+    QCOMPARE(model.index(3, CellTableModel::StrategyColumn).data(Qt::ToolTipRole).toString(),
+             QString("blocked+simd+threads=2"));
+    const QString failedParams = model.index(5, CellTableModel::ParamsColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY(failedParams.startsWith(text(model, 5, CellTableModel::ParamsColumn) + "\nfailed: "));
     // Only the status column is coloured, so the numbers stay readable.
     QVERIFY(!model.index(5, CellTableModel::StrategyColumn).data(Qt::ForegroundRole).isValid());
   }
