@@ -26,6 +26,9 @@ QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 // Past this many bars the value labels overlap and hide the bars they describe.
 constexpr std::size_t kMaxLabelledBars = 24;
+// A legend stays a row under the chart up to this many sets, each name up to this long.
+constexpr std::size_t kMaxSetsInALegendRow = 6;
+constexpr std::size_t kMaxLegendRowLabel = 24;
 
 bool hasAbsentValue(const ThroughputChartData& data) {
   return std::any_of(data.sets.begin(), data.sets.end(), [](const BarSetData& set) {
@@ -53,6 +56,8 @@ ThroughputChartPage::ThroughputChartPage(const CellTableModel* model, QWidget* p
   // Animations would make screenshots depend on timing, and add nothing to a static result.
   chart->setAnimationOptions(QChart::NoAnimation);
   chart->legend()->setAlignment(Qt::AlignBottom);
+  // A legend entry Qt had to shorten still names its set in full on hover.
+  chart->legend()->setShowToolTips(true);
 
   auto* selector = new QHBoxLayout;
   auto* label = new QLabel(tr("&Throughput of"), this);
@@ -113,6 +118,15 @@ void ThroughputChartPage::showGroup(int index) {
   chart->setTitle(tr("<b>%1</b> throughput (higher is better)")
                       .arg(qstr(chartGroupLabel(group)).toHtmlEscaped()) +
                   omitted);
+
+  // Composed strategies ("simd+blocked+threads=2+pool+int8") differ at their ends, which a
+  // row of legend entries cuts off: past a few sets or long names, the legend becomes a
+  // column on the right, where each name has the width of the longest.
+  std::size_t longestLabel = 0;
+  for (const auto& data : shown_.sets) longestLabel = std::max(longestLabel, data.label.size());
+  chart->legend()->setAlignment(shown_.sets.size() > kMaxSetsInALegendRow || longestLabel > kMaxLegendRowLabel
+                                    ? Qt::AlignRight
+                                    : Qt::AlignBottom);
 
   auto* series = new QBarSeries;
   std::size_t bars = 0;
