@@ -46,7 +46,8 @@ std::string quality_text(const Cell& c) {
   const auto& q = c.metrics.quality;
   std::string s;
   auto add = [&](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
-  // Two significant digits: the floors they are read against are set to one.
+  // Two significant digits are enough to read against the floors (1e-5 for fp32 to 1.2 for
+  // int4); top-1 is a fraction of a few dozen tokens, so three.
   if (q.rel_error) add("err " + fmt_num(*q.rel_error, 2));
   if (q.top1_agreement) add("top-1 " + fmt_num(*q.top1_agreement * 100, 3) + "%");
   if (q.kl) add("KL " + fmt_num(*q.kl, 2));

@@ -19,8 +19,8 @@ bool isNumericColumn(int column) {
          column == CellTableModel::KlColumn;
 }
 
-QVariant optionalValue(const std::optional<double>& v) { return v ? QVariant(*v) : QVariant();
-}
+// An absent metric sorts as absent (invalid), not as zero.
+QVariant optionalValue(const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); }
 
 // Integers zero-padded so that a plain string comparison orders "k=512" before "k=1024";
 // the printed form keeps the params readable, this key only orders them.

@@ -1,5 +1,6 @@
 // One row per cell of a run: what was measured (workload, strategy, params, device), how it
-// ended (status) and the headline metrics, output quality included. Read-only; a new run replaces the whole model.
+// ended (status) and the headline metrics, output quality included. Read-only; a new run
+// replaces the whole model.
 #pragma once
 
 #include <QAbstractTableModel>
