@@ -118,7 +118,7 @@ struct Strat {
 
 std::vector<Strat> strategies() {
   const SimdLevel v = simd_level_supported(SimdLevel::avx2) ? SimdLevel::avx2 : SimdLevel::scalar;
-  return {
+  std::vector<Strat> all = {
       {"baseline", Precision::fp32, {}},
       {"simd", Precision::fp32, {v, 1, false, false, true}},
       {"threads=2", Precision::fp32, {SimdLevel::scalar, 2, false, false, true}},
@@ -139,6 +139,22 @@ std::vector<Strat> strategies() {
       {"int4+simd+blocked+fused", Precision::int4, {v, 2, true, true, true, true}},
       {"int8+simd+blocked", Precision::int8, {v, 1, false, false, true, true}},
   };
+  // The AVX-512 kernels, where the CPU has them (the AVX2 ones above run everywhere).
+  if (avx512_llm_supported()) {
+    const SimdLevel z = SimdLevel::avx512;
+    const std::vector<Strat> wide = {
+        {"simd=avx512", Precision::fp32, {z, 1, false, false, true}},
+        {"simd=avx512+blocked+threads=2", Precision::fp32, {z, 2, false, false, true, true}},
+        {"fp16+simd=avx512+blocked", Precision::fp16, {z, 1, false, false, true, true}},
+        {"bf16+simd=avx512", Precision::bf16, {z, 1, false, false, true}},
+        {"bf16+simd=avx512+blocked+fused", Precision::bf16, {z, 2, true, true, true, true}},
+        {"int8+simd=avx512", Precision::int8, {z, 1, false, false, true}},
+        {"int8+simd=avx512+blocked", Precision::int8, {z, 2, false, false, true, true}},
+        {"int4+simd=avx512+blocked+fused", Precision::int4, {z, 2, true, true, true, true}},
+    };
+    all.insert(all.end(), wide.begin(), wide.end());
+  }
+  return all;
 }
 
 // Tolerances on the logits' relative error against fp32, teacher-forced. Measured on tiny's

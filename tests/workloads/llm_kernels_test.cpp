@@ -1,5 +1,5 @@
 // The engine's kernels against float64 references on awkward sizes, every storage type,
-// scalar and AVX2, one and two threads.
+// scalar, AVX2 and AVX-512 (where the CPU has them), one and two threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -26,15 +26,32 @@ std::vector<float> randn(std::size_t n, std::uint64_t seed, float sd = 1.f) {
 std::vector<SimdLevel> levels() {
   std::vector<SimdLevel> l{SimdLevel::scalar};
   if (simd_level_supported(SimdLevel::avx2)) l.push_back(SimdLevel::avx2);
+  if (avx512_llm_supported()) l.push_back(SimdLevel::avx512);
   return l;
+}
+
+// The vector levels this CPU runs; the tests that need one skip, saying so, where none.
+std::vector<SimdLevel> vector_levels() {
+  std::vector<SimdLevel> l = levels();
+  l.erase(l.begin());
+  return l;
+}
+
+// x as the AVX-512 bf16 kernels see it: rounded to bf16, to nearest, ties to even.
+std::vector<float> round_to_bf16(std::vector<float> x) {
+  std::vector<std::uint8_t> b(2 * x.size());
+  fp32_to_bf16_row(x, b);
+  bf16_to_fp32_row(b, x);
+  return x;
 }
 
 bool is_block(GgmlType t) { return t == GgmlType::q8_0 || t == GgmlType::q4_0; }
 
 // The exact value a kernel should produce: float64 over what is stored (dequantized weights,
-// and for block types the Q8_0-rounded activations).
-double reference_dot(const Matrix& w, int o, const std::vector<float>& x) {
-  std::vector<float> wr(w.cols()), xr = x;
+// and for block types the Q8_0-rounded activations; for bf16 at the AVX-512 level, the
+// bf16-rounded activations that vdpbf16ps takes).
+double reference_dot(const Matrix& w, int o, const std::vector<float>& x, SimdLevel simd = SimdLevel::scalar) {
+  std::vector<float> wr(w.cols()), xr = w.type() == GgmlType::bf16 && simd == SimdLevel::avx512 ? round_to_bf16(x) : x;
   w.dequantize_row(o, wr.data());
   if (is_block(w.type())) {
     std::vector<std::uint8_t> q(row_bytes(GgmlType::q8_0, w.cols()));
@@ -48,7 +65,7 @@ double reference_dot(const Matrix& w, int o, const std::vector<float>& x) {
 
 TEST(LlmKernels, DotOfEveryTypeMatchesFloat64) {
   for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0}) {
-    const std::vector<int> sizes = is_block(t) ? std::vector<int>{32, 96, 288, 800} : std::vector<int>{1, 7, 33, 100, 291};
+    const std::vector<int> sizes = is_block(t) ? std::vector<int>{32, 96, 288, 800} : std::vector<int>{1, 7, 33, 80, 100, 291};
     for (int n : sizes) {
       const int rows = 5;
       Matrix w = Matrix::from_floats(t, rows, n, randn(static_cast<std::size_t>(rows) * n, n));
@@ -57,7 +74,7 @@ TEST(LlmKernels, DotOfEveryTypeMatchesFloat64) {
       quantize_activations(t, x.data(), n, 1, n, xq.data());
       for (SimdLevel s : levels())
         for (int o = 0; o < rows; ++o) {
-          const double ref = reference_dot(w, o, x);
+          const double ref = reference_dot(w, o, x, s);
           const double got = dot_row(t, w.row(o), x.data(), is_block(t) ? xq.data() : nullptr, n, s);
           EXPECT_NEAR(got, ref, 1e-5 * std::sqrt(n) * 4 + 1e-5 * std::abs(ref))
               << to_string(t) << " n=" << n << " simd=" << to_string(s) << " row " << o;
@@ -79,7 +96,8 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
         for (int tk = 0; tk < ntok; ++tk)
           for (int o = 0; o < rows; ++o) {
             std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
-            EXPECT_NEAR(y[tk * rows + o], reference_dot(w, o, xt), 1e-4) << to_string(t) << " threads " << threads;
+            EXPECT_NEAR(y[tk * rows + o], reference_dot(w, o, xt, s), 1e-4)
+                << to_string(t) << " simd=" << to_string(s) << " threads " << threads;
           }
       }
 }
@@ -89,7 +107,8 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
 // so that every edge shape occurs, that a row tail (n % 8, rows % 4) exists, and that
 // tokens cross the 48-token block.
 TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
-  if (!simd_level_supported(SimdLevel::avx2)) GTEST_SKIP() << "the tiles are AVX2 kernels; this CPU lacks AVX2";
+  if (vector_levels().empty()) GTEST_SKIP() << "the tiles are vector kernels; this CPU lacks AVX2";
+  for (SimdLevel s : vector_levels())
   for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})
     for (int cols : is_block(t) ? std::vector<int>{32, 160} : std::vector<int>{5, 8, 100})
       for (int rows : {1, 2, 3, 4, 7, 13})
@@ -97,14 +116,14 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
           Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows * 31 + cols));
           std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
           std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
-          KernelOptions opt{SimdLevel::avx2, nullptr, true};
+          KernelOptions opt{s, nullptr, true};
           matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
           for (int tk = 0; tk < ntok; ++tk)
             for (int o = 0; o < rows; ++o) {
               std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
-              const double ref = reference_dot(w, o, xt);
+              const double ref = reference_dot(w, o, xt, s);
               ASSERT_NEAR(y[tk * rows + o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
-                  << to_string(t) << " rows=" << rows << " cols=" << cols << " ntok=" << ntok << " at token " << tk
+                  << to_string(t) << " simd=" << to_string(s) << " rows=" << rows << " cols=" << cols << " ntok=" << ntok << " at token " << tk
                   << " row " << o;
             }
         }

@@ -1,7 +1,7 @@
 // `attention`: causal grouped-query attention of seq_len tokens over their own keys and
 // values (the attention of a prefill), alone, so its strategies are seen without the
-// products around it: fusion=on is the one-pass online softmax, simd the AVX2 dot/axpy,
-// threads share the (token, head) pairs.
+// products around it: fusion=on is the one-pass online softmax, simd the vector dot/axpy
+// (AVX-512 or AVX2, as llm_simd_level picks), threads share the (token, head) pairs.
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -132,9 +132,7 @@ class AttentionWorkload final : public Workload {
 
   std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
     if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
-    if (s.knob("simd") == "avx512") return "the engine has AVX2 kernels only (AVX-512 paths are untested, so absent)";
-    if (s.knob("simd") != "off" && !simd_level_supported(SimdLevel::avx2)) return "this CPU lacks AVX2+FMA";
-    return {};
+    return llm::llm_simd_unsupported(s.knob("simd"));
   }
 
   std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string&) const override {
@@ -144,7 +142,7 @@ class AttentionWorkload final : public Workload {
     return std::make_unique<AttentionInstance>(static_cast<int>(int_param(p, "seq_len")), heads,
                                                static_cast<int>(int_param(p, "head_dim")), kv,
                                                s.knob("fusion") == "on",
-                                               s.knob("simd") == "off" ? SimdLevel::scalar : SimdLevel::avx2,
+                                               llm::llm_simd_level(s.knob("simd")),
                                                s.threads());
   }
 };

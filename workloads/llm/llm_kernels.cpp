@@ -1,4 +1,4 @@
-// Scalar kernels, the Matrix container and the run-time dispatch to the AVX2 file.
+// Scalar kernels, the Matrix container and the run-time dispatch to the AVX2 and AVX-512 files.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -139,17 +139,60 @@ void Matrix::dequantize_row(int o, float* out) const {
   }
 }
 
+bool avx512_llm_supported() {
+#if defined(__x86_64__)
+  // libgcc's checks include the OS's XCR0 state for the zmm and mask registers.
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
+                         __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("f16c") &&
+                         __builtin_cpu_supports("fma");
+  return ok;
+#else
+  return false;
+#endif
+}
+
+SimdLevel best_llm_simd_level() {
+  if (avx512_llm_supported()) return SimdLevel::avx512;
+#if defined(__x86_64__)
+  if (simd_level_supported(SimdLevel::avx2) && __builtin_cpu_supports("f16c")) return SimdLevel::avx2;
+#endif
+  return SimdLevel::scalar;
+}
+
+SimdLevel llm_simd_level(const std::string& knob) {
+  if (knob == "off") return SimdLevel::scalar;
+  if (knob == "avx2") return SimdLevel::avx2;
+  if (knob == "avx512") return SimdLevel::avx512;
+  return best_llm_simd_level();
+}
+
+std::string llm_simd_unsupported(const std::string& knob) {
+  if (knob == "off") return {};
+  if (knob == "avx512" && !avx512_llm_supported())
+    return "the engine's AVX-512 kernels need AVX512F, BW, VL, VNNI and BF16 together; this CPU lacks some";
+  if (best_llm_simd_level() == SimdLevel::scalar)
+    return "this CPU lacks AVX2+FMA+F16C, which the engine's vector kernels need";
+  return {};
+}
+
 float dot_row(GgmlType type, const std::uint8_t* w, const float* x, const std::uint8_t* xq, int n, SimdLevel simd) {
+  const auto* wh = reinterpret_cast<const std::uint16_t*>(w);  // rows are 4-byte aligned: vector storage
+  const auto* wf = reinterpret_cast<const float*>(w);
+  if (simd == SimdLevel::avx512) {
+    switch (type) {
+      case GgmlType::f32: return detail::dot_f32_avx512(wf, x, n);
+      case GgmlType::f16: return detail::dot_f16_avx512(wh, x, n);
+      case GgmlType::bf16: return detail::dot_bf16_avx512(wh, x, n);
+      case GgmlType::q8_0: return detail::dot_q8_0_avx512(w, xq, n);
+      case GgmlType::q4_0: return detail::dot_q4_0_avx512(w, xq, n);
+    }
+  }
   const bool v = simd != SimdLevel::scalar;
   switch (type) {
-    case GgmlType::f32: {
-      const auto* wf = reinterpret_cast<const float*>(w);  // rows are 4-byte aligned: vector storage
-      return v ? detail::dot_f32_avx2(wf, x, n) : dot_f32_scalar(wf, x, n);
-    }
-    case GgmlType::f16:
-      return v ? detail::dot_f16_avx2(reinterpret_cast<const std::uint16_t*>(w), x, n) : dot_f16_scalar(w, x, n);
-    case GgmlType::bf16:
-      return v ? detail::dot_bf16_avx2(reinterpret_cast<const std::uint16_t*>(w), x, n) : dot_bf16_scalar(w, x, n);
+    case GgmlType::f32: return v ? detail::dot_f32_avx2(wf, x, n) : dot_f32_scalar(wf, x, n);
+    case GgmlType::f16: return v ? detail::dot_f16_avx2(wh, x, n) : dot_f16_scalar(w, x, n);
+    case GgmlType::bf16: return v ? detail::dot_bf16_avx2(wh, x, n) : dot_bf16_scalar(w, x, n);
     case GgmlType::q8_0: return v ? detail::dot_q8_0_avx2(w, xq, n) : dot_q8_0_scalar(w, xq, n);
     case GgmlType::q4_0: return v ? detail::dot_q4_0_avx2(w, xq, n) : dot_q4_0_scalar(w, xq, n);
   }
@@ -189,6 +232,8 @@ void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ld
   // slower), except for Q4_0: its dot product is limited by the arithmetic, not the memory,
   // and four rows folded into one register went 1.8x as fast on one core.
   const bool tiles = ntok > 1 || w.type() == GgmlType::q4_0;
+  if (blocked && tiles && simd == SimdLevel::avx512)
+    return detail::matmul_tiles_avx512(w.type(), w.row(r0), w.row_bytes(), r1 - r0, x, ldx, xq, qb, ntok, n, y, ldy);
   if (blocked && tiles && simd != SimdLevel::scalar)
     return detail::matmul_tiles_avx2(w.type(), w.row(r0), w.row_bytes(), r1 - r0, x, ldx, xq, qb, ntok, n, y, ldy);
   // Row-outer: one weight row is read from memory once and reused from L1 for every token
@@ -261,6 +306,7 @@ void matmul_group(std::span<const Product> ps, const float* x, std::size_t ldx, 
 }
 
 float dot_f32(const float* a, const float* b, int n, SimdLevel simd) {
+  if (simd == SimdLevel::avx512) return detail::dot_f32_avx512(a, b, n);
   return simd != SimdLevel::scalar ? detail::dot_f32_avx2(a, b, n) : dot_f32_scalar(a, b, n);
 }
 

@@ -9,29 +9,10 @@
 
 #include "stratbench/workloads/llm/llm_kernels.hpp"
 #include "stratbench/workloads/llm/quant.hpp"
+#include "llm_x86_helpers.hpp"
 
 namespace sb::llm::detail {
 namespace {
-
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
-
-inline float half(const std::uint8_t* p) {
-  std::uint16_t h;
-  std::memcpy(&h, p, 2);
-  return _cvtsh_ss(h);
-}
-
-inline float bf16(std::uint16_t h) {
-  const std::uint32_t u = static_cast<std::uint32_t>(h) << 16;
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
 
 // Signed int8 x signed int8 over 32 lanes into 8 int32 sums. maddubs wants one unsigned
 // operand: |w| against x carrying w's sign gives the same products. Pairs of products fit
@@ -41,22 +22,6 @@ inline __m256 block_dot(__m256i w, __m256i x) {
   const __m256i sx = _mm256_sign_epi8(x, w);
   const __m256i p16 = _mm256_maddubs_epi16(ax, sx);
   return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
-}
-
-// Software prefetch distance for the weight streams of one-token products, in bytes
-// ahead of the load (past a row's end it covers the next row, which is contiguous). Decode
-// reads every weight once per token, so its speed is the memory bandwidth reached; the
-// hardware prefetcher alone left bf16 decode at about 85% of fp32's bytes per second.
-// Q8_0's dot product streams one row the same way (15.6 -> 18.5 GB/s on one core with the
-// weights in DRAM); Q4_0's four-row kernel fetches its next rows itself.
-constexpr int kAhead = 1024;
-
-// The 32 weights of a Q4_0 block as unsigned nibbles (weight + 8) in element order: byte j
-// holds element j in its low nibble and element j + 16 in its high one.
-inline __m256i q4_nibbles(const std::uint8_t* blk) {
-  // The 16 bytes in both lanes, the high lane shifted by 4: three instructions, not five.
-  const __m256i packed = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 2)));
-  return _mm256_and_si256(_mm256_srlv_epi64(packed, _mm256_setr_epi64x(0, 0, 4, 4)), _mm256_set1_epi8(0x0F));
 }
 
 }  // namespace
@@ -215,19 +180,19 @@ template <int R, int T, class Rows>
 void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size_t ldx, int n, float* y,
                 std::size_t ldy) {
   __m256 acc[R][T];
-  for (int r = 0; r < R; ++r)
-    for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
   int i = 0;
   for (; i + 8 <= n; i += 8) {
     __m256 xv[T];
-    for (int t = 0; t < T; ++t) xv[t] = _mm256_loadu_ps(x + ldx * t + i);
-    for (int r = 0; r < R; ++r) {
+    SB_UNROLL for (int t = 0; t < T; ++t) xv[t] = _mm256_loadu_ps(x + ldx * t + i);
+    SB_UNROLL for (int r = 0; r < R; ++r) {
       const __m256 wv = Rows::load(w + ws * r, i);
-      for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, xv[t], acc[r][t]);
+      SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, xv[t], acc[r][t]);
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int t = 0; t < T; ++t) {
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) {
       float s = hsum(acc[r][t]);
       for (int j = i; j < n; ++j) s += Rows::at(w + ws * r, j) * x[ldx * t + j];
       y[ldy * t + r] = s;
@@ -246,13 +211,13 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
                 std::size_t ldy) {
   constexpr std::size_t wb = Q4 ? 18 : 34;
   __m256 acc[R][T];
-  for (int r = 0; r < R; ++r)
-    for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
   for (int b = 0; b < n / 32; ++b) {
     __m256i qw[R], aw[R];
     __m256 dw[R];
-    for (int r = 0; r < R; ++r) {
+    SB_UNROLL for (int r = 0; r < R; ++r) {
       const std::uint8_t* blk = w + ws * r + wb * b;
       if constexpr (Q4) {
         qw[r] = q4_nibbles(blk);  // unsigned
@@ -262,13 +227,13 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
       }
       dw[r] = _mm256_set1_ps(half(blk));
     }
-    for (int t = 0; t < T; ++t) {
+    SB_UNROLL for (int t = 0; t < T; ++t) {
       const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b);
       const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 2));
       const __m256 dx = _mm256_set1_ps(half(xb));
       __m256i eight_x;
       if constexpr (Q4) eight_x = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_set1_epi8(8), qx), ones);
-      for (int r = 0; r < R; ++r) {
+      SB_UNROLL for (int r = 0; r < R; ++r) {
         __m256i p;
         if constexpr (Q4)
           p = _mm256_sub_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(qw[r], qx), ones), eight_x);
@@ -278,8 +243,8 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
       }
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
 }
 
 // The token side of a four-token tile for one block, the same for every row tile of the
@@ -303,7 +268,7 @@ void prepare_tokens4(const std::uint8_t* xq, std::size_t ldq, int nb, TokenBlock
   for (int b = 0; b < nb; ++b) {
     std::uint16_t hx[4];
     __m256i qx[4];
-    for (int t = 0; t < 4; ++t) {
+    SB_UNROLL for (int t = 0; t < 4; ++t) {
       const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b);
       std::memcpy(&hx[t], xb, 2);
       qx[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 2));
@@ -335,14 +300,14 @@ void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, 
                  const TokenBlock4* tb, int n, float* y, std::size_t ldy) {
   constexpr std::size_t wb = Q4 ? 18 : 34;
   __m256 acc[R];
-  for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
   for (int b = 0; b < n / 32; ++b) {
     __m256i qx[4];
-    for (int t = 0; t < 4; ++t)
+    SB_UNROLL for (int t = 0; t < 4; ++t)
       qx[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + ldq * t + 34 * static_cast<std::size_t>(b) + 2));
     const __m256 dx = _mm256_set_m128(tb[b].d4, tb[b].d4);
-    for (int r = 0; r < R; ++r) {
+    SB_UNROLL for (int r = 0; r < R; ++r) {
       const std::uint8_t* blk = w + ws * r + wb * b;
       __m256i sum;
       if constexpr (Q4) {
@@ -354,17 +319,17 @@ void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, 
         const __m256i qw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
         const __m256i aw = _mm256_sign_epi8(qw, qw);
         __m256i p[4];
-        for (int t = 0; t < 4; ++t)
+        SB_UNROLL for (int t = 0; t < 4; ++t)
           p[t] = _mm256_madd_epi16(_mm256_maddubs_epi16(aw, _mm256_sign_epi8(qx[t], qw)), ones);
         sum = _mm256_hadd_epi32(_mm256_hadd_epi32(p[0], p[1]), _mm256_hadd_epi32(p[2], p[3]));
       }
       acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(_mm256_set1_ps(half(blk)), dx), acc[r]);
     }
   }
-  for (int r = 0; r < R; ++r) {
+  SB_UNROLL for (int r = 0; r < R; ++r) {
     alignas(16) float v[4];
     _mm_store_ps(v, _mm_add_ps(_mm256_castps256_ps128(acc[r]), _mm256_extractf128_ps(acc[r], 1)));
-    for (int t = 0; t < 4; ++t) y[ldy * t + r] = v[t];
+    SB_UNROLL for (int t = 0; t < 4; ++t) y[ldy * t + r] = v[t];
   }
 }
 
@@ -392,7 +357,7 @@ void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* 
     const std::uint8_t* blk = w + 18 * static_cast<std::size_t>(b);
     __m256i p[4];
     std::uint16_t h[4];
-    for (int r = 0; r < 4; ++r) {
+    SB_UNROLL for (int r = 0; r < 4; ++r) {
       _mm_prefetch(reinterpret_cast<const char*>(blk + ws * (r + 4)), _MM_HINT_T0);
       p[r] = _mm256_maddubs_epi16(q4_nibbles(blk + ws * r), qx);
       std::memcpy(&h[r], blk + ws * r, 2);
@@ -404,34 +369,6 @@ void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* 
     acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_set_m128(d4, d4), acc);
   }
   _mm_storeu_ps(y, _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)));
-}
-
-// Calls k.operator()<R, T>() with R = r and T = t, for 1 <= r <= RMax and 1 <= t <= TMax:
-// the edges of a product get fully unrolled kernels of their own size.
-template <int R, int T, class K>
-void pick(int r, int t, const K& k) {
-  if constexpr (R > 1) {
-    if (r < R) return pick<R - 1, T>(r, t, k);
-  }
-  if constexpr (T > 1) {
-    if (t < T) return pick<R, T - 1>(r, t, k);
-  }
-  k.template operator()<R, T>();
-}
-
-// Tokens in groups whose activations fit in L2 alongside the weight rows being reused.
-constexpr int kTokBlock = 48;
-
-// run(r, nr, t, nt) over tiles of rmax rows by tmax tokens (fewer at the edges); within a
-// block of kTokBlock tokens, rows outer, so the first row tile (r == 0) of each token tile
-// runs before the others.
-template <class Run>
-void tile_loop(int nrows, int ntok, int rmax, int tmax, Run&& run) {
-  for (int t0 = 0; t0 < ntok; t0 += kTokBlock) {
-    const int t1 = std::min(ntok, t0 + kTokBlock);
-    for (int r = 0; r < nrows; r += rmax)
-      for (int t = t0; t < t1; t += tmax) run(r, std::min(rmax, nrows - r), t, std::min(tmax, t1 - t));
-  }
 }
 
 }  // namespace

@@ -17,14 +17,9 @@ enum class Kind { prefill, decode, generate };
 
 constexpr std::uint64_t kPromptSeed = 2024;
 
-bool has_flag(const std::string& f) {
-  const auto flags = cpu_flags();
-  return std::find(flags.begin(), flags.end(), f) != flags.end();
-}
-
 EngineOptions engine_options(const Strategy& s) {
   EngineOptions o;
-  o.simd = s.knob("simd") == "off" ? SimdLevel::scalar : SimdLevel::avx2;
+  o.simd = llm_simd_level(s.knob("simd"));
   o.threads = s.threads();
   o.blocked = s.knob("layout") == "blocked";
   o.fused = s.knob("fusion") == "on";
@@ -164,9 +159,7 @@ class LlmWorkload final : public Workload {
   std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
     if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
     const std::string& simd = s.knob("simd");
-    if (simd == "avx512") return "the engine has AVX2 kernels only (AVX-512 paths are untested, so absent)";
-    if (simd != "off" && !(simd_level_supported(SimdLevel::avx2) && has_flag("f16c")))
-      return "this CPU lacks AVX2+FMA+F16C, which the engine's vector kernels need";
+    if (auto r = llm_simd_unsupported(simd); !r.empty()) return r;
     if (s.knob("layout") == "blocked" && simd == "off")
       return "layout=blocked tiles are vector kernels: combine it with simd";
     return {};

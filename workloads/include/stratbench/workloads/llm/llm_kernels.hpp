@@ -1,15 +1,17 @@
 // The engine's compute kernels: weight matrices in one of five storage types, products of a
 // weight matrix with a batch of activation rows, and one head of causal attention.
 //
-// Every kernel has a scalar version (the honest reference of the `simd=off` strategies) and
-// an AVX2+FMA+F16C version reached through run-time dispatch (llm_kernels_avx2.cpp is the
-// only file built with those flags). No AVX-512 path: this project's CPUs could not test it.
+// Every kernel has a scalar version (the honest reference of the `simd=off` strategies), an
+// AVX2+FMA+F16C version and an AVX-512 version (F, BW, VL, VNNI and BF16 together), reached
+// through run-time dispatch on the SimdLevel: llm_kernels_avx2.cpp and
+// llm_kernels_avx512.cpp are the only files built with those flags.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "stratbench/workloads/cpu_features.hpp"
@@ -84,7 +86,7 @@ std::size_t matmul_scratch_bytes(GgmlType type, int ntok, int cols);
 // (y points at row r0's output column), with
 // xq the activations already quantized (quantize_activations) for block types, else null.
 // Single-threaded: the building block that matmul shares out and fused kernels reuse.
-// blocked: register tiles (detail::matmul_tiles_avx2) when simd is on and ntok > 1, or for
+// blocked: register tiles (detail::matmul_tiles_avx2/avx512) when simd is on and ntok > 1, or for
 // Q4_0 at any ntok.
 void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
                  float* y, std::size_t ldy, SimdLevel simd, bool blocked = false);
@@ -111,6 +113,18 @@ struct Product {
 void matmul_group(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok, const KernelOptions& opt,
                   std::uint8_t* scratch);
 
+// True when the CPU (and the OS, for the zmm state) has everything the AVX-512 kernels
+// use: AVX512F, BW, VL, VNNI and BF16 (Ice Lake/Zen 4 and later have them all but BF16;
+// Cooper Lake, Sapphire Rapids and Zen 4 have the five).
+bool avx512_llm_supported();
+// simd=auto for the engine: avx512 where avx512_llm_supported(), else avx2 where the CPU
+// has AVX2+FMA+F16C, else scalar.
+SimdLevel best_llm_simd_level();
+// The level for a strategy's simd knob (off, auto, avx2, avx512), and why this CPU cannot
+// run it (empty when it can).
+SimdLevel llm_simd_level(const std::string& knob);
+std::string llm_simd_unsupported(const std::string& knob);
+
 // Dot products of one stored row with fp32 (or, for block types, Q8_0) activations.
 // Exposed for the kernel tests; `n` is the number of elements.
 float dot_row(GgmlType type, const std::uint8_t* w, const float* x, const std::uint8_t* xq, int n, SimdLevel simd);
@@ -135,6 +149,17 @@ void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int
                        std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
                        std::size_t ldy);
 void scale_f32_avx2(float a, float* y, int n);
+// AVX-512 versions (llm_kernels_avx512.cpp), reached only where avx512_llm_supported().
+// The bf16 ones round the activations to bf16 for vdpbf16ps (ties to even); the others
+// compute what their AVX2 twins do, in another order of the float sums.
+float dot_f32_avx512(const float* w, const float* x, int n);
+float dot_f16_avx512(const std::uint16_t* w, const float* x, int n);
+float dot_bf16_avx512(const std::uint16_t* w, const float* x, int n);
+float dot_q8_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
+float dot_q4_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
+void matmul_tiles_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
+                         std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
+                         std::size_t ldy);
 // One row of n (a multiple of 32) floats to Q8_0 blocks; ties round to even.
 void quantize_row_q8_0_avx2(const float* x, int n, std::uint8_t* out);
 }  // namespace detail

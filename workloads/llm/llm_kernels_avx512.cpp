@@ -1,0 +1,378 @@
+// Built with -mavx512f -mavx512bw -mavx512vl -mavx512vnni -mavx512bf16 (with AVX2, FMA and
+// F16C): reached only through the dispatch in llm_kernels.cpp, after
+// avx512_llm_supported() has seen all five AVX-512 features.
+//
+// What AVX-512 changes against the AVX2 file:
+// - float types: 16 lanes a vector, masked loads for the row tails (no scalar tail loops),
+//   and register tiles of 4 rows x 6 tokens (32 registers instead of 16);
+// - bf16: AVX512_BF16's dot product of bf16 pairs (vdpbf16ps). It takes both operands in
+//   bf16, so the activations are rounded to bf16 (to nearest, ties to even) as ggml does
+//   for its bf16 weights; the AVX2 path keeps them in fp32 and widens the weights;
+// - Q8_0/Q4_0: VNNI's vpdpbusd sums four u8 x s8 products straight into int32, where AVX2
+//   needs maddubs and madd (and int16 pair sums that Q8_0 could not fold before widening).
+//   The integer sums are exact, so the results equal the AVX2 kernels' up to the order of
+//   the float sums.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "llm_x86_helpers.hpp"
+#include "stratbench/workloads/llm/llm_kernels.hpp"
+
+namespace sb::llm::detail {
+namespace {
+
+inline __mmask16 first16(int k) { return k >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << k) - 1); }
+inline __mmask32 first32(int k) { return k >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << k) - 1); }
+
+// Elements [i, i + 32) of x rounded to bf16 (lanes past k valid ones are zero).
+inline __m512bh x_bf16(const float* x, int k) {
+  const __m512 lo = _mm512_maskz_loadu_ps(first16(k), x);
+  const __m512 hi = _mm512_maskz_loadu_ps(first16(k - 16 > 0 ? k - 16 : 0), x + 16);
+  return _mm512_cvtne2ps_pbh(hi, lo);
+}
+
+inline __m512bh bf16_weights(const std::uint16_t* w, __mmask32 m) { return (__m512bh)_mm512_maskz_loadu_epi16(m, w); }
+
+// A function, not a constant: a namespace-scope vector would be set by a static
+// initializer built with this file's flags, run on every CPU at start-up.
+inline __m256i zero() { return _mm256_setzero_si256(); }
+
+// Int32 sums of Q8_0 x Q8_0 over one block, 8 lanes. vpdpbusd wants its first operand
+// unsigned: |w| against x carrying w's sign gives the same products.
+inline __m256i q8_sums(__m256i aw, __m256i qw, __m256i qx) { return _mm256_dpbusd_epi32(zero(), aw, _mm256_sign_epi8(qx, qw)); }
+
+// Four 8-lane sums folded to [s0 s1 s2 s3] per 128-bit lane (lanes i and i + 4 hold sum i).
+inline __m256i fold32(__m256i a, __m256i b, __m256i c, __m256i d) {
+  return _mm256_hadd_epi32(_mm256_hadd_epi32(a, b), _mm256_hadd_epi32(c, d));
+}
+
+// 8 * (sum of a block's 32 activations) per lane group, the term that turns Q4_0's
+// unsigned nibble products (n x) into the weights' (n - 8) x.
+inline __m256i eight_x(__m256i qx) { return _mm256_dpbusd_epi32(zero(), _mm256_set1_epi8(8), qx); }
+
+// The sum of 16 lanes (GCC 12's _mm512_reduce_add_ps warns of an uninitialized
+// variable inside it once inlined into unrolled code).
+inline float reduce16(__m512 v) {
+  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), hi));
+}
+
+inline float reduce4(__m256 acc, int t) {
+  alignas(16) float v[4];
+  _mm_store_ps(v, _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)));
+  return v[t];
+}
+
+}  // namespace
+
+// Two accumulators, two cache lines a step, each prefetched kAhead bytes before it is read.
+float dot_f32_avx512(const float* w, const float* x, int n) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+  int i = 0;
+  for (; i + 32 <= n; i += 32) {
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead + 64, _MM_HINT_T0);
+    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i), _mm512_loadu_ps(x + i), a0);
+    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i + 16), _mm512_loadu_ps(x + i + 16), a1);
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 m = first16(n - i);
+    a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w + i), _mm512_maskz_loadu_ps(m, x + i), a0);
+  }
+  return reduce16(_mm512_add_ps(a0, a1));
+}
+
+float dot_f16_avx512(const std::uint16_t* w, const float* x, int n) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+  int i = 0;
+  for (; i + 32 <= n; i += 32) {
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
+    a0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i))),
+                         _mm512_loadu_ps(x + i), a0);
+    a1 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i + 16))),
+                         _mm512_loadu_ps(x + i + 16), a1);
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 m = first16(n - i);
+    a0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, w + i)), _mm512_maskz_loadu_ps(m, x + i), a0);
+  }
+  return reduce16(_mm512_add_ps(a0, a1));
+}
+
+// x is rounded to bf16 here, 32 elements at a time; the tiles round it once per product
+// instead (the same rounding, so the same values).
+float dot_bf16_avx512(const std::uint16_t* w, const float* x, int n) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+  int i = 0;
+  for (; i + 64 <= n; i += 64) {
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead + 64, _MM_HINT_T0);
+    a0 = _mm512_dpbf16_ps(a0, bf16_weights(w + i, ~__mmask32{0}), x_bf16(x + i, 32));
+    a1 = _mm512_dpbf16_ps(a1, bf16_weights(w + i + 32, ~__mmask32{0}), x_bf16(x + i + 32, 32));
+  }
+  for (; i < n; i += 32) a0 = _mm512_dpbf16_ps(a0, bf16_weights(w + i, first32(n - i)), x_bf16(x + i, n - i));
+  return reduce16(_mm512_add_ps(a0, a1));
+}
+
+float dot_q8_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n) {
+  __m256 acc = _mm256_setzero_ps();
+  for (int b = 0; b < n / 32; ++b, w += 34, xq += 34) {
+    _mm_prefetch(reinterpret_cast<const char*>(w) + kAhead, _MM_HINT_T0);
+    const __m256i qw = load256(w + 2);
+    const __m256i p = q8_sums(_mm256_abs_epi8(qw), qw, load256(xq + 2));
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(half(w) * half(xq)), _mm256_cvtepi32_ps(p), acc);
+  }
+  return hsum(acc);
+}
+
+float dot_q4_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n) {
+  __m256 acc = _mm256_setzero_ps();
+  for (int b = 0; b < n / 32; ++b, w += 18, xq += 34) {
+    const __m256i qx = load256(xq + 2);
+    const __m256i p = _mm256_sub_epi32(_mm256_dpbusd_epi32(zero(), q4_nibbles(w), qx), eight_x(qx));
+    acc = _mm256_fmadd_ps(_mm256_set1_ps(half(w) * half(xq)), _mm256_cvtepi32_ps(p), acc);
+  }
+  return hsum(acc);
+}
+
+// ---- Register tiles over (rows x tokens), the `layout=blocked` products -------------------
+namespace {
+
+struct F32Rows {
+  static __m512 load(const std::uint8_t* r, int i, __mmask16 m) {
+    return _mm512_maskz_loadu_ps(m, reinterpret_cast<const float*>(r) + i);
+  }
+};
+struct F16Rows {
+  static __m512 load(const std::uint8_t* r, int i, __mmask16 m) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, r + 2 * i));
+  }
+};
+
+// R rows x T tokens of fp32 activations; a 4 x 6 tile loads 10 vectors for 24 FMAs.
+template <int R, int T, class Rows>
+void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size_t ldx, int n, float* y,
+                std::size_t ldy) {
+  __m512 acc[R][T];
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+  for (int i = 0; i < n; i += 16) {
+    const __mmask16 m = first16(n - i);
+    __m512 xv[T];
+    SB_UNROLL for (int t = 0; t < T; ++t) xv[t] = _mm512_maskz_loadu_ps(m, x + ldx * t + i);
+    SB_UNROLL for (int r = 0; r < R; ++r) {
+      const __m512 wv = Rows::load(w + ws * r, i, m);
+      SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_fmadd_ps(wv, xv[t], acc[r][t]);
+    }
+  }
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = reduce16(acc[r][t]);
+}
+
+// bf16 rows against activations already rounded to bf16 (xb, rows of ldb elements, zero
+// past n): one vdpbf16ps is 32 multiply-adds.
+template <int R, int T>
+void tile_bf16(const std::uint8_t* w, std::size_t ws, const std::uint16_t* xb, std::size_t ldb, int n, float* y,
+               std::size_t ldy) {
+  __m512 acc[R][T];
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+  for (int i = 0; i < n; i += 32) {
+    const __mmask32 m = first32(n - i);
+    __m512bh xv[T];
+    SB_UNROLL for (int t = 0; t < T; ++t) xv[t] = (__m512bh)_mm512_loadu_si512(xb + ldb * t + i);
+    SB_UNROLL for (int r = 0; r < R; ++r) {
+      const __m512bh wv = bf16_weights(reinterpret_cast<const std::uint16_t*>(w + ws * r) + i, m);
+      SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_dpbf16_ps(acc[r][t], wv, xv[t]);
+    }
+  }
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = reduce16(acc[r][t]);
+}
+
+// Edge tiles of fewer than four tokens: one int32 sum, conversion and FMA per row, token
+// and block.
+template <int R, int T, bool Q4>
+void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq, int n, float* y,
+                std::size_t ldy) {
+  constexpr std::size_t wb = Q4 ? 18 : 34;
+  __m256 acc[R][T];
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  for (int b = 0; b < n / 32; ++b) {
+    __m256i qw[R], aw[R];
+    __m256 dw[R];
+    SB_UNROLL for (int r = 0; r < R; ++r) {
+      const std::uint8_t* blk = w + ws * r + wb * b;
+      qw[r] = Q4 ? q4_nibbles(blk) : load256(blk + 2);
+      if constexpr (!Q4) aw[r] = _mm256_abs_epi8(qw[r]);
+      dw[r] = _mm256_set1_ps(half(blk));
+    }
+    SB_UNROLL for (int t = 0; t < T; ++t) {
+      const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b);
+      const __m256i qx = load256(xb + 2);
+      const __m256 dx = _mm256_set1_ps(half(xb));
+      __m256i ex;
+      if constexpr (Q4) ex = eight_x(qx);
+      SB_UNROLL for (int r = 0; r < R; ++r) {
+        __m256i p;
+        if constexpr (Q4)
+          p = _mm256_sub_epi32(_mm256_dpbusd_epi32(zero(), qw[r], qx), ex);
+        else
+          p = q8_sums(aw[r], qw[r], qx);
+        acc[r][t] = _mm256_fmadd_ps(_mm256_mul_ps(dw[r], dx), _mm256_cvtepi32_ps(p), acc[r][t]);
+      }
+    }
+  }
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
+}
+
+// The token side of a four-token tile for one block, shared by every row tile of the
+// product: the four scales and, for Q4_0, 8 * sum x folded as the tile's sums are.
+struct TokenBlock4 {
+  __m256i eight_x;
+  __m128 d4;
+};
+
+template <bool Q4>
+void prepare_tokens4(const std::uint8_t* xq, std::size_t ldq, int nb, TokenBlock4* out) {
+  for (int b = 0; b < nb; ++b) {
+    std::uint16_t hx[4];
+    __m256i e[4];
+    SB_UNROLL for (int t = 0; t < 4; ++t) {
+      const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b);
+      std::memcpy(&hx[t], xb, 2);
+      e[t] = Q4 ? eight_x(load256(xb + 2)) : zero();
+    }
+    out[b].d4 = halves4(hx);
+    out[b].eight_x = fold32(e[0], e[1], e[2], e[3]);
+  }
+}
+
+// Exactly four tokens: their four int32 sums of a block are folded into one register, so
+// the conversion, scale and FMA run once per row and block (as in the AVX2 tile, where
+// Q4_0 folded int16 sums and Q8_0 had to widen first; VNNI gives int32 for both).
+template <int R, bool Q4>
+void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq,
+                 const TokenBlock4* tb, int n, float* y, std::size_t ldy) {
+  constexpr std::size_t wb = Q4 ? 18 : 34;
+  __m256 acc[R];
+  SB_UNROLL for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
+  for (int b = 0; b < n / 32; ++b) {
+    __m256i qx[4];
+    SB_UNROLL for (int t = 0; t < 4; ++t) qx[t] = load256(xq + ldq * t + 34 * static_cast<std::size_t>(b) + 2);
+    const __m256 dx = _mm256_set_m128(tb[b].d4, tb[b].d4);
+    SB_UNROLL for (int r = 0; r < R; ++r) {
+      const std::uint8_t* blk = w + ws * r + wb * b;
+      __m256i p[4];
+      if constexpr (Q4) {
+        const __m256i nib = q4_nibbles(blk);
+        SB_UNROLL for (int t = 0; t < 4; ++t) p[t] = _mm256_dpbusd_epi32(zero(), nib, qx[t]);
+      } else {
+        const __m256i qw = load256(blk + 2), aw = _mm256_abs_epi8(qw);
+        SB_UNROLL for (int t = 0; t < 4; ++t) p[t] = q8_sums(aw, qw, qx[t]);
+      }
+      const __m256i sum = _mm256_sub_epi32(fold32(p[0], p[1], p[2], p[3]), tb[b].eight_x);
+      acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(_mm256_set1_ps(half(blk)), dx), acc[r]);
+    }
+  }
+  SB_UNROLL for (int r = 0; r < R; ++r)
+    SB_UNROLL for (int t = 0; t < 4; ++t) y[ldy * t + r] = reduce4(acc[r], t);
+}
+
+// One token against Q4_0 rows four at a time (decode), as gemv_q4_0_rows4 of the AVX2
+// file: the four rows' sums folded into one register, the next four rows prefetched.
+struct HalfSums {
+  __m256i eight_x;  // a std::vector of bare __m256i drops its alignment attribute
+};
+
+void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, const HalfSums* hs, int nb,
+                     float* y) {
+  __m256 acc = _mm256_setzero_ps();
+  for (int b = 0; b < nb; ++b) {
+    const std::uint8_t* xb = xq + 34 * static_cast<std::size_t>(b);
+    const __m256i qx = load256(xb + 2);
+    const std::uint8_t* blk = w + 18 * static_cast<std::size_t>(b);
+    __m256i p[4];
+    std::uint16_t h[4];
+    SB_UNROLL for (int r = 0; r < 4; ++r) {
+      _mm_prefetch(reinterpret_cast<const char*>(blk + ws * (r + 4)), _MM_HINT_T0);
+      p[r] = _mm256_dpbusd_epi32(zero(), q4_nibbles(blk + ws * r), qx);
+      std::memcpy(&h[r], blk + ws * r, 2);
+    }
+    const __m256i sum = _mm256_sub_epi32(fold32(p[0], p[1], p[2], p[3]), hs[b].eight_x);
+    const __m128 d4 = _mm_mul_ps(halves4(h), _mm_set1_ps(half(xb)));
+    acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_set_m128(d4, d4), acc);
+  }
+  _mm_storeu_ps(y, _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)));
+}
+
+}  // namespace
+
+// The float tiles' shape: 24 accumulators, the tokens' vectors and one weight vector in
+// 32 registers.
+constexpr int kFloatRows = 8, kFloatToks = 3;
+
+void matmul_tiles_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
+                         std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
+                         std::size_t ldy) {
+  auto floats = [&]<class Rows>(Rows) {
+    tile_loop(nrows, ntok, kFloatRows, kFloatToks, [&](int r, int nr, int t, int nt) {
+      const float* xt = x + ldx * t;
+      pick<kFloatRows, kFloatToks>(nr, nt, [&]<int R, int T>() { tile_float<R, T, Rows>(w + ws * r, ws, xt, ldx, n, y + ldy * t + r, ldy); });
+    });
+  };
+  if (type == GgmlType::bf16) {
+    // The activations rounded to bf16 once per product slice, rows padded to 32 with zeros.
+    thread_local std::vector<std::uint16_t> xb;
+    const int ldb = (n + 31) / 32 * 32;
+    xb.resize(static_cast<std::size_t>(ldb) * ntok);
+    for (int t = 0; t < ntok; ++t)
+      for (int i = 0; i < ldb; i += 32)
+        _mm512_storeu_si512(xb.data() + static_cast<std::size_t>(ldb) * t + i, (__m512i)x_bf16(x + ldx * t + i, n - i));
+    tile_loop(nrows, ntok, kFloatRows, kFloatToks, [&](int r, int nr, int t, int nt) {
+      const std::uint16_t* xt = xb.data() + static_cast<std::size_t>(ldb) * t;
+      pick<kFloatRows, kFloatToks>(nr, nt, [&]<int R, int T>() { tile_bf16<R, T>(w + ws * r, ws, xt, ldb, n, y + ldy * t + r, ldy); });
+    });
+    return;
+  }
+  auto blocks = [&]<bool Q4>(std::bool_constant<Q4>) {
+    thread_local std::vector<TokenBlock4> tokens;
+    const int nb = n / 32;
+    tokens.resize(static_cast<std::size_t>(kTokBlock / 4) * nb);
+    tile_loop(nrows, ntok, 4, 4, [&](int r, int nr, int t, int nt) {
+      const std::uint8_t* wr = w + ws * r;
+      const std::uint8_t* xt = xq + ldq * t;
+      float* yt = y + ldy * t + r;
+      if (nt < 4) return pick<4, 3>(nr, nt, [&]<int R, int T>() { tile_block<R, T, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
+      TokenBlock4* tb = tokens.data() + static_cast<std::size_t>(t % kTokBlock / 4) * nb;
+      if (r == 0) prepare_tokens4<Q4>(xt, ldq, nb, tb);
+      pick<4, 1>(nr, 1, [&]<int R, int T>() { tile_block4<R, Q4>(wr, ws, xt, ldq, tb, n, yt, ldy); });
+    });
+  };
+  if (type == GgmlType::q4_0 && ntok == 1) {
+    const int nb = n / 32;
+    thread_local std::vector<HalfSums> hs;
+    hs.resize(nb);
+    for (int b = 0; b < nb; ++b) {
+      const __m256i e = eight_x(load256(xq + 34 * b + 2));
+      hs[b].eight_x = fold32(e, e, e, e);
+    }
+    int r = 0;
+    for (; r + 4 <= nrows; r += 4) gemv_q4_0_rows4(w + ws * r, ws, xq, hs.data(), nb, y + r);
+    for (; r < nrows; ++r) y[r] = dot_q4_0_avx512(w + ws * r, xq, n);
+    return;
+  }
+  switch (type) {
+    case GgmlType::f32: return floats(F32Rows{});
+    case GgmlType::f16: return floats(F16Rows{});
+    case GgmlType::bf16: return;  // above
+    case GgmlType::q8_0: return blocks(std::false_type{});
+    case GgmlType::q4_0: return blocks(std::true_type{});
+  }
+}
+
+}  // namespace sb::llm::detail
