@@ -181,7 +181,8 @@ TEST(LlmEngine, BaselineMatchesFloat64ForwardOnEveryPosition) {
   const auto ref = reference_logits(c, 77, prompt);
   for (const Strat& s : strategies()) {
     if (s.p != Precision::fp32) continue;
-    const LlamaModel m = synthetic_model(c, 77, s.p, s.o.fused);
+    LlamaModel m = synthetic_model(c, 77, s.p, s.o.fused);
+    prepare_model(m, s.o);
     Engine e(m, s.o, 1, c.max_seq_len);
     std::vector<float> logits(prompt.size() * c.vocab_size);
     std::vector<int> seqs(prompt.size(), 0);
@@ -204,7 +205,8 @@ TEST(LlmEngine, LastTokenLogitsOfInterleavedSequencesMatchFloat64) {
   std::vector<int> seqs = {0, 0, 1, 0, 1, 1, 1, 0, 1, 0};
   for (const Strat& s : strategies()) {
     if (s.p != Precision::fp32) continue;
-    const LlamaModel m = synthetic_model(c, 77, s.p, s.o.fused);
+    LlamaModel m = synthetic_model(c, 77, s.p, s.o.fused);
+    prepare_model(m, s.o);
     Engine e(m, s.o, 2, c.max_seq_len);
     std::vector<float> logits(2 * c.vocab_size);
     e.forward(toks.data(), seqs.data(), static_cast<int>(toks.size()), false, logits.data());
@@ -238,7 +240,8 @@ TEST(LlmEngine, EveryStrategyOnTinyIsWithinToleranceOfFp32) {
   Engine ref_e(ref_m, {}, 2, 16);
   const Generation ref = generate(ref_e, prompts, 3, true);
   for (const Strat& s : strategies()) {
-    const LlamaModel m = synthetic_model(c, kSyntheticSeed, s.p, s.o.fused);
+    LlamaModel m = synthetic_model(c, kSyntheticSeed, s.p, s.o.fused);
+    prepare_model(m, s.o);
     Engine e(m, s.o, 2, 16);
     const Generation g = generate(e, prompts, 3, true, &ref.tokens);  // the same contexts
     for (int step = 0; step < 3; ++step)

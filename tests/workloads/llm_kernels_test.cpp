@@ -129,6 +129,35 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
         }
 }
 
+// Q4_0/Q8_0 rows interleaved 16 to a vector (the AVX-512 prefill tiles): whole groups by the
+// interleaved copy, rows before and after them row-major, with products split over two
+// threads so that slices start inside a group too.
+TEST(LlmKernels, InterleavedBlockRowsMatchFloat64) {
+  if (!avx512_llm_supported()) GTEST_SKIP() << "AVX-512 kernel; this CPU lacks AVX512F/BW/VL/VNNI/BF16";
+  for (GgmlType t : {GgmlType::q4_0, GgmlType::q8_0})
+  for (int rows : {15, 16, 37, 64, 100})
+    for (int cols : {32, 96})
+      for (int ntok : {2, 3, 4, 5, 50})
+        for (int threads : {1, 2}) {
+          Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows + cols));
+          w.interleave16();
+          EXPECT_EQ(w.interleaved() != nullptr, rows >= 16);
+          std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
+          std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
+          KernelOptions opt{SimdLevel::avx512, threads > 1 ? &shared_thread_pool(threads) : nullptr, true};
+          matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
+          for (int tk = 0; tk < ntok; ++tk)
+            for (int o = 0; o < rows; ++o) {
+              std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
+              const double ref = reference_dot(w, o, xt);
+              ASSERT_NEAR(y[tk * rows + o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
+                  << to_string(t) << " rows=" << rows << " cols=" << cols << " ntok=" << ntok << " threads=" << threads
+                  << " token " << tk
+                  << " row " << o;
+            }
+        }
+}
+
 // The vector quantizer rounds ties to even where the reference rounds them away from zero:
 // every block's scale is identical and every value within one step of the reference's.
 TEST(LlmKernels, VectorActivationQuantizerAgreesWithTheReference) {

@@ -56,6 +56,14 @@ KvCache::KvCache(const ModelConfig& c, int n_seqs, int capacity)
   v_.assign(n, 0.f);
 }
 
+void prepare_model(LlamaModel& m, const EngineOptions& opt) {
+  if (!opt.blocked || opt.simd != SimdLevel::avx512) return;
+  // Not the output head: it sees one row per sequence (the last token's), and a copy of
+  // its 32000 rows would cost more memory than the few-token products would gain.
+  for (LayerWeights& l : m.layers)
+    for (Matrix* w : {&l.wq, &l.wk, &l.wv, &l.wqkv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) w->interleave16();
+}
+
 Engine::Engine(const LlamaModel& m, EngineOptions opt, int n_seqs, int capacity)
     : m_(m), opt_(opt), cache_(m.cfg, n_seqs, capacity), scratch_(opt.arena) {
   SB_CHECK(m.folded == opt.fused);

@@ -35,10 +35,11 @@ GgmlType storage_type(Precision p, const TensorSpec& spec, bool tied) {
 }
 
 std::uint64_t LlamaModel::weight_bytes() const {
-  std::uint64_t b = tok_embd.bytes() + output.bytes() + output_norm.size() * 4;
+  std::uint64_t b = tok_embd.resident_bytes() + output.resident_bytes() + output_norm.size() * 4;
   for (const auto& l : layers)
-    b += (l.attn_norm.size() + l.ffn_norm.size()) * 4 + l.wq.bytes() + l.wk.bytes() + l.wv.bytes() + l.wqkv.bytes() +
-         l.wo.bytes() + l.w_gate.bytes() + l.w_up.bytes() + l.w_down.bytes();
+    b += (l.attn_norm.size() + l.ffn_norm.size()) * 4 + l.wq.resident_bytes() + l.wk.resident_bytes() +
+         l.wv.resident_bytes() + l.wqkv.resident_bytes() + l.wo.resident_bytes() + l.w_gate.resident_bytes() +
+         l.w_up.resident_bytes() + l.w_down.resident_bytes();
   return b;
 }
 

@@ -127,6 +127,28 @@ Matrix Matrix::from_bytes(GgmlType type, int rows, int cols, std::span<const std
   return m;
 }
 
+void Matrix::interleave16() {
+  if (!is_block(type_) || rows_ < 16 || !packed_.empty()) return;
+  const int nb = cols_ / 32, nv = type_ == GgmlType::q4_0 ? 4 : 8;
+  const std::size_t bb = block_bytes(type_);
+  packed_.resize(group_bytes() * static_cast<std::size_t>(rows_ / 16));
+  for (int g = 0; g < rows_ / 16; ++g)
+    for (int b = 0; b < nb; ++b) {
+      std::uint8_t* o = packed_.data() + group_bytes() * g + group_block_bytes(type_) * b;
+      for (int r = 0; r < 16; ++r) {
+        const std::uint8_t* blk = row(16 * g + r) + bb * b;
+        for (int v = 0; v < nv; ++v) std::memcpy(o + 64 * v + 4 * r, blk + 2 + 4 * v, 4);
+        std::memcpy(o + 64 * nv + 2 * r, blk, 2);
+        if (type_ == GgmlType::q8_0) {
+          std::int32_t sum = 0;
+          for (int j = 0; j < 32; ++j) sum += static_cast<std::int8_t>(blk[2 + j]);
+          sum *= 128;
+          std::memcpy(o + 64 * nv + 32 + 4 * r, &sum, 4);
+        }
+      }
+    }
+}
+
 void Matrix::dequantize_row(int o, float* out) const {
   std::span<const std::uint8_t> in(row(o), row_bytes_);
   std::span<float> y(out, cols_);
@@ -232,6 +254,17 @@ void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ld
   // slower), except for Q4_0: its dot product is limited by the arithmetic, not the memory,
   // and four rows folded into one register went 1.8x as fast on one core.
   const bool tiles = ntok > 1 || w.type() == GgmlType::q4_0;
+  if (blocked && ntok > 1 && simd == SimdLevel::avx512 && w.interleaved()) {
+    // The whole groups of 16 inside [r0, r1) by the interleaved copy, the rest row-major.
+    const int g0 = (r0 + 15) / 16, g1 = std::min(r1, w.rows() / 16 * 16) / 16;
+    if (g0 < g1) {
+      if (r0 < 16 * g0) matmul_rows(w, r0, 16 * g0, x, ldx, xq, ntok, y, ldy, simd, true);
+      detail::matmul_x16_avx512(w.type(), w.interleaved() + w.group_bytes() * g0, w.group_bytes(), g1 - g0, xq, qb,
+                                ntok, n, y + (16 * g0 - r0), ldy);
+      if (16 * g1 < r1) matmul_rows(w, 16 * g1, r1, x, ldx, xq, ntok, y + (16 * g1 - r0), ldy, simd, true);
+      return;
+    }
+  }
   if (blocked && tiles && simd == SimdLevel::avx512)
     return detail::matmul_tiles_avx512(w.type(), w.row(r0), w.row_bytes(), r1 - r0, x, ldx, xq, qb, ntok, n, y, ldy);
   if (blocked && tiles && simd != SimdLevel::scalar)
@@ -252,14 +285,15 @@ namespace {
 // the last ones are short and the threads finish close together, while most rows go out in
 // a few long contiguous runs that keep the memory streaming. A decode step is a hundred
 // products of a few microseconds each: half a task of idle per product was a tenth of it.
-// Boundaries are multiples of 4 rows (the block tiles' height) except at the end.
+// Boundaries are multiples of 16 rows (the interleaved Q4_0 groups, and four of the block
+// tiles' height) except at the end.
 int guided_chunks(int rows, int threads, int ntok, std::array<int, 65>& b) {
   const int min_chunk = ntok > 1 ? 8 : 16;
   int n = 0;
   b[0] = 0;
   for (int r = 0; r < rows && n + 1 < static_cast<int>(b.size()) - 1;) {
     int c = std::max(min_chunk, (rows - r) / (2 * threads));
-    c = (c + 3) / 4 * 4;
+    c = (c + 15) / 16 * 16;
     r = std::min(rows, r + c);
     b[++n] = r;
   }

@@ -15,6 +15,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "llm_x86_helpers.hpp"
@@ -311,6 +312,109 @@ void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* 
 }
 
 }  // namespace
+
+// ---- Interleaved Q4_0/Q8_0 (Matrix::interleave16): 16 rows to a vector --------------------
+namespace {
+
+// 16 rows (one group) x T tokens. Per block, the group's weights are 8 vectors of 16 rows
+// x 4 bytes (Q4_0: four of nibble pairs, unpacked once for the T tokens); a token's sum over
+// the block is 8 vpdpbusd of a weight vector against 4 of its bytes broadcast (two chains of
+// four, for the instruction's latency), then one conversion and FMA with the 16 rows' scales
+// times the token's. vpdpbusd multiplies unsigned by signed bytes:
+// - Q4_0: the nibbles (weight + 8) are the unsigned side; the sums start from -8 * sum x;
+// - Q8_0: x + 128 (x's bytes with the top bit flipped) is the unsigned side, against the
+//   signed weights; the sums start from -128 * sum w, stored with the group.
+template <int T, bool Q4>
+void group_x16(const std::uint8_t* pk, int nb, const std::uint8_t* xq, std::size_t ldq, const std::int32_t* ex,
+               const float* dx, float* y, std::size_t ldy) {
+  constexpr std::size_t gb = Matrix::group_block_bytes(Q4 ? GgmlType::q4_0 : GgmlType::q8_0);
+  constexpr int nv = Q4 ? 4 : 8;
+  __m512 acc[T];
+  SB_UNROLL for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_ps();
+  const __m512i lo4 = _mm512_set1_epi8(0x0F);
+  for (int b = 0; b < nb; ++b) {
+    const std::uint8_t* o = pk + gb * static_cast<std::size_t>(b);
+    __m512i v[8];
+    if constexpr (Q4) {
+      SB_UNROLL for (int g = 0; g < 4; ++g) {
+        const __m512i raw = _mm512_loadu_si512(o + 64 * g);
+        v[g] = _mm512_and_si512(raw, lo4);
+        v[g + 4] = _mm512_and_si512(_mm512_srli_epi16(raw, 4), lo4);
+      }
+    } else {
+      SB_UNROLL for (int g = 0; g < 8; ++g) v[g] = _mm512_loadu_si512(o + 64 * g);
+    }
+    const __m512 dw = _mm512_cvtph_ps(load256(o + 64 * nv));
+    __m512i wsum = _mm512_setzero_si512();
+    if constexpr (!Q4) wsum = _mm512_sub_epi32(wsum, _mm512_loadu_si512(o + 64 * nv + 32));
+    SB_UNROLL for (int t = 0; t < T; ++t) {
+      const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b) + 2;
+      std::uint32_t xd[8];
+      std::memcpy(xd, xb, 32);
+      __m512i s0, s1 = _mm512_setzero_si512();
+      if constexpr (Q4) {
+        s0 = _mm512_set1_epi32(-ex[static_cast<std::size_t>(nb) * t + b]);
+        SB_UNROLL for (int g = 0; g < 4; ++g) {
+          s0 = _mm512_dpbusd_epi32(s0, v[g], _mm512_set1_epi32(static_cast<int>(xd[g])));
+          s1 = _mm512_dpbusd_epi32(s1, v[g + 4], _mm512_set1_epi32(static_cast<int>(xd[g + 4])));
+        }
+      } else {
+        s0 = wsum;
+        SB_UNROLL for (int g = 0; g < 4; ++g) {
+          s0 = _mm512_dpbusd_epi32(s0, _mm512_set1_epi32(static_cast<int>(xd[2 * g] ^ 0x80808080u)), v[2 * g]);
+          s1 = _mm512_dpbusd_epi32(s1, _mm512_set1_epi32(static_cast<int>(xd[2 * g + 1] ^ 0x80808080u)), v[2 * g + 1]);
+        }
+      }
+      const __m512 d = _mm512_mul_ps(dw, _mm512_set1_ps(dx[static_cast<std::size_t>(nb) * t + b]));
+      acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), d, acc[t]);
+    }
+  }
+  SB_UNROLL for (int t = 0; t < T; ++t) _mm512_storeu_ps(y + ldy * t, acc[t]);
+}
+
+}  // namespace
+
+void matmul_x16_avx512(GgmlType type, const std::uint8_t* pk, std::size_t group_bytes, int ngroups,
+                       const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y, std::size_t ldy) {
+  // The token side, once per product slice: the scale of every block and, for Q4_0,
+  // 8 * sum x.
+  const int nb = n / 32;
+  const bool q4 = type == GgmlType::q4_0;
+  thread_local std::vector<std::int32_t> ex;
+  thread_local std::vector<float> dx;
+  ex.resize(static_cast<std::size_t>(ntok) * nb);
+  dx.resize(ex.size());
+  for (int t = 0; t < ntok; ++t)
+    for (int b = 0; b < nb; ++b) {
+      const std::uint8_t* xb = xq + ldq * t + 34 * static_cast<std::size_t>(b);
+      dx[static_cast<std::size_t>(nb) * t + b] = half(xb);
+      if (!q4) continue;
+      const __m256i s = _mm256_dpbusd_epi32(zero(), _mm256_set1_epi8(8), load256(xb + 2));
+      __m128i h = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+      h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4E));
+      h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xB1));
+      ex[static_cast<std::size_t>(nb) * t + b] = _mm_cvtsi128_si32(h);
+    }
+  // Tokens in blocks that stay in L1/L2 while each group's weights (a few KiB) are reused
+  // from L1 by every four tokens of the block.
+  for (int t0 = 0; t0 < ntok; t0 += kTokBlock) {
+    const int t1 = std::min(ntok, t0 + kTokBlock);
+    for (int g = 0; g < ngroups; ++g) {
+      const std::uint8_t* pg = pk + group_bytes * g;
+      for (int t = t0; t < t1; t += 4) {
+        const std::int32_t* e = ex.data() + static_cast<std::size_t>(nb) * t;
+        const float* d = dx.data() + static_cast<std::size_t>(nb) * t;
+        float* yt = y + ldy * t + 16 * g;
+        pick<1, 4>(1, std::min(4, t1 - t), [&]<int R, int T>() {
+          if (q4)
+            group_x16<T, true>(pg, nb, xq + ldq * t, ldq, e, d, yt, ldy);
+          else
+            group_x16<T, false>(pg, nb, xq + ldq * t, ldq, e, d, yt, ldy);
+        });
+      }
+    }
+  }
+}
 
 // The float tiles' shape: 24 accumulators, the tokens' vectors and one weight vector in
 // 32 registers.

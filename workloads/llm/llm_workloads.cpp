@@ -65,6 +65,7 @@ class LlmInstance final : public Instance {
   // The strategy's model and engine (deterministic: a rebuild gives the same weights).
   void build() {
     model_ = std::make_unique<LlamaModel>(build_model(spec_.cfg, spec_.source, precision_, opt_.fused));
+    prepare_model(*model_, opt_);
     drop_file_pages();
     engine_ = std::make_unique<Engine>(*model_, opt_, batch_, prompt_len_ + gen_len_);
   }

@@ -56,6 +56,12 @@ class KvCache {
   std::vector<int> len_;
 };
 
+// What a strategy needs of its model beyond build_model: with layout=blocked at the AVX-512
+// level, the Q4_0/Q8_0 layer matrices' interleaved copies (Matrix::interleave16) for the
+// prefill tiles.
+// Call before constructing the Engine; without it those products run the row-major tiles.
+void prepare_model(LlamaModel& m, const EngineOptions& opt);
+
 class Engine {
  public:
   // `m` must outlive the engine; m.folded must equal opt.fused.

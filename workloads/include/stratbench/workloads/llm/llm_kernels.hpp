@@ -59,11 +59,30 @@ class Matrix {
   void dequantize_row(int o, float* out) const;
   bool empty() const { return rows_ == 0; }
 
+  // A second copy of a Q4_0 or Q8_0 matrix with its rows interleaved 16 at a time, for the
+  // AVX-512 prefill tiles (matmul_x16_avx512). Per group of 16 rows and per block:
+  // - Q4_0: four 64-byte vectors (vector g, lane r: bytes 4g..4g+3 of row r's block, so a
+  //   lane's low nibbles are elements 4g..4g+3 and its high ones 16+4g..16+4g+3), then the
+  //   16 rows' fp16 scales;
+  // - Q8_0: eight such vectors (elements 4g..4g+3), the 16 fp16 scales, then the 16 rows'
+  //   128 * (sum of the block's weights) as int32 (the term that the unsigned x + 128
+  //   that vpdpbusd needs adds).
+  // A row of the product is then one lane of a vector, and a vpdpbusd against a token's
+  // four broadcast bytes sums 16 rows at once with no horizontal folds. Rows past the last
+  // full group stay in the row-major copy only. No-op for the float types.
+  void interleave16();
+  const std::uint8_t* interleaved() const { return packed_.empty() ? nullptr : packed_.data(); }
+  static constexpr std::size_t group_block_bytes(GgmlType t) { return t == GgmlType::q4_0 ? 4 * 64 + 32 : 8 * 64 + 32 + 64; }
+  std::size_t group_bytes() const { return static_cast<std::size_t>(cols_) / 32 * group_block_bytes(type_); }
+  // Bytes held: the row-major weights and any interleaved copy.
+  std::size_t resident_bytes() const { return bytes() + packed_.size(); }
+
  private:
   GgmlType type_ = GgmlType::f32;
   int rows_ = 0, cols_ = 0;
   std::size_t row_bytes_ = 0;
   std::vector<std::uint8_t, LineAligned<std::uint8_t>> data_;
+  std::vector<std::uint8_t, LineAligned<std::uint8_t>> packed_;
 };
 
 std::size_t row_bytes(GgmlType type, int cols);
@@ -157,6 +176,10 @@ float dot_f16_avx512(const std::uint16_t* w, const float* x, int n);
 float dot_bf16_avx512(const std::uint16_t* w, const float* x, int n);
 float dot_q8_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
 float dot_q4_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
+// Rows [0, 16 * ngroups) of an interleaved Q4_0 or Q8_0 matrix (groups at pk,
+// group_bytes apart) against ntok Q8_0 activation rows: Y[t*ldy + r].
+void matmul_x16_avx512(GgmlType type, const std::uint8_t* pk, std::size_t group_bytes, int ngroups,
+                       const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y, std::size_t ldy);
 void matmul_tiles_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
                          std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
                          std::size_t ldy);
