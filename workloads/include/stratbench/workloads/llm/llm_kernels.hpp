@@ -106,7 +106,8 @@ std::size_t matmul_scratch_bytes(GgmlType type, int ntok, int cols);
 // xq the activations already quantized (quantize_activations) for block types, else null.
 // Single-threaded: the building block that matmul shares out and fused kernels reuse.
 // blocked: register tiles (detail::matmul_tiles_avx2/avx512) when simd is on and ntok > 1, or for
-// Q4_0 at any ntok.
+// Q4_0 at any ntok; at the AVX-512 level with ntok > 1, the whole groups of 16 rows of an
+// interleaved matrix (Matrix::interleave16) by detail::matmul_x16_avx512.
 void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
                  float* y, std::size_t ldy, SimdLevel simd, bool blocked = false);
 // Q8_0 rows of the activations for a block-type product (no-op for float types).
