@@ -139,7 +139,7 @@ std::vector<Strat> strategies() {
       {"int4+simd+blocked+fused", Precision::int4, {v, 2, true, true, true, true}},
       {"int8+simd+blocked", Precision::int8, {v, 1, false, false, true, true}},
   };
-  // The AVX-512 kernels, where the CPU has them (the AVX2 ones above run everywhere).
+  // The AVX-512 kernels, where the CPU has them (`v` above is AVX2 wherever the CPU has it).
   if (avx512_llm_supported()) {
     const SimdLevel z = SimdLevel::avx512;
     const std::vector<Strat> wide = {

@@ -102,7 +102,7 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
       }
 }
 
-// layout=blocked: register tiles of up to 4x3 (float) or 4x4 (block) rows x tokens, with
+// layout=blocked: register tiles of up to 4x3 (float; 8x3 at AVX-512) or 4x4 (block) rows x tokens, with
 // edge tiles of every smaller shape, and Q4_0's four-row kernel for one token; sizes chosen
 // so that every edge shape occurs, that a row tail (n % 8, rows % 4) exists, and that
 // tokens cross the 48-token block.

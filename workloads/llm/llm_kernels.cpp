@@ -285,7 +285,7 @@ namespace {
 // the last ones are short and the threads finish close together, while most rows go out in
 // a few long contiguous runs that keep the memory streaming. A decode step is a hundred
 // products of a few microseconds each: half a task of idle per product was a tenth of it.
-// Boundaries are multiples of 16 rows (the interleaved Q4_0 groups, and four of the block
+// Boundaries are multiples of 16 rows (the interleaved Q4_0/Q8_0 groups, and four of the block
 // tiles' height) except at the end.
 int guided_chunks(int rows, int threads, int ntok, std::array<int, 65>& b) {
   const int min_chunk = ntok > 1 ? 8 : 16;
