@@ -273,9 +273,7 @@ void prepare_tokens4(const std::uint8_t* xq, std::size_t ldq, int nb, TokenBlock
       std::memcpy(&hx[t], xb, 2);
       qx[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xb + 2));
     }
-    std::uint64_t h4;
-    std::memcpy(&h4, hx, 8);
-    out[b].d4 = _mm_cvtph_ps(_mm_cvtsi64_si128(static_cast<long long>(h4)));
+    out[b].d4 = halves4(hx);
     out[b].eight_x = _mm256_setzero_si256();
     if constexpr (Q4)
       out[b].eight_x = _mm256_madd_epi16(fold16(_mm256_maddubs_epi16(one8, qx[0]), _mm256_maddubs_epi16(one8, qx[1]),
@@ -363,9 +361,7 @@ void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* 
       std::memcpy(&h[r], blk + ws * r, 2);
     }
     const __m256i sum = _mm256_sub_epi32(_mm256_madd_epi16(fold16(p[0], p[1], p[2], p[3]), ones), hs[b].eight_x);
-    std::uint64_t h4;
-    std::memcpy(&h4, h, 8);
-    const __m128 d4 = _mm_mul_ps(_mm_cvtph_ps(_mm_cvtsi64_si128(static_cast<long long>(h4))), _mm_set1_ps(half(xb)));
+    const __m128 d4 = _mm_mul_ps(halves4(h), _mm_set1_ps(half(xb)));
     acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_set_m128(d4, d4), acc);
   }
   _mm_storeu_ps(y, _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)));

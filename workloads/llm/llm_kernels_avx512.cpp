@@ -4,7 +4,7 @@
 //
 // What AVX-512 changes against the AVX2 file:
 // - float types: 16 lanes a vector, masked loads for the row tails (no scalar tail loops),
-//   and register tiles of 4 rows x 6 tokens (32 registers instead of 16);
+//   and register tiles of 8 rows x 3 tokens (32 registers instead of 16);
 // - bf16: AVX512_BF16's dot product of bf16 pairs (vdpbf16ps). It takes both operands in
 //   bf16, so the activations are rounded to bf16 (to nearest, ties to even) as ggml does
 //   for its bf16 weights; the AVX2 path keeps them in fp32 and widens the weights;
@@ -152,7 +152,7 @@ struct F16Rows {
   }
 };
 
-// R rows x T tokens of fp32 activations; a 4 x 6 tile loads 10 vectors for 24 FMAs.
+// R rows x T tokens of fp32 activations; an 8 x 3 tile loads 11 vectors for 24 FMAs.
 template <int R, int T, class Rows>
 void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size_t ldx, int n, float* y,
                 std::size_t ldy) {

@@ -40,7 +40,7 @@ inline float bf16(std::uint16_t h) {
   return f;
 }
 
-// The scales of four blocks (at p[0..3]) as one vector.
+// Four fp16 scales (h[0..3]) as one vector.
 inline __m128 halves4(const std::uint16_t* h) {
   std::uint64_t h4;
   std::memcpy(&h4, h, 8);
