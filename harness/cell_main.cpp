@@ -1,6 +1,11 @@
 #include "stratbench/harness/cell_main.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <cstdio>
 #include <iostream>
 #include <new>
@@ -142,15 +147,55 @@ Cell run_cell_in_process(const CellJob& job) {
   return c;
 }
 
+namespace {
+
+// "fd:N" names a descriptor inherited from the runner (a memfd); anything else is a path,
+// which keeps `stratbench __cell spec.json out.json` usable by hand when debugging a cell.
+int inherited_fd(const std::string& arg) {
+  if (arg.rfind("fd:", 0) != 0) return -1;
+  char* end = nullptr;
+  const long n = std::strtol(arg.c_str() + 3, &end, 10);
+  return end && *end == 0 && n >= 0 && n < 65536 ? static_cast<int>(n) : -1;
+}
+
+std::string read_input(const std::string& arg) {
+  const int fd = inherited_fd(arg);
+  if (fd < 0) return read_text_file(arg);
+  std::string out;
+  char buf[65536];
+  for (off_t off = 0;;) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw InputError(arg + ": cannot read the cell's job: " + std::strerror(errno));
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    off += n;
+  }
+  return out;
+}
+
+void write_output(const std::string& arg, const std::string& text) {
+  const int fd = inherited_fd(arg);
+  if (fd < 0) return write_text_file_atomic(arg, text);
+  for (std::size_t off = 0; off < text.size();) {
+    const ssize_t n = ::pwrite(fd, text.data() + off, text.size() - off, static_cast<off_t>(off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error(arg + ": " + std::strerror(errno));
+    off += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
 int cell_main(int argc, char** argv) {
   if (argc != 2) {
-    std::cerr << "usage: stratbench " << kCellSubcommand << " SPEC_FILE OUT_FILE (internal)\n";
+    std::cerr << "usage: stratbench " << kCellSubcommand << " SPEC OUT (internal; each a file or fd:N)\n";
     return 2;
   }
   const std::string spec_path = argv[0], out_path = argv[1];
   CellJob job;
   try {
-    job = cell_job_from_json(parse_json_text(read_text_file(spec_path), spec_path), spec_path);
+    job = cell_job_from_json(parse_json_text(read_input(spec_path), spec_path), spec_path);
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
     return 2;
@@ -168,7 +213,7 @@ int cell_main(int argc, char** argv) {
     c.reason = std::string("exception: ") + e.what();
   }
   try {
-    write_text_file_atomic(out_path, to_json(c).dump());
+    write_output(out_path, to_json(c).dump());
   } catch (const std::exception& e) {
     std::cerr << "cannot write cell result: " << e.what() << "\n";
     return 3;

@@ -4,11 +4,13 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <signal.h>
-#include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -38,12 +40,53 @@ std::string last_lines(const std::string& s, int n) {
   return out;
 }
 
-std::string temp_dir() {
-  const char* t = std::getenv("TMPDIR");
-  return t && *t ? t : "/tmp";
+// The job goes to the child and its result comes back through anonymous memory files
+// (memfd) that the child inherits: nothing is written to a shared /tmp, so no other user
+// can plant a file or symlink there, and a runner killed outright leaves nothing behind.
+int memfd(const char* name) {
+  const int fd = ::memfd_create(name, MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(std::string("memfd_create failed: ") + std::strerror(errno));
+  return fd;
+}
+
+std::string read_fd(int fd) {
+  std::string out;
+  char buf[65536];
+  for (off_t off = 0;;) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+    off += n;
+  }
+  return out;
+}
+
+// Resident set of a process, from /proc/PID/statm (pages); 0 when it cannot be read.
+std::uint64_t resident_bytes(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid));
+  std::FILE* f = std::fopen(path, "re");
+  if (!f) return 0;
+  unsigned long long size = 0, resident = 0;
+  const int got = std::fscanf(f, "%llu %llu", &size, &resident);
+  std::fclose(f);
+  return got == 2 ? resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)) : 0;
+}
+
+std::string mib(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
 }
 
 }  // namespace
+
+static std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
 
 std::string self_executable() {
   std::error_code ec;
@@ -56,10 +99,15 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
                                    const std::function<bool()>& stop_now) {
   CellProcessResult res;
   res.cell = job.cell;
-  const std::string base = temp_dir() + "/stratbench-cell-" + std::to_string(::getpid()) + "-" + job.cell.id;
-  const std::string spec_path = base + ".spec.json", out_path = base + ".out.json";
-  write_text_file_atomic(spec_path, to_json(job).dump());
-  std::filesystem::remove(out_path);
+  const int spec_fd = memfd("stratbench-cell-spec"), out_fd = memfd("stratbench-cell-out");
+  struct Closer {
+    int a, b;
+    ~Closer() { ::close(a), ::close(b); }
+  } closer{spec_fd, out_fd};
+  const std::string spec = to_json(job).dump();
+  if (::write(spec_fd, spec.data(), spec.size()) != static_cast<ssize_t>(spec.size()))
+    throw std::runtime_error(std::string("cannot write the cell's job: ") + std::strerror(errno));
+  const std::string spec_arg = "fd:" + std::to_string(spec_fd), out_arg = "fd:" + std::to_string(out_fd);
 
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -72,13 +120,11 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() == 1) ::_exit(126);
     ::signal(SIGINT, SIG_DFL);
-    if (opt.memory_limit_bytes > 0) {
-      rlimit rl{opt.memory_limit_bytes, opt.memory_limit_bytes};
-      ::setrlimit(RLIMIT_AS, &rl);
-    }
     ::dup2(pipefd[1], STDOUT_FILENO);
     ::dup2(pipefd[1], STDERR_FILENO);
-    const char* args[] = {self_exe.c_str(), kCellSubcommand, spec_path.c_str(), out_path.c_str(), nullptr};
+    ::fcntl(spec_fd, F_SETFD, 0);  // these two, and only these, survive the exec
+    ::fcntl(out_fd, F_SETFD, 0);
+    const char* args[] = {self_exe.c_str(), kCellSubcommand, spec_arg.c_str(), out_arg.c_str(), nullptr};
     ::execv(self_exe.c_str(), const_cast<char* const*>(args));
     std::fprintf(stderr, "exec %s failed: %s\n", self_exe.c_str(), std::strerror(errno));
     ::_exit(127);
@@ -90,7 +136,8 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   int status = 0;
-  bool exited = false, timed_out = false, interrupted = false, pipe_open = true;
+  bool exited = false, timed_out = false, interrupted = false, pipe_open = true, over_memory = false;
+  std::uint64_t resident_at_kill = 0;
   double term_sent_at = -1;
   while (!exited) {
     if (pipe_open) {
@@ -117,6 +164,18 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
       interrupted = true;
       ::kill(-pid, SIGKILL);
     }
+    // The memory limit is on the resident set, checked at every poll (20 ms). A limit on the
+    // address space (RLIMIT_AS) was used before and hung cells that fit: threaded libraries
+    // reserve far more address space than they touch, and OpenBLAS's threads retried failed
+    // allocations forever while exit() waited for them.
+    if (opt.memory_limit_bytes > 0 && !over_memory) {
+      const std::uint64_t rss = resident_bytes(pid);
+      if (rss > opt.memory_limit_bytes) {
+        over_memory = true;
+        resident_at_kill = rss;
+        ::kill(-pid, SIGKILL);
+      }
+    }
     if (!timed_out && elapsed() > opt.timeout_s) {
       timed_out = true;
       term_sent_at = elapsed();
@@ -138,7 +197,6 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
   }
   ::close(pipefd[0]);
   ::kill(-pid, SIGKILL);  // anything the cell left behind in its group
-  std::filesystem::remove(spec_path);
   if (output.size() > kStderrKeep) output.erase(0, output.size() - kStderrKeep);
   const std::string tail = last_lines(output, kStderrLines);
 
@@ -147,29 +205,31 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
     res.interrupted = true;
     c.status = CellStatus::failed;
     c.reason = "interrupted";
-    std::filesystem::remove(out_path);
     return res;
   }
   if (timed_out) {
     c.status = CellStatus::timeout;
-    c.reason = "timed out after " + std::to_string(static_cast<int>(opt.timeout_s)) + " s (SIGTERM, then SIGKILL)";
+    c.reason = "timed out after " + seconds_text(opt.timeout_s) + " (SIGTERM, then SIGKILL)";
     if (!tail.empty()) c.reason += "; last output: " + tail;
-    std::filesystem::remove(out_path);
+    return res;
+  }
+  if (over_memory) {
+    c.status = CellStatus::failed;
+    c.reason = "out of memory: resident set " + mib(resident_at_kill) + " passed the memory limit of " +
+               mib(opt.memory_limit_bytes) + " (killed)";
+    if (!tail.empty()) c.reason += "; last output: " + tail;
     return res;
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     try {
-      c = cell_from_json(parse_json_text(read_text_file(out_path), "cell result"), "cell result");
-      std::filesystem::remove(out_path);
+      c = cell_from_json(parse_json_text(read_fd(out_fd), "cell result"), "cell result");
       return res;
     } catch (const std::exception& e) {
       c.status = CellStatus::failed;
       c.reason = std::string("the cell exited 0 but its result is unreadable: ") + e.what();
-      std::filesystem::remove(out_path);
       return res;
     }
   }
-  std::filesystem::remove(out_path);
   c.status = CellStatus::failed;
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);

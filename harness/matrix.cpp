@@ -183,12 +183,20 @@ static std::vector<std::string> string_list(const json& j, const jf::Path& p) {
   return out;
 }
 
-static MatrixGroup group_from_json(const json& j, const jf::Path& p) {
+// `top`: the whole file is one group, so the run-wide fields may sit beside it. Inside
+// matrices[] they would be silently ignored, so there they are errors.
+static MatrixGroup group_from_json(const json& j, const jf::Path& p, bool top) {
   jf::object(j, p);
-  static const std::set<std::string> known = {"workloads", "strategies", "params",  "devices",
-                                              "matrices",  "measure",    "runner",  "comment", "only_cells"};
-  for (const auto& [k, v] : j.items())
-    if (!known.count(k)) (p / k).fail("unknown field (fields: workloads, strategies, params, devices, measure, runner)");
+  static const std::set<std::string> group_fields = {"workloads", "strategies", "params", "devices", "comment"};
+  static const std::set<std::string> run_fields = {"measure", "runner", "only_cells"};
+  for (const auto& [k, v] : j.items()) {
+    if (group_fields.count(k) || (top && run_fields.count(k))) continue;
+    if (run_fields.count(k) || k == "matrices")
+      (p / k).fail("belongs at the top of the file, not inside matrices[] (a group has workloads, strategies, "
+                   "params, devices)");
+    (p / k).fail(top ? "unknown field (fields: workloads, strategies, params, devices, measure, runner, only_cells)"
+                     : "unknown field (a group has workloads, strategies, params, devices)");
+  }
   MatrixGroup g;
   g.workloads = string_list(jf::need(j, "workloads", p), p / "workloads");
   if (const json* s = jf::find(j, "strategies")) g.strategies = string_list(*s, p / "strategies");
@@ -225,12 +233,12 @@ MatrixSpec matrix_from_json(const json& j, const std::string& where) {
   if (const json* ms = jf::find(j, "matrices")) {
     jf::array(*ms, root / "matrices");
     if (ms->empty()) (root / "matrices").fail("empty list");
-    for (std::size_t i = 0; i < ms->size(); ++i) spec.groups.push_back(group_from_json((*ms)[i], (root / "matrices")[i]));
+    for (std::size_t i = 0; i < ms->size(); ++i) spec.groups.push_back(group_from_json((*ms)[i], (root / "matrices")[i], false));
     for (const auto& [k, v] : j.items())
       if (k != "matrices" && k != "measure" && k != "runner" && k != "comment" && k != "only_cells")
         (root / k).fail("unknown field next to 'matrices' (allowed: measure, runner, only_cells, comment)");
   } else {
-    spec.groups.push_back(group_from_json(j, root));
+    spec.groups.push_back(group_from_json(j, root, true));
   }
   if (const json* m = jf::find(j, "measure")) spec.measure = measure_options_from_json(*m, where);
   if (const json* r = jf::find(j, "runner")) spec.runner = runner_options_from_json(*r, where);

@@ -27,8 +27,9 @@ MeasureOptions measure_options_from_json(const json& j, const std::string& where
   jf::object(j, p);
   MeasureOptions o;
   field(j, "target_rse", p, o.target_rse, jf::num);
-  field(j, "min_samples", p, o.min_samples, jf::i64);
-  field(j, "max_samples", p, o.max_samples, jf::i64);
+  auto samples = [](const json& v, const jf::Path& vp) { return jf::int_in(v, vp, 1, kMaxSamplesLimit); };
+  field(j, "min_samples", p, o.min_samples, samples);
+  field(j, "max_samples", p, o.max_samples, samples);
   field(j, "budget_s", p, o.budget_s, jf::num);
   field(j, "sample_time_s", p, o.sample_time_s, jf::num);
   field(j, "warmup_s", p, o.warmup_s, jf::num);
@@ -53,7 +54,7 @@ void validate(const MeasureOptions& o) {
   if (!(o.target_rse > 0 && o.target_rse < 1)) throw InputError("target rse must be in (0, 1), e.g. 0.01");
   if (o.min_samples < 3) throw InputError("min samples must be at least 3");
   if (o.max_samples < o.min_samples) throw InputError("max samples must be at least min samples");
-  if (o.max_samples > 100000) throw InputError("max samples must be at most 100000");
+  if (o.max_samples > kMaxSamplesLimit) throw InputError("max samples must be at most " + std::to_string(kMaxSamplesLimit));
   if (o.budget_s < 0) throw InputError("time budget must not be negative");
   if (!(o.sample_time_s > 0)) throw InputError("sample time must be positive");
   if (o.warmup_s < 0) throw InputError("warm-up time must not be negative");

@@ -11,6 +11,7 @@
 #include "stratbench/harness/host_info.hpp"
 #include "stratbench/harness/progress.hpp"
 #include "stratbench/harness/run_log.hpp"
+#include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 
 namespace sb {
@@ -24,6 +25,25 @@ extern "C" void on_interrupt(int) {
                            : "\nstratbench: killing the current cell\n";
   // write() is async-signal-safe; stdio is not.
   [[maybe_unused]] auto r = ::write(STDERR_FILENO, msg, __builtin_strlen(msg));
+}
+
+// A resumed cell must be the plan's cell of that id, field for field: a log edited by hand
+// or written by another matrix must not smuggle a result in under the wrong name.
+void check_resumed(const std::vector<CellPlan>& plan, const RunLogContents& prev) {
+  std::map<std::string, const Cell*> planned;
+  for (const auto& p : plan) planned[p.cell.id] = &p.cell;
+  for (std::size_t i = 0; i < prev.cells.size(); ++i) {
+    const Cell& c = prev.cells[i];
+    const std::string& where = prev.cell_lines[i];
+    auto it = planned.find(c.id);
+    if (it == planned.end()) throw InputError(where + ": cell " + c.id + " is not a cell of the log's matrix");
+    const Cell& want = *it->second;
+    if (c.workload != want.workload || c.strategy != want.strategy || c.device != want.device || c.params != want.params)
+      throw InputError(where + ": cell " + c.id + " says " + c.workload + " " + c.strategy + " " +
+                       params_to_string(c.params) + " " + c.device + ", but that id is " + want.workload + " " +
+                       want.strategy + " " + params_to_string(want.params) + " " + want.device);
+    if (c.status == CellStatus::skipped) throw InputError(where + ": cell " + c.id + ": a log holds only cells that ran");
+  }
 }
 
 }  // namespace
@@ -56,16 +76,25 @@ RunOutcome run_matrix(const RunRequest& req) {
   out.results_path = req.results_path;
   out.log_path = req.log_path;
 
+  RunLogContents prev;
   if (!req.resume_log.empty()) {
-    RunLogContents prev = read_run_log(req.resume_log);
+    log = std::make_unique<RunLogWriter>(req.resume_log);  // locked before it is read
+    prev = parse_run_log(log->text(), req.resume_log);
     spec = prev.spec;
     header = prev.header;
     if (out.results_path.empty()) out.results_path = prev.results_path;
+    check_output_path(out.results_path);
     out.log_path = req.resume_log;
-    for (auto& c : prev.cells) done[c.id] = std::move(c);
   }
   const std::vector<CellPlan> plan = expand(spec);
-  if (req.resume_log.empty()) {
+  if (!req.resume_log.empty()) {
+    check_resumed(plan, prev);
+    for (auto& c : prev.cells) {
+      const bool failed = c.status == CellStatus::failed || c.status == CellStatus::timeout;
+      if (req.retry_failed && failed) done.erase(c.id);
+      else done[c.id] = std::move(c);
+    }
+  } else {
     header.started = utc_timestamp();
     header.id = header.started + "-" + std::to_string(::getpid());
     header.command = req.command;
@@ -73,8 +102,6 @@ RunOutcome run_matrix(const RunRequest& req) {
     header.host = collect_host_info();
     header.config_hash = config_hash(plan, spec);
     log = std::make_unique<RunLogWriter>(out.log_path, header, spec, out.results_path);
-  } else {
-    log = std::make_unique<RunLogWriter>(out.log_path);
   }
 
   int to_run = 0;
@@ -125,7 +152,10 @@ RunOutcome run_matrix(const RunRequest& req) {
     } else {
       Cell c = p.cell;
       c.status = CellStatus::skipped;
-      if (p.runnable) c.reason = "not run: the run was interrupted (resume with --resume " + out.log_path + ")";
+      if (p.runnable) {
+        c.reason = "not run: the run was interrupted (resume with --resume " + out.log_path + ")";
+        ++out.skipped;
+      }
       out.run.cells.push_back(c);
     }
   }

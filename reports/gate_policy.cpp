@@ -57,6 +57,10 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
         else (mp / k).fail("unknown limit (max_ratio, max_increase, max, min)");
       }
       if (!lim.max_ratio && !lim.max_increase && !lim.max && !lim.min) mp.fail("no limit given");
+      // Two identical runs must pass: a ratio below 1 or a negative increase never could.
+      if (lim.max_ratio && !(*lim.max_ratio >= 1)) (mp / "max_ratio").fail("must be at least 1 (new/base)");
+      if (lim.max_increase && !(*lim.max_increase >= 0)) (mp / "max_increase").fail("must not be negative");
+      if (lim.max && lim.min && *lim.min > *lim.max) (mp / "min").fail("is above max");
       p.limits.push_back(lim);
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <limits>
 
 #include <sstream>
 
@@ -50,9 +51,9 @@ const std::vector<Flag<GateCliOptions>>& gate_flags() {
       {"--candidate-flags", "", "\"FLAGS\"", "extra `run` flags for the candidate arm only (e.g. --inject-slowdown 0.05)",
        [](GateCliOptions& o, const std::string& v) { o.il.candidate_flags = split_words(v); }},
       {"--pairs", "", "N", "pairs per stage (default 20)",
-       [](GateCliOptions& o, const std::string& v) { o.il.pairs = static_cast<int>(parse_int("--pairs", v)); }},
+       [](GateCliOptions& o, const std::string& v) { o.il.pairs = static_cast<int>(parse_int_in("--pairs", v, 1, 100000)); }},
       {"--seed", "", "N", "seed of the random AB/BA order (default 1)",
-       [](GateCliOptions& o, const std::string& v) { o.il.seed = static_cast<std::uint64_t>(parse_int("--seed", v)); }},
+       [](GateCliOptions& o, const std::string& v) { o.il.seed = static_cast<std::uint64_t>(parse_int_in("--seed", v, 0, std::numeric_limits<long long>::max())); }},
       {"--workdir", "", "DIR", "where the arms' results go (default results/gate-<pid>)",
        [](GateCliOptions& o, const std::string& v) { o.il.workdir = v; }},
       {"--quiet", "-q", "", "no progress lines", [](GateCliOptions& o, const std::string&) { o.il.quiet = true; }},
@@ -83,6 +84,9 @@ int cmd_gate(const Args& args) {
   }
   parse_flags(gate_flags(), own, o, pos);
   if (o.policy.empty()) throw InputError("gate needs --policy FILE");
+  // Checked before any work: a verdict that cannot be written would be lost.
+  if (!o.summary.empty()) check_output_path(o.summary);
+  if (!o.junit.empty()) check_output_path(o.junit);
   const GatePolicy policy = read_policy_file(o.policy);
   GateResult r;
   if (o.interleave) {

@@ -1,6 +1,7 @@
 // `stratbench history add|list|show|detect`: fills an options struct and calls the history
 // store and the change-point detection of reports/.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -110,8 +111,21 @@ std::string short_commit(const std::string& c) { return c.size() > 12 ? c.substr
 
 int history_add(const std::string& file, const HistoryOptions& o) {
   const RunFile run = read_results_for_history(file);  // a bad file must not even create a store
-  auto store = open_history_store(o.db, HistoryOpen::create);
-  const AddResult r = store->add(run, o.branch);
+  // A store this command created is removed again when the add is refused, so a rejected
+  // file leaves no empty database behind. (A PostgreSQL URL names no file: nothing to remove.)
+  std::error_code ec;
+  const bool fresh_file = !std::filesystem::exists(o.db, ec);
+  AddResult r;
+  std::unique_ptr<HistoryStore> store;
+  try {
+    store = open_history_store(o.db, HistoryOpen::create);
+    r = store->add(run, o.branch);
+  } catch (...) {
+    store.reset();
+    if (fresh_file)
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(o.db + suffix, ec);
+    throw;
+  }
   std::cout << "added " << file << " to " << store->url() << ": " << r.cells << " cells, " << r.samples << " samples\n";
   return 0;
 }

@@ -42,6 +42,7 @@ int cmd_report(const Args& args) {
   std::vector<std::string> pos;
   parse_flags(report_flags(), args, o, pos);
   if (pos.size() != 1) throw InputError("report takes one results file");
+  if (!o.output.empty()) check_output_path(o.output);
   std::ostringstream buf;
   auto w = make_writer(o.format, buf);
   if (!w) throw InputError("unknown report format '" + o.format + "' (" + writer_names() + ")");

@@ -9,6 +9,7 @@
 #include "stratbench/harness/run_matrix.hpp"
 #include "stratbench/reports/writer.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/result_json.hpp"
 
 namespace sb::cli {
 namespace {
@@ -18,6 +19,7 @@ struct RunCliOptions {
   bool group_given = false;
   bool strategies_given = false, devices_given = false;
   std::string matrix_file, output, resume;
+  bool retry_failed = false;
   MatrixSpec overrides;           // measure/runner fields set by flags
   std::vector<std::string> set;   // which of them, so a matrix file's values are kept otherwise
   std::vector<std::string> only_cells;
@@ -65,6 +67,8 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
        [](RunCliOptions& o, const std::string& v) { o.only_cells = split_list("--only-cells", v); }},
       {"--resume", "", "LOG", "finish an interrupted run from its .jsonl log, re-running no finished cell",
        [](RunCliOptions& o, const std::string& v) { o.resume = v; }},
+      {"--retry-failed", "", "", "with --resume: run the log's failed and timed-out cells again",
+       [](RunCliOptions& o, const std::string&) { o.retry_failed = true; }},
       {"--timeout", "", "SECONDS", "per-cell time limit, then SIGTERM and SIGKILL (default 300)",
        [](RunCliOptions& o, const std::string& v) {
          o.overrides.runner.timeout_s = parse_double("--timeout", v);
@@ -79,9 +83,9 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
       {"--target-rse", "", "X", "stop sampling when the median's relative standard error is below X (default 0.01)",
        [](RunCliOptions& o, const std::string& v) { o.overrides.measure.target_rse = parse_double("--target-rse", v); mark(o, "target-rse"); }},
       {"--min-samples", "", "N", "samples always taken (default 5)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.min_samples = static_cast<int>(parse_int("--min-samples", v)); mark(o, "min-samples"); }},
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.min_samples = static_cast<int>(parse_int_in("--min-samples", v, 1, kMaxSamplesLimit)); mark(o, "min-samples"); }},
       {"--max-samples", "", "N", "samples at most (default 200)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.max_samples = static_cast<int>(parse_int("--max-samples", v)); mark(o, "max-samples"); }},
+       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.max_samples = static_cast<int>(parse_int_in("--max-samples", v, 1, kMaxSamplesLimit)); mark(o, "max-samples"); }},
       {"--budget", "", "SECONDS", "time for samples beyond the minimum, per cell (default 5)",
        [](RunCliOptions& o, const std::string& v) { o.overrides.measure.budget_s = parse_double("--budget", v); mark(o, "budget"); }},
       {"--sample-time", "", "SECONDS", "length of one sample; iterations are batched to last this long (default 0.05)",
@@ -163,13 +167,6 @@ std::string log_path_for(const std::string& results) {
   return p.string();
 }
 
-void check_writable_dir(const std::string& file) {
-  std::filesystem::path dir = std::filesystem::path(file).parent_path();
-  if (dir.empty()) dir = ".";
-  if (!std::filesystem::is_directory(dir)) throw InputError(file + ": directory '" + dir.string() + "' does not exist");
-  if (::access(dir.c_str(), W_OK) != 0) throw InputError(file + ": directory '" + dir.string() + "' is not writable");
-}
-
 }  // namespace
 
 int cmd_run(const Args& args, const std::string& command_line) {
@@ -205,10 +202,13 @@ int cmd_run(const Args& args, const std::string& command_line) {
     if (!o.only_cells.empty()) req.spec.only_cells = o.only_cells;
     expand(req.spec);  // validate everything before creating any file
     req.results_path = o.output.empty() ? default_results_path() : o.output;
-    check_writable_dir(req.results_path);
     req.log_path = log_path_for(req.results_path);
+    check_output_path(req.results_path);
+    check_output_path(req.log_path);
   }
-  if (!o.resume.empty() && !o.output.empty()) check_writable_dir(o.output);
+  if (!o.resume.empty() && !o.output.empty()) check_output_path(o.output);
+  if (o.retry_failed && o.resume.empty()) throw InputError("--retry-failed goes with --resume LOG");
+  req.retry_failed = o.retry_failed;
 
   install_interrupt_handlers();
   RunOutcome out = run_matrix(req);

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "flags.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/result_json.hpp"
 #include "stratbench/workloads/text/bpe_encoder.hpp"
 #include "stratbench/workloads/text/text_input.hpp"
 
@@ -62,12 +63,7 @@ void write_ids(const std::vector<std::uint32_t>& ids) {
 }
 
 std::vector<std::uint32_t> parse_ids(const std::string& text, const std::string& name) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(name + ": not JSON: " + e.what());
-  }
+  const nlohmann::json j = parse_json_text(text, name);
   if (!j.is_array()) throw InputError(name + ": expected a JSON array of token ids");
   std::vector<std::uint32_t> ids;
   ids.reserve(j.size());

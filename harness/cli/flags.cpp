@@ -24,6 +24,13 @@ long long parse_int(const std::string& flag, const std::string& v) {
   return n;
 }
 
+long long parse_int_in(const std::string& flag, const std::string& v, long long lo, long long hi) {
+  const long long n = parse_int(flag, v);
+  if (n < lo || n > hi)
+    throw InputError("option " + flag + ": " + v + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+  return n;
+}
+
 unsigned long long parse_size(const std::string& flag, const std::string& v) {
   if (v.empty()) throw InputError("option " + flag + ": empty size");
   unsigned long long mult = 1;

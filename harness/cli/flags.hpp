@@ -29,6 +29,8 @@ std::string flags_help(const std::vector<Flag<Options>>& table);
 // Strict number parsing for flag values; messages name the flag.
 double parse_double(const std::string& flag, const std::string& v);
 long long parse_int(const std::string& flag, const std::string& v);
+// An integer in [lo, hi]; the message names the flag and the range.
+long long parse_int_in(const std::string& flag, const std::string& v, long long lo, long long hi);
 // "512M", "4G", "1000000" -> bytes.
 unsigned long long parse_size(const std::string& flag, const std::string& v);
 

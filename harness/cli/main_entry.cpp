@@ -35,6 +35,33 @@ static const char* kUsage =
     "  stratbench --version\n";
 
 namespace cli {
+
+// Every argument ends up in JSON (the run header's command, params, paths), which must be
+// UTF-8; a stray byte is refused here, naming the argument, rather than after work began.
+static void require_utf8(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const auto* s = reinterpret_cast<const unsigned char*>(argv[i]);
+    for (std::size_t k = 0; s[k];) {
+      const unsigned char b = s[k];
+      const int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+      bool ok = len > 0 && !(len == 2 && b < 0xC2) && !(len == 4 && b > 0xF4);
+      for (int c = 1; ok && c < len; ++c) ok = (s[k + c] & 0xC0) == 0x80;
+      if (ok && len == 3) {
+        const unsigned cp = ((b & 0x0Fu) << 12) | ((s[k + 1] & 0x3Fu) << 6) | (s[k + 2] & 0x3Fu);
+        ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+      }
+      if (ok && len == 4) {
+        const unsigned cp = ((b & 0x07u) << 18) | ((s[k + 1] & 0x3Fu) << 12);
+        ok = cp >= 0x10000 && cp <= 0x10FFFF;
+      }
+      if (!ok)
+        throw InputError("argument " + std::to_string(i) + " is not valid UTF-8 (byte " + std::to_string(k + 1) +
+                         "); stratbench keeps arguments in JSON, which must be UTF-8");
+      k += static_cast<std::size_t>(len);
+    }
+  }
+}
+
 bool wants_help(const Args& args) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") return true;
@@ -53,6 +80,7 @@ int stratbench_main(int argc, char** argv) {
   std::string command_line = "stratbench";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   try {
+    cli::require_utf8(argc, argv);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
       std::cout << kUsage;
       return 0;

@@ -64,6 +64,15 @@ std::int64_t i64(const json& j, const Path& p) {
   if (j.is_number_integer()) return j.get<std::int64_t>();
   p.fail(std::string("expected an integer, found ") + type_name(j));
 }
+std::int64_t int_in(const json& j, const Path& p, std::int64_t lo, std::int64_t hi) {
+  if (!j.is_number_integer() && !j.is_number_unsigned())
+    p.fail(std::string("expected an integer in ") + std::to_string(lo) + ".." + std::to_string(hi) + ", found " +
+           type_name(j));
+  const bool too_big = j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(hi);
+  if (too_big || j.get<std::int64_t>() < lo || j.get<std::int64_t>() > hi)
+    p.fail(j.dump() + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+  return j.get<std::int64_t>();
+}
 bool boolean(const json& j, const Path& p) {
   if (!j.is_boolean()) p.fail(std::string("expected true or false, found ") + type_name(j));
   return j.get<bool>();

@@ -1,11 +1,15 @@
 #include "stratbench/result/result_json.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "stratbench/result/json_fields.hpp"
@@ -201,11 +205,21 @@ static Cell cell_from(const json& j, const Path& p) {
     for (const auto& [k, arr] : s->items()) {
       jf::array(arr, sp / k);
       auto& vec = c.samples[k];
-      for (std::size_t i = 0; i < arr.size(); ++i) vec.push_back(jf::num(arr[i], (sp / k)[i]));
+      for (std::size_t i = 0; i < arr.size(); ++i) {
+        vec.push_back(jf::num(arr[i], (sp / k)[i]));
+        if (vec.back() < 0) (sp / k)[i].fail("a sample cannot be negative");
+      }
     }
   }
   if (const json* m = jf::find(j, "metrics")) c.metrics = metrics_from(*m, p / "metrics");
   if (const json* t = jf::find(j, "trace")) c.trace = jf::str(*t, p / "trace");
+  // An ok cell is a measured one: its samples and the latency summarised from them exist.
+  // Reports, compare and the gate would otherwise judge a cell on nothing.
+  if (c.status == CellStatus::ok) {
+    auto it = c.samples.find("time_s");
+    if (it == c.samples.end() || it->second.empty()) (p / "samples" / "time_s").fail("an ok cell needs its time samples");
+    if (!c.metrics.latency_ms) (p / "metrics" / "latency_ms").fail("an ok cell needs its latency summary");
+  }
   return c;
 }
 
@@ -228,7 +242,7 @@ static RunHeader header_from(const json& j, const Path& p) {
   Path hp = p / "host";
   jf::object(host, hp);
   h.host.cpu = jf::str(jf::need(host, "cpu", hp), hp / "cpu");
-  h.host.cores = static_cast<int>(jf::i64(jf::need(host, "cores", hp), hp / "cores"));
+  h.host.cores = static_cast<int>(jf::int_in(jf::need(host, "cores", hp), hp / "cores", 0, 1 << 20));
   if (const json* f = jf::find(host, "flags")) {
     jf::array(*f, hp / "flags");
     for (std::size_t i = 0; i < f->size(); ++i) h.host.flags.push_back(jf::str((*f)[i], (hp / "flags")[i]));
@@ -263,17 +277,15 @@ RunFile run_from_json(const json& j, const std::string& where) {
     (root / "schema").fail("unsupported schema '" + r.schema + "' (this reader knows " + kRunSchemaV1 + ")");
   r.run = header_from(jf::need(j, "run", root), root / "run");
   const json& cells = jf::array(jf::need(j, "cells", root), root / "cells");
-  for (std::size_t i = 0; i < cells.size(); ++i) r.cells.push_back(cell_from(cells[i], (root / "cells")[i]));
-  return r;
-}
-
-json parse_json_text(const std::string& text, const std::string& where) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(where + ": invalid JSON at byte " + std::to_string(e.byte) +
-                     (text.empty() ? " (the file is empty)" : ""));
+  std::map<std::string, std::size_t> index_of;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    r.cells.push_back(cell_from(cells[i], (root / "cells")[i]));
+    // Every consumer matches cells by id: a repeated id would pair the wrong cells.
+    if (auto [it, fresh] = index_of.emplace(r.cells.back().id, i); !fresh)
+      ((root / "cells")[i] / "id").fail("duplicate cell id '" + it->first + "' (also cells[" + std::to_string(it->second) +
+                                        "].id)");
   }
+  return r;
 }
 
 std::string read_text_file(const std::string& path) {
@@ -292,25 +304,53 @@ RunFile read_run_file(const std::string& path) {
 }
 
 void write_text_file_atomic(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot create " + tmp);
+  // The temp name is unique to this process and opened with O_EXCL | O_NOFOLLOW, so a file
+  // or symlink planted at that name by someone else is refused rather than written through.
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  auto fail = [&](const std::string& what, int err) {
+    throw InputError(path + ": " + what + ": " + std::strerror(err));
+  };
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST && ::unlink(tmp.c_str()) == 0)  // our own leftover from a killed run
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create " + tmp, errno);
   std::size_t off = 0;
   while (off < text.size()) {
     ssize_t w = ::write(fd, text.data() + off, text.size() - off);
+    if (w < 0 && errno == EINTR) continue;
     if (w < 0) {
+      const int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      throw std::runtime_error("cannot write " + tmp);
+      fail("cannot write", err);
     }
     off += static_cast<std::size_t>(w);
   }
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+  const int sync_rc = ::fsync(fd), sync_err = errno;
+  if (::close(fd) != 0 || sync_rc != 0) {
+    const int err = sync_rc != 0 ? sync_err : errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot rename " + tmp + " to " + path);
+    fail("cannot write", err);
   }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    fail("cannot replace the file", err);
+  }
+}
+
+void check_output_path(const std::string& path) {
+  if (path.empty()) throw InputError("an output path is empty");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw InputError(path + ": is a directory; give a file name");
+    if (::access(path.c_str(), W_OK) != 0) throw InputError(path + ": cannot write: " + std::strerror(errno));
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (::stat(dir.c_str(), &st) != 0) throw InputError(path + ": directory " + dir + ": " + std::strerror(errno));
+  if (!S_ISDIR(st.st_mode)) throw InputError(path + ": " + dir + " is not a directory");
+  if (::access(dir.c_str(), W_OK) != 0) throw InputError(path + ": directory " + dir + ": " + std::strerror(errno));
 }
 
 void write_run_file_atomic(const std::string& path, const RunFile& r) {

@@ -39,7 +39,7 @@ TEST(CliErrors, BadFlagsExitTwoAndLeaveNothing) {
       {{"run", "-w", "gemm", "--target-rse", "2"}, "target rse"},
       {{"run", "--frobnicate"}, "unknown option '--frobnicate'"},
       {{"run", "-w"}, "needs a value"},
-      {{"run", "-w", "gemm", "-o", "no/such/dir/r.json"}, "does not exist"},
+      {{"run", "-w", "gemm", "-o", "no/such/dir/r.json"}, "no/such/dir: No such file or directory"},
       {{"run", "-m", "missing.json"}, "missing.json: cannot open"},
       {{"run", "--resume", "missing.jsonl"}, "missing.jsonl: cannot open"},
       {{"report", "missing.json"}, "missing.json: cannot open"},

@@ -72,7 +72,7 @@ TEST(CliTokenize, BadInputIsExitTwoNamingIt) {
   EXPECT_NE(p.err.find(dir + "/missing.txt: cannot open"), std::string::npos) << p.err;
   p = run_cli({"tokenize", "--decode", put(dir, "bad.json", "[1, 2,")});
   EXPECT_EQ(p.exit_code, 2);
-  EXPECT_NE(p.err.find("bad.json: not JSON"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("bad.json: invalid JSON at byte"), std::string::npos) << p.err;
   p = run_cli({"tokenize", "--decode", put(dir, "neg.json", "[1, -3]")});
   EXPECT_EQ(p.exit_code, 2);
   EXPECT_NE(p.err.find("neg.json: element 1 (-3) is not a token id"), std::string::npos) << p.err;

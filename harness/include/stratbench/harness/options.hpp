@@ -8,6 +8,8 @@
 
 namespace sb {
 
+constexpr int kMaxSamplesLimit = 100000;  // more samples than this is a typo, not a plan
+
 struct MeasureOptions {
   double target_rse = 0.01;   // stop when the median is known to ±1% (one standard error)
   int min_samples = 5;        // fewer cannot give a distribution-free interval of the median

@@ -16,6 +16,7 @@ struct RunRequest {
   std::string results_path;  // the final JSON
   std::string log_path;      // the JSONL log
   std::string resume_log;    // non-empty: continue this log instead of starting fresh
+  bool retry_failed = false; // with resume_log: run failed and timed-out cells again
   bool terminal = false;     // progress as an updating line
 };
 
@@ -29,6 +30,9 @@ struct RunOutcome {
 // Installs SIGINT/SIGTERM handlers that count interrupts (first: stop after this cell).
 void install_interrupt_handlers();
 
+// Every cell read back from a resumed log must be a cell of the log's matrix, with the
+// workload, strategy, device and params its id stands for; anything else is an InputError
+// naming the log line. Output paths are checked before the first cell runs.
 RunOutcome run_matrix(const RunRequest& req);
 
 // Config hash: what was asked (cells and measurement options), not when or where.

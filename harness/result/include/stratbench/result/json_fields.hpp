@@ -28,6 +28,8 @@ std::string str(const json& j, const Path& p);
 double num(const json& j, const Path& p);
 std::uint64_t u64(const json& j, const Path& p);
 std::int64_t i64(const json& j, const Path& p);
+// An integer in [lo, hi]; anything else (a float, a value that would wrap) names the range.
+std::int64_t int_in(const json& j, const Path& p, std::int64_t lo, std::int64_t hi);
 bool boolean(const json& j, const Path& p);
 
 }  // namespace sb::jf

@@ -28,7 +28,11 @@ std::string read_text_file(const std::string& path);  // InputError when missing
 
 RunFile read_run_file(const std::string& path);
 // Temp file in the same directory, fsync, rename: readers never see half a file.
+// Errors are InputErrors naming the path and the errno text (a full disk is exit 2, with why).
 void write_text_file_atomic(const std::string& path, const std::string& text);
+// Before any work: `path` can be written later (not a directory; its directory exists and
+// is writable). Throws InputError naming the path and the reason.
+void check_output_path(const std::string& path);
 void write_run_file_atomic(const std::string& path, const RunFile& r);
 
 }  // namespace sb
