@@ -16,18 +16,21 @@ target_sources(stratbench_reports PRIVATE
 )
 target_link_libraries(stratbench_reports PRIVATE SQLite::SQLite3)
 
-# PostgreSQL is optional: without libpq the backend is not built, and a postgresql:// URL
-# is an input error that says so. Only the client library is needed to build; the server
-# is needed by the PostgreSQL test alone (it skips without it).
-option(STRATBENCH_POSTGRES "Build the PostgreSQL backend of the history store when libpq is found" ON)
+# PostgreSQL can be turned off (-DSTRATBENCH_POSTGRES=OFF): then the backend is not built,
+# and a postgresql:// URL is an input error that says so. When on (the default, and what
+# scripts/setup.sh installs libpq-dev for), a missing libpq stops the configure. Only the
+# client library is needed to build; the server is needed by the PostgreSQL test alone.
+option(STRATBENCH_POSTGRES "Build the PostgreSQL backend of the history store (needs libpq)" ON)
 set(STRATBENCH_HAVE_POSTGRES OFF)
 if(STRATBENCH_POSTGRES)
-  find_package(PostgreSQL QUIET)
-  if(PostgreSQL_FOUND)
-    target_sources(stratbench_reports PRIVATE ${CMAKE_CURRENT_LIST_DIR}/history_postgres.cpp)
-    target_link_libraries(stratbench_reports PRIVATE PostgreSQL::PostgreSQL)
-    target_compile_definitions(stratbench_reports PRIVATE STRATBENCH_HAVE_POSTGRES)
-    set(STRATBENCH_HAVE_POSTGRES ON)
+  find_package(PostgreSQL)
+  if(NOT PostgreSQL_FOUND)
+    message(FATAL_ERROR "the PostgreSQL history backend needs libpq (Debian: libpq-dev, which scripts/setup.sh "
+                        "installs). To build without it: -DSTRATBENCH_POSTGRES=OFF")
   endif()
+  target_sources(stratbench_reports PRIVATE ${CMAKE_CURRENT_LIST_DIR}/history_postgres.cpp)
+  target_link_libraries(stratbench_reports PRIVATE PostgreSQL::PostgreSQL)
+  target_compile_definitions(stratbench_reports PRIVATE STRATBENCH_HAVE_POSTGRES)
+  set(STRATBENCH_HAVE_POSTGRES ON)
 endif()
 message(STATUS "stratbench: history store backends: SQLite ${SQLite3_VERSION}, PostgreSQL ${STRATBENCH_HAVE_POSTGRES}")

@@ -13,6 +13,8 @@ build/release/bin/stratbench run -o "$results" "$@" || status=$?
 if [ -f "$results" ]; then
   build/release/bin/stratbench report "$results" --format md -o "results/default-$stamp.md"
   echo "report:  results/default-$stamp.md"
-  echo "explore: build/release/bin/stratbench-gui $results"
+  if [ -x build/release/bin/stratbench-gui ]; then
+    echo "explore: build/release/bin/stratbench-gui $results"
+  fi
 fi
 exit "$status"

@@ -7,6 +7,7 @@
 #include "flags.hpp"
 #include "stratbench/harness/matrix.hpp"
 #include "stratbench/harness/run_matrix.hpp"
+#include "stratbench/reports/text_table.hpp"
 #include "stratbench/reports/writer.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
@@ -19,7 +20,7 @@ struct RunCliOptions {
   bool group_given = false;
   bool strategies_given = false, devices_given = false;
   std::string matrix_file, output, resume;
-  bool retry_failed = false;
+  bool retry_failed = false, dry_run = false;
   MatrixSpec overrides;           // measure/runner fields set by flags
   std::vector<std::string> set;   // which of them, so a matrix file's values are kept otherwise
   std::vector<std::string> only_cells;
@@ -67,6 +68,8 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
        [](RunCliOptions& o, const std::string& v) { o.only_cells = split_list("--only-cells", v); }},
       {"--resume", "", "LOG", "finish an interrupted run from its .jsonl log, re-running no finished cell",
        [](RunCliOptions& o, const std::string& v) { o.resume = v; }},
+      {"--dry-run", "-n", "", "validate the matrix and print its cells (id, what, skipped and why); run nothing, write nothing",
+       [](RunCliOptions& o, const std::string&) { o.dry_run = true; }},
       {"--retry-failed", "", "", "with --resume: run the log's failed and timed-out cells again",
        [](RunCliOptions& o, const std::string&) { o.retry_failed = true; }},
       {"--timeout", "", "SECONDS", "per-cell time limit, then SIGTERM and SIGKILL (default 300)",
@@ -75,7 +78,7 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
          if (o.overrides.runner.timeout_s <= 0) throw InputError("option --timeout must be positive");
          mark(o, "timeout");
        }},
-      {"--memory-limit", "", "SIZE", "address-space limit of each cell process, e.g. 4G (default none)",
+      {"--memory-limit", "", "SIZE", "resident-memory limit of each cell process, e.g. 4G: a cell past it is killed and failed (default none)",
        [](RunCliOptions& o, const std::string& v) {
          o.overrides.runner.memory_limit_bytes = parse_size("--memory-limit", v);
          mark(o, "memory-limit");
@@ -167,6 +170,19 @@ std::string log_path_for(const std::string& results) {
   return p.string();
 }
 
+int print_plan(const std::vector<CellPlan>& plan) {
+  TextTable t({"id", "workload", "strategy", "params", "device", "plan"});
+  int runnable = 0;
+  for (const auto& p : plan) {
+    runnable += p.runnable;
+    t.add_row({p.cell.id, p.cell.workload, p.cell.strategy, params_to_string(p.cell.params), p.cell.device,
+               p.runnable ? "run" : "skip: " + p.cell.reason});
+  }
+  std::cout << t.render() << "\n"
+            << plan.size() << " cells, " << runnable << " to run, " << plan.size() - runnable << " skipped (dry run)\n";
+  return 0;
+}
+
 }  // namespace
 
 int cmd_run(const Args& args, const std::string& command_line) {
@@ -190,6 +206,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
   req.command = command_line;
   req.terminal = ::isatty(STDERR_FILENO) != 0 && std::getenv("CI") == nullptr;
   if (!o.resume.empty()) {
+    if (o.dry_run) throw InputError("--dry-run plans a new matrix; it does not go with --resume");
     req.resume_log = o.resume;
     req.results_path = o.output;
   } else {
@@ -200,7 +217,8 @@ int cmd_run(const Args& args, const std::string& command_line) {
     } else req.spec = default_matrix();
     apply_overrides(o, req.spec);
     if (!o.only_cells.empty()) req.spec.only_cells = o.only_cells;
-    expand(req.spec);  // validate everything before creating any file
+    const std::vector<CellPlan> plan = expand(req.spec);  // validate everything before creating any file
+    if (o.dry_run) return print_plan(plan);
     req.results_path = o.output.empty() ? default_results_path() : o.output;
     req.log_path = log_path_for(req.results_path);
     check_output_path(req.results_path);

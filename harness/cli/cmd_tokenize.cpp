@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "flags.hpp"
+#include "token_ids.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/workloads/text/bpe_encoder.hpp"
@@ -62,20 +63,6 @@ void write_ids(const std::vector<std::uint32_t>& ids) {
   std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
-std::vector<std::uint32_t> parse_ids(const std::string& text, const std::string& name) {
-  const nlohmann::json j = parse_json_text(text, name);
-  if (!j.is_array()) throw InputError(name + ": expected a JSON array of token ids");
-  std::vector<std::uint32_t> ids;
-  ids.reserve(j.size());
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const auto& v = j[i];
-    if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 0xFFFFFFFFll)
-      throw InputError(name + ": element " + std::to_string(i) + " (" + v.dump() + ") is not a token id");
-    ids.push_back(static_cast<std::uint32_t>(v.get<std::int64_t>()));
-  }
-  return ids;
-}
-
 }  // namespace
 
 int cmd_tokenize(const Args& args) {
@@ -95,7 +82,7 @@ int cmd_tokenize(const Args& args) {
   const text::Encoding& enc = text::Encoding::get(o.encoding);
   const std::string input = read_all(path);
   if (o.decode) {
-    const std::string bytes = enc.decode(parse_ids(input, name));
+    const std::string bytes = enc.decode(parse_token_ids(input, name));
     std::fwrite(bytes.data(), 1, bytes.size(), stdout);
     return 0;
   }

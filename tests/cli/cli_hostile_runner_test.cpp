@@ -206,6 +206,16 @@ TEST(HostileRunner, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_NE(resume.err.find("sub/r.json: directory"), std::string::npos) << resume.err;
 }
 
+TEST(HostileRunner, ADryRunValidatesAndPrintsTheCellsButWritesNothing) {
+  const std::string dir = fresh_dir("hostile-dry");
+  Proc p = run_cli({"run", "--dry-run", "-w", "fault", "-p", "index=1-3"}, dir);
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.out.find("3 cells, 3 to run, 0 skipped (dry run)"), std::string::npos) << p.out;
+  EXPECT_EQ(file_count(dir), 0) << "not even results/";
+  Proc bad = run_cli({"run", "-n", "-w", "fault", "-p", "index=0"}, dir);
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
 TEST(HostileRunner, NonUtf8ArgumentsAreRefusedAndLeaveNothing) {
   const std::string dir = fresh_dir("hostile-utf8");
   for (const auto& args : std::vector<std::vector<std::string>>{{"run", "-w", "fault", "-o", "x\xff.json"},

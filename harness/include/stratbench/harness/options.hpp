@@ -25,7 +25,8 @@ struct MeasureOptions {
 struct RunnerOptions {
   double timeout_s = 300;            // per cell, from spawn to exit (SIGTERM, then SIGKILL)
   double kill_grace_s = 2;           // between SIGTERM and SIGKILL
-  std::uint64_t memory_limit_bytes = 0;  // RLIMIT_AS of the cell process; 0 = none
+  // Resident set of the cell process, polled by the runner (see cell_process.cpp); 0 = none.
+  std::uint64_t memory_limit_bytes = 0;
 };
 
 nlohmann::json to_json(const MeasureOptions& o);
