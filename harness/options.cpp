@@ -34,7 +34,7 @@ MeasureOptions measure_options_from_json(const json& j, const std::string& where
   field(j, "sample_time_s", p, o.sample_time_s, jf::num);
   field(j, "warmup_s", p, o.warmup_s, jf::num);
   field(j, "inject_slowdown", p, o.inject_slowdown, jf::num);
-  validate(o);
+  validate(o, where);
   return o;
 }
 
@@ -50,16 +50,22 @@ RunnerOptions runner_options_from_json(const json& j, const std::string& where) 
   return o;
 }
 
-void validate(const MeasureOptions& o) {
-  if (!(o.target_rse > 0 && o.target_rse < 1)) throw InputError("target rse must be in (0, 1), e.g. 0.01");
-  if (o.min_samples < 3) throw InputError("min samples must be at least 3");
-  if (o.max_samples < o.min_samples) throw InputError("max samples must be at least min samples");
-  if (o.max_samples > kMaxSamplesLimit) throw InputError("max samples must be at most " + std::to_string(kMaxSamplesLimit));
-  if (o.budget_s < 0) throw InputError("time budget must not be negative");
-  if (!(o.sample_time_s > 0)) throw InputError("sample time must be positive");
-  if (o.warmup_s < 0) throw InputError("warm-up time must not be negative");
+void validate(const MeasureOptions& o, const std::string& where) {
+  // Each message names the field of a matrix file and the flag that set it: the same
+  // options come from either, and the user must find which one is wrong.
+  auto fail = [&](const char* field, const char* flag, const std::string& what) {
+    throw InputError((where.empty() ? "" : where + ": ") + "measure." + field + " (" + flag + ") " + what);
+  };
+  if (!(o.target_rse > 0 && o.target_rse < 1)) fail("target_rse", "--target-rse", "must be in (0, 1), e.g. 0.01");
+  if (o.min_samples < 3) fail("min_samples", "--min-samples", "must be at least 3");
+  if (o.max_samples < o.min_samples) fail("max_samples", "--max-samples", "must be at least min_samples");
+  if (o.max_samples > kMaxSamplesLimit)
+    fail("max_samples", "--max-samples", "must be at most " + std::to_string(kMaxSamplesLimit));
+  if (o.budget_s < 0) fail("budget_s", "--budget", "must not be negative");
+  if (!(o.sample_time_s > 0)) fail("sample_time_s", "--sample-time", "must be positive");
+  if (o.warmup_s < 0) fail("warmup_s", "--warmup", "must not be negative");
   if (!(o.inject_slowdown >= 0 && o.inject_slowdown <= 10))
-    throw InputError("inject slowdown must be a fraction in 0..10 (0.05 = 5% slower)");
+    fail("inject_slowdown", "--inject-slowdown", "must be a fraction in 0..10 (0.05 = 5% slower)");
 }
 
 }  // namespace sb

@@ -36,7 +36,7 @@ TEST(CliErrors, BadFlagsExitTwoAndLeaveNothing) {
       {{"run", "-w", "gemm", "-p", "m"}, "expected NAME=VALUES"},
       {{"run", "-w", "gemm", "--timeout", "soon"}, "--timeout: 'soon' is not a number"},
       {{"run", "-w", "gemm", "--memory-limit", "lots"}, "--memory-limit"},
-      {{"run", "-w", "gemm", "--target-rse", "2"}, "target rse"},
+      {{"run", "-w", "gemm", "--target-rse", "2"}, "measure.target_rse (--target-rse) must be in (0, 1)"},
       {{"run", "--frobnicate"}, "unknown option '--frobnicate'"},
       {{"run", "-w"}, "needs a value"},
       {{"run", "-w", "gemm", "-o", "no/such/dir/r.json"}, "no/such/dir: No such file or directory"},

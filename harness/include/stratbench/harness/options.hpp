@@ -34,7 +34,8 @@ nlohmann::json to_json(const RunnerOptions& o);
 // Missing fields keep their defaults; wrong types throw InputError naming the field.
 MeasureOptions measure_options_from_json(const nlohmann::json& j, const std::string& where);
 RunnerOptions runner_options_from_json(const nlohmann::json& j, const std::string& where);
-// Checks ranges (target_rse in (0,1), min_samples >= 3, ...); throws InputError.
-void validate(const MeasureOptions& o);
+// Checks ranges (target_rse in (0,1), min_samples >= 3, ...); throws InputError naming
+// the field and its flag, after `where` (a file) when given.
+void validate(const MeasureOptions& o, const std::string& where = "");
 
 }  // namespace sb
