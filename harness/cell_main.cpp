@@ -213,7 +213,8 @@ int cell_main(int argc, char** argv) {
     c.reason = std::string("exception: ") + e.what();
   }
   try {
-    write_output(out_path, to_json(c).dump());
+    // Bytes that are not UTF-8 (a reason quoting a library's message) become U+FFFD.
+    write_output(out_path, to_json(c).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } catch (const std::exception& e) {
     std::cerr << "cannot write cell result: " << e.what() << "\n";
     return 3;

@@ -1,18 +1,14 @@
 #include <cstdio>
 
+#include "stratbench/reports/escape.hpp"
 #include "writers.hpp"
 
 namespace sb {
 namespace {
 
-// RFC 4180: quote fields holding a comma, quote or line break; double inner quotes.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
+// Strings from the results file go through csv_field (escape.hpp: RFC 4180 quoting and the
+// formula-injection defence); numbers are formatted here and written as they are, so a
+// negative value stays a number.
 std::string num(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.9g", v);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "stratbench/reports/compare.hpp"
+#include "stratbench/reports/escape.hpp"
 #include "stratbench/reports/inference.hpp"
 #include "stratbench/reports/text_table.hpp"
 
@@ -113,20 +114,9 @@ GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy&
   return res;
 }
 
-// Cell labels come from results files, which are untrusted: no markup passes through.
-static std::string md_text(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '&') out += "&amp;";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else if (c == '`' || c == '*' || c == '_' || c == '[' || c == ']') out += std::string("\\") + c;
-    else out += c;
-  }
-  return out;
-}
+// Cell labels, details and mismatches come from results files, which are untrusted: each
+// goes through markdown_text or xml_escape (escape.hpp); the rest is our own words.
+constexpr auto md_text = markdown_text;
 
 std::string gate_markdown(const GateResult& r) {
   std::ostringstream o;
@@ -155,24 +145,6 @@ std::string gate_markdown(const GateResult& r) {
         << md_text(ch.detail) << " |\n";
   o << "\n</details>\n";
   return o.str();
-}
-
-static std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 forbids most control characters even as references.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += '?';
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
 }
 
 std::string gate_junit(const GateResult& r) {

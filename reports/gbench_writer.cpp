@@ -74,7 +74,9 @@ class GbenchWriter final : public Writer {
     doc_["benchmarks"].push_back(cv);
   }
 
-  void end() override { out_ << doc_.dump(2) << "\n"; }
+  // As in json_writer.cpp: control characters are escaped by nlohmann, bytes that are not
+  // UTF-8 become U+FFFD rather than an exception.
+  void end() override { out_ << doc_.dump(2, ' ', false, json::error_handler_t::replace) << "\n"; }
 
  private:
   std::ostream& out_;

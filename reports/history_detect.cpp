@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "stratbench/reports/escape.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/stats.hpp"
@@ -79,8 +80,11 @@ std::string format_detect_report(const DetectReport& r, const DetectOptions& o) 
            " runs: too short to tell\n";
   for (std::size_t i = 0; i < r.changes.size();) {
     const SeriesKey& k = r.changes[i].series;
-    out += "\n" + k.workload + " " + k.strategy + " " + k.params + " " + k.device + "  (cell " + k.cell_id + ", host " +
-           k.host_fingerprint + ", " + std::to_string(r.changes[i].points) + " runs)\n";
+    // The names come from stored results files: shown, never obeyed, by the terminal.
+    out += '\n';
+    out += terminal_text(k.workload + " " + k.strategy + " " + k.params + " " + k.device + "  (cell " + k.cell_id +
+                         ", host " + k.host_fingerprint);
+    out += ", " + std::to_string(r.changes[i].points) + " runs)\n";
     TextTable t({"  first commit after change", "run", "started", "median before", "median after", "change", "p"},
                 {false, false, false, true, true, true, true});
     for (; i < r.changes.size() && r.changes[i].series.cell_id == k.cell_id &&

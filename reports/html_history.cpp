@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "stratbench/reports/escape.hpp"
 #include "stratbench/reports/html_report.hpp"
 #include "stratbench/reports/text_table.hpp"
 

@@ -5,29 +5,15 @@
 #include <map>
 #include <sstream>
 
+#include "stratbench/reports/escape.hpp"
 #include "stratbench/reports/html_report.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "writers.hpp"
 
 namespace sb {
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 namespace {
 
+// Every string from the results file reaches the page through this (escape.hpp).
 std::string esc(const std::string& s) { return html_escape(s); }
 
 struct Bar {

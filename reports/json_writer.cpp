@@ -12,7 +12,12 @@ class JsonWriter final : public Writer {
     header_.cells.clear();
   }
   void record(const Cell& c) override { header_.cells.push_back(c); }
-  void end() override { out_ << to_json(header_).dump(2) << "\n"; }
+  // nlohmann escapes control characters itself; a string that is not UTF-8 (possible only
+  // for a run built in memory: the reader rejects it) becomes U+FFFD instead of an exception
+  // halfway through the report.
+  void end() override {
+    out_ << to_json(header_).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
 
  private:
   std::ostream& out_;

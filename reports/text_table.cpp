@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "stratbench/reports/escape.hpp"
+
 namespace sb {
 
 // Display width of UTF-8 text: count code points, not bytes, so "—" and "×" align.
@@ -17,10 +19,14 @@ static std::size_t width(const std::string& s) {
 TextTable::TextTable(std::vector<std::string> header, std::vector<bool> right_aligned)
     : header_(std::move(header)), right_(std::move(right_aligned)) {
   right_.resize(header_.size(), false);
+  for (auto& h : header_) h = terminal_text(h);
 }
 
+// Cells often come from a results file or a model file: no control character reaches the
+// terminal, and a newline cannot break the row (escape.hpp, terminal_text).
 void TextTable::add_row(std::vector<std::string> row) {
   row.resize(header_.size());
+  for (auto& cell : row) cell = terminal_text(cell);
   rows_.push_back(std::move(row));
 }
 

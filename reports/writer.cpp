@@ -64,7 +64,11 @@ std::string format_run_table(const RunFile& run) {
     if (c.status == CellStatus::ok && m.stopping && !m.stopping->target_reached)
       note = "rse " + fmt_num(m.stopping->achieved_rse * 100, 3) + "% > target " +
              fmt_num(m.stopping->target_rse * 100, 2) + "%";
-    if (note.size() > 70) note = note.substr(0, 67) + "...";
+    if (note.size() > 70) {
+      std::size_t cut = 67;  // at a character boundary: half a UTF-8 sequence would show as escapes
+      while (cut > 0 && (static_cast<unsigned char>(note[cut]) & 0xC0) == 0x80) --cut;
+      note = note.substr(0, cut) + "...";
+    }
     for (auto& ch : note)
       if (ch == '\n') ch = ' ';
     t.add_row({c.workload, c.strategy, cell_label_params(c), c.device, to_string(c.status),

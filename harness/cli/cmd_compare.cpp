@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "flags.hpp"
 #include "stratbench/reports/compare.hpp"
+#include "stratbench/reports/escape.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 
@@ -33,7 +34,8 @@ const std::vector<Flag<CompareCliOptions>>& compare_flags() {
 void require_comparable(const std::vector<std::string>& mismatches, bool force) {
   if (mismatches.empty() || force) return;
   std::string msg = "the runs are not comparable (use --force to compare anyway):";
-  for (const auto& m : mismatches) msg += "\n  - " + m;
+  // The differences quote host strings from the files: shown on the terminal, never obeyed by it.
+  for (const auto& m : mismatches) msg += "\n  - " + terminal_text(m);
   throw InputError(msg);
 }
 

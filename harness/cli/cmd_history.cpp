@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "flags.hpp"
+#include "stratbench/reports/escape.hpp"
 #include "stratbench/reports/history_detect.hpp"
 #include "stratbench/reports/history_store.hpp"
 #include "stratbench/reports/text_table.hpp"
@@ -153,15 +154,17 @@ int history_show(const std::string& id, const HistoryOptions& o) {
   if (!stored || !run)
     throw InputError("run '" + id + "' is not in " + store->url() + " (see stratbench history list)");
   const HostInfo& h = run->run.host;
-  std::cout << "run      " << stored->id << "\n"
-            << "commit   " << (stored->commit.empty() ? "(unknown)" : stored->commit)
+  // Every string here comes from a stored results file: shown on the terminal, never obeyed by it.
+  const auto t = [](const std::string& s) { return terminal_text(s); };
+  std::cout << "run      " << t(stored->id) << "\n"
+            << "commit   " << (stored->commit.empty() ? "(unknown)" : t(stored->commit))
             << (stored->dirty ? " (dirty)" : "") << "\n"
-            << "branch   " << (stored->branch.empty() ? "(not recorded)" : stored->branch) << "\n"
-            << "started  " << stored->started << "  finished " << stored->finished << "\n"
-            << "host     " << stored->host_fingerprint << "  " << h.cpu << ", " << h.cores << " cores, " << h.os << ", "
-            << h.compiler << ", " << h.build_type << "\n"
-            << "config   " << stored->config_hash << "\n"
-            << "command  " << stored->command << "\n\n"
+            << "branch   " << (stored->branch.empty() ? "(not recorded)" : t(stored->branch)) << "\n"
+            << "started  " << t(stored->started) << "  finished " << t(stored->finished) << "\n"
+            << "host     " << t(stored->host_fingerprint) << "  " << t(h.cpu) << ", " << h.cores << " cores, "
+            << t(h.os) << ", " << t(h.compiler) << ", " << t(h.build_type) << "\n"
+            << "config   " << t(stored->config_hash) << "\n"
+            << "command  " << t(stored->command) << "\n\n"
             << format_run_table(*run);
   return 0;
 }

@@ -354,7 +354,8 @@ void check_output_path(const std::string& path) {
 }
 
 void write_run_file_atomic(const std::string& path, const RunFile& r) {
-  write_text_file_atomic(path, to_json(r).dump(2) + "\n");
+  // Invalid UTF-8 (a failed cell's quoted output) becomes U+FFFD instead of an exception.
+  write_text_file_atomic(path, to_json(r).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace sb

@@ -206,6 +206,17 @@ TEST(HostileRunner, UnwritableOutputsAreRefusedBeforeAnyWork) {
   EXPECT_NE(resume.err.find("sub/r.json: directory"), std::string::npos) << resume.err;
 }
 
+TEST(HostileRunner, ACellWhoseOutputIsNotUtf8FailsWithoutStoppingTheRun) {
+  const std::string dir = fresh_dir("hostile-garble");
+  Proc p = run_cli(quick({"run", "-w", "fault", "-p", "mode=garble,ok", "-o", dir + "/r.json"}));
+  EXPECT_EQ(p.exit_code, 1) << p.err;
+  const RunFile r = read_run_file(dir + "/r.json");
+  ASSERT_EQ(r.cells.size(), 2u);
+  EXPECT_NE(r.cells[0].reason.find("bad bytes \xEF\xBF\xBD"), std::string::npos) << r.cells[0].reason;
+  EXPECT_EQ(r.cells[1].status, CellStatus::ok);
+  EXPECT_EQ(p.out.find('\x1b'), std::string::npos) << "the escape reached the terminal";
+}
+
 TEST(HostileRunner, ADryRunValidatesAndPrintsTheCellsButWritesNothing) {
   const std::string dir = fresh_dir("hostile-dry");
   Proc p = run_cli({"run", "--dry-run", "-w", "fault", "-p", "index=1-3"}, dir);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -22,6 +23,11 @@ class FaultInstance final : public Instance {
     if (mode_ == "hang")
       for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
     if (mode_ == "exit") ::_exit(7);
+    if (mode_ == "garble") {  // output that is not UTF-8, with a terminal escape, then a failure
+      std::fputs("bad bytes \xff\xfe\x1b[31m red\n", stderr);
+      std::fflush(stderr);
+      ::_exit(9);
+    }
     if (mode_ == "oom") {
       // Grow until the allocator gives up; touch pages so they are really used.
       for (;;) {
@@ -56,7 +62,7 @@ class FaultWorkload final : public Workload {
     static const WorkloadInfo inf = {
         "fault",
         "test-only: a cell that succeeds, crashes, hangs, exits, runs out of memory or computes wrong",
-        {{"mode", "what the cell does", "ok", 0, 0, {"ok", "crash", "hang", "exit", "oom", "wrong"}},
+        {{"mode", "what the cell does", "ok", 0, 0, {"ok", "crash", "hang", "exit", "oom", "wrong", "garble"}},
          {"index", "distinguishes otherwise equal cells", "1", 1, 1000, {}},
          {"ms", "milliseconds each iteration sleeps", "1", 0, 10000, {}}},
         {"threads"},

@@ -14,6 +14,5 @@ std::string render_html_report(const RunFile& run, const std::string& extra_sect
 // One section per series of the history store: the metric over runs as an SVG line, with
 // a marker at each detected change point naming its first commit.
 std::string html_history_section(HistoryStore& store, const DetectOptions& o);
-std::string html_escape(const std::string& s);
 
 }  // namespace sb

@@ -1,4 +1,5 @@
-// A plain text table with aligned columns, for the terminal.
+// A plain text table with aligned columns, for the terminal. Every cell passes through
+// terminal_text (escape.hpp): callers give it untrusted strings as they are.
 #pragma once
 
 #include <string>
