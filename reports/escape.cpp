@@ -168,7 +168,13 @@ std::string html_escape(std::string_view s) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out += c;
+      default:
+        // C0 controls other than TAB/LF/CR, and DEL, are parse errors in HTML and would reach
+        // a terminal raw when the report goes to stdout: shown as U+FFFD.
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+          out += "&#xFFFD;";
+        else
+          out += c;
     }
   }
   return out;

@@ -119,12 +119,13 @@ TEST(Escape, TerminalText) {
         });
 }
 
-TEST(Escape, HtmlIsUnchanged) {
+TEST(Escape, Html) {
   check(html_escape,
         {
             {"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
             {"<a href='x' title=\"y\">&amp;</a>", "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;amp;&lt;/a&gt;"},
             {"[click](https://x) — 漢字", "[click](https://x) — 漢字"},
+            {"\x1b[31m\x07\t\n\r\x7f", "&#xFFFD;[31m&#xFFFD;\t\n\r&#xFFFD;"},
         });
 }
 

@@ -54,7 +54,8 @@ std::string csv_field(std::string_view s);
 // table cell stays on one line. Valid UTF-8 text ("—", "×", CJK) is kept as it is.
 std::string terminal_text(std::string_view s);
 
-// HTML text and attribute values (double- or single-quoted): & < > " ' become entities.
+// HTML text and attribute values (double- or single-quoted): & < > " ' become entities;
+// C0 controls but TAB, LF and CR, and DEL, become U+FFFD (never raw ESC on a terminal).
 std::string html_escape(std::string_view s);
 
 // XML 1.0 text and attribute values: & < > " ' become entities; the C0 controls that XML
