@@ -147,6 +147,19 @@ Cell run_cell_in_process(const CellJob& job) {
   return c;
 }
 
+int code(CellExit e) { return static_cast<int>(e); }
+
+const char* describe(CellExit e) {
+  switch (e) {
+    case CellExit::ok: return "the result was written";
+    case CellExit::bad_job: return "the cell could not read its job";
+    case CellExit::cannot_write_result: return "the cell could not write its result";
+    case CellExit::orphaned: return "the runner was gone before the cell started";
+    case CellExit::exec_failed: return "the cell's binary could not be executed";
+  }
+  return "";
+}
+
 namespace {
 
 // "fd:N" names a descriptor inherited from the runner (a memfd); anything else is a path,
@@ -190,7 +203,7 @@ void write_output(const std::string& arg, const std::string& text) {
 int cell_main(int argc, char** argv) {
   if (argc != 2) {
     std::cerr << "usage: stratbench " << kCellSubcommand << " SPEC OUT (internal; each a file or fd:N)\n";
-    return 2;
+    return code(CellExit::bad_job);
   }
   const std::string spec_path = argv[0], out_path = argv[1];
   CellJob job;
@@ -198,7 +211,7 @@ int cell_main(int argc, char** argv) {
     job = cell_job_from_json(parse_json_text(read_input(spec_path), spec_path), spec_path);
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";
-    return 2;
+    return code(CellExit::bad_job);
   }
   Cell c;
   try {
@@ -217,9 +230,9 @@ int cell_main(int argc, char** argv) {
     write_output(out_path, to_json(c).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } catch (const std::exception& e) {
     std::cerr << "cannot write cell result: " << e.what() << "\n";
-    return 3;
+    return code(CellExit::cannot_write_result);
   }
-  return 0;
+  return code(CellExit::ok);
 }
 
 }  // namespace sb

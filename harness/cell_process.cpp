@@ -118,7 +118,7 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
     ::setpgid(0, 0);
     // A runner killed outright (SIGKILL) must not leave a hung cell behind.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() == 1) ::_exit(126);
+    if (::getppid() == 1) ::_exit(code(CellExit::orphaned));
     ::signal(SIGINT, SIG_DFL);
     ::dup2(pipefd[1], STDOUT_FILENO);
     ::dup2(pipefd[1], STDERR_FILENO);
@@ -127,7 +127,7 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
     const char* args[] = {self_exe.c_str(), kCellSubcommand, spec_arg.c_str(), out_arg.c_str(), nullptr};
     ::execv(self_exe.c_str(), const_cast<char* const*>(args));
     std::fprintf(stderr, "exec %s failed: %s\n", self_exe.c_str(), std::strerror(errno));
-    ::_exit(127);
+    ::_exit(code(CellExit::exec_failed));
   }
   ::setpgid(pid, pid);  // also from the parent, so the group exists before any kill
   ::close(pipefd[1]);
@@ -236,7 +236,10 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
     c.reason = "killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
     if (sig == SIGKILL) c.reason += " — possibly the kernel's out-of-memory killer";
   } else {
-    c.reason = "exited with code " + std::to_string(WEXITSTATUS(status));
+    const int rc = WEXITSTATUS(status);
+    c.reason = "exited with code " + std::to_string(rc);
+    for (CellExit e : {CellExit::bad_job, CellExit::cannot_write_result, CellExit::orphaned, CellExit::exec_failed})
+      if (rc == code(e)) c.reason += std::string(" (") + describe(e) + ")";
   }
   if (!tail.empty()) c.reason += "; last output: " + tail;
   return res;

@@ -79,6 +79,16 @@ SimdLevel best_simd_level() {
   return SimdLevel::scalar;
 }
 
+SimdLevel simd_level(SimdKnob knob, SimdLevel best) {
+  switch (knob) {
+    case SimdKnob::off: return SimdLevel::scalar;
+    case SimdKnob::avx2: return SimdLevel::avx2;
+    case SimdKnob::avx512: return SimdLevel::avx512;
+    case SimdKnob::automatic: return best;
+  }
+  return SimdLevel::scalar;
+}
+
 bool simd_level_supported(SimdLevel level) {
   switch (level) {
     case SimdLevel::scalar:

@@ -19,7 +19,8 @@ const std::vector<KnobSpec>& knob_table() {
        {"native", "blas"}},
       {"merge", "BPE merges: pairs (rescan every adjacent pair) or heap (priority queue over a linked list)",
        "pairs", {"pairs", "heap"}},
-      {"cache", "a bounded cache of recent pieces and their token ids", "off", {"off", "on"}},
+      {"piece_cache", "the tokenizer's bounded cache of recent pieces and their token ids", "off", {"off", "on"},
+       "cache"},
       {"io", "how input files are read: read (into a buffer) or mmap", "read", {"read", "mmap"}},
       {"memory",
        "scratch memory: malloc (fresh allocations per document or per op) or pool (one arena, reset per "
@@ -47,7 +48,7 @@ const std::vector<PresetSpec>& preset_table() {
        "is given; cuBLAS on cuda",
        {{"library", "blas"}}},
       {"heap", "BPE merges with a priority queue over a linked list of parts (merge=heap)", {{"merge", "heap"}}},
-      {"cache", "a bounded cache of pre-tokenized pieces and their ids (cache=on)", {{"cache", "on"}}},
+      {"cache", "a bounded cache of pre-tokenized pieces and their ids (piece_cache=on)", {{"piece_cache", "on"}}},
       {"mmap", "map input files instead of reading them (io=mmap)", {{"io", "mmap"}}},
       {"pool", "arena allocation of scratch state (memory=pool)", {{"memory", "pool"}}},
       {"fp16", "weights stored as IEEE half, widened with F16C (precision=fp16)", {{"precision", "fp16"}}},
@@ -62,7 +63,7 @@ const std::vector<PresetSpec>& preset_table() {
 
 static const KnobSpec* find_knob(const std::string& name) {
   for (const auto& k : knob_table())
-    if (k.name == name) return &k;
+    if (k.name == name || (!k.id_name.empty() && k.id_name == name)) return &k;
   return nullptr;
 }
 
@@ -94,8 +95,44 @@ static void set_knob(Strategy& st, const std::string& spelled, const std::string
     for (const auto& v : k->values) allowed += (allowed.empty() ? "" : ", ") + v;
     throw InputError("strategy '" + spelled + "': " + name + "='" + value + "' is not one of " + allowed);
   }
-  st.knobs[name] = value;
-  st.set_knobs.insert(name);
+  st.knobs[k->name] = value;
+  st.set_knobs.insert(k->name);
+}
+
+// The one place that turns knob strings into the typed values workloads read. An enum's
+// enumerators follow its knob's values in the table, so the value's index is the enum.
+static Knobs resolve(const Strategy& st) {
+  auto index = [&](const char* name) {
+    const KnobSpec* k = find_knob(name);
+    SB_CHECK(k != nullptr);
+    const auto it = std::find(k->values.begin(), k->values.end(), st.knob(name));
+    SB_CHECK(it != k->values.end());
+    return static_cast<int>(it - k->values.begin());
+  };
+  auto on = [&](const char* name) { return st.knob(name) == "on"; };
+  Knobs k;
+  k.layout = static_cast<Layout>(index("layout"));
+  k.simd = static_cast<SimdKnob>(index("simd"));
+  k.threads = std::stoi(st.knob("threads"));
+  k.library = static_cast<Library>(index("library"));
+  k.merge = static_cast<Merge>(index("merge"));
+  k.piece_cache = on("piece_cache");
+  k.io = static_cast<Io>(index("io"));
+  k.memory = static_cast<Memory>(index("memory"));
+  k.precision = static_cast<Precision>(index("precision"));
+  k.fusion = on("fusion");
+  k.kv_cache = on("kv_cache");
+  return k;
+}
+
+const char* to_string(SimdKnob k) {
+  switch (k) {
+    case SimdKnob::off: return "off";
+    case SimdKnob::automatic: return "auto";
+    case SimdKnob::avx2: return "avx2";
+    case SimdKnob::avx512: return "avx512";
+  }
+  return "?";
 }
 
 Strategy parse_strategy(const std::string& spelled) {
@@ -121,6 +158,7 @@ Strategy parse_strategy(const std::string& spelled) {
     }
     start = end + 1;
   }
+  st.k = resolve(st);
   return st;
 }
 
@@ -130,14 +168,12 @@ const std::string& Strategy::knob(const std::string& name) const {
   return it->second;
 }
 
-int Strategy::threads() const { return std::stoi(knob("threads")); }
-
 std::string Strategy::canonical() const {
   std::string out;
   for (const auto& k : knob_table()) {
     const std::string& v = knob(k.name);
     if (v == k.default_value) continue;
-    out += (out.empty() ? "" : ",") + k.name + "=" + v;
+    out += (out.empty() ? "" : ",") + (k.id_name.empty() ? k.name : k.id_name) + "=" + v;
   }
   return out.empty() ? "baseline" : out;
 }

@@ -11,14 +11,47 @@ TEST(Strategy, PresetsComposeLeftToRight) {
   Strategy s = parse_strategy("blocked+simd+threads=2");
   EXPECT_EQ(s.knob("layout"), "blocked");
   EXPECT_EQ(s.knob("simd"), "auto");
-  EXPECT_EQ(s.threads(), 2);
+  EXPECT_EQ(s.k.threads, 2);
   EXPECT_EQ(s.canonical(), "layout=blocked,simd=auto,threads=2");
   EXPECT_EQ(parse_strategy("baseline").canonical(), "baseline");
   EXPECT_EQ(parse_strategy("naive").canonical(), "baseline");  // naive is the default layout
-  EXPECT_EQ(parse_strategy("blas+threads=1").threads(), 1);
+  EXPECT_EQ(parse_strategy("blas+threads=1").k.threads, 1);
   EXPECT_EQ(parse_strategy("blas").set_knobs.count("threads"), 0u);  // "as shipped": the library decides
   EXPECT_EQ(parse_strategy("blas").canonical(), "library=blas");
-  EXPECT_EQ(parse_strategy("threads=2+threads=1").threads(), 1);     // later settings win
+  EXPECT_EQ(parse_strategy("threads=2+threads=1").k.threads, 1);     // later settings win
+}
+
+TEST(Strategy, TypedKnobsFollowTheTable) {
+  // Every value of every enumerated knob maps to its enumerator (the enums follow the
+  // table's order; a reordered table would fail here).
+  for (const auto& k : knob_table()) {
+    for (std::size_t i = 0; i < k.values.size(); ++i) {
+      const Strategy s = parse_strategy(k.name + "=" + k.values[i]);
+      const Knobs& t = s.k;
+      const int got = k.name == "layout"        ? static_cast<int>(t.layout)
+                      : k.name == "simd"        ? static_cast<int>(t.simd)
+                      : k.name == "library"     ? static_cast<int>(t.library)
+                      : k.name == "merge"       ? static_cast<int>(t.merge)
+                      : k.name == "io"          ? static_cast<int>(t.io)
+                      : k.name == "memory"      ? static_cast<int>(t.memory)
+                      : k.name == "precision"   ? static_cast<int>(t.precision)
+                      : k.name == "piece_cache" ? static_cast<int>(t.piece_cache)
+                      : k.name == "fusion"      ? static_cast<int>(t.fusion)
+                      : k.name == "kv_cache"    ? static_cast<int>(!t.kv_cache)  // on, off
+                                                : -1;
+      EXPECT_EQ(got, static_cast<int>(i)) << k.name << "=" << k.values[i];
+    }
+  }
+  EXPECT_EQ(parse_strategy("simd").k.simd, SimdKnob::automatic);
+  EXPECT_STREQ(to_string(SimdKnob::automatic), "auto");
+}
+
+TEST(Strategy, TheRenamedPieceCacheKeepsItsCellIds) {
+  // The tokenizer's knob was `cache` (beside the LLM's kv_cache); cell ids use the old name.
+  EXPECT_EQ(parse_strategy("cache").canonical(), "cache=on");
+  EXPECT_EQ(parse_strategy("piece_cache=on").canonical(), "cache=on");
+  EXPECT_EQ(parse_strategy("cache=on").canonical(), "cache=on");  // the old spelling still parses
+  EXPECT_TRUE(parse_strategy("heap+cache").k.piece_cache);
 }
 
 TEST(Strategy, ErrorsNameThePart) {

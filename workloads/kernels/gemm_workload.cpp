@@ -159,13 +159,6 @@ class GemmInstance final : public Instance {
 #endif
 };
 
-SimdLevel parse_simd(const std::string& v) {
-  if (v == "auto") return best_simd_level();
-  if (v == "avx2") return SimdLevel::avx2;
-  if (v == "avx512") return SimdLevel::avx512;
-  return SimdLevel::scalar;
-}
-
 bool cpu_has(SimdLevel want) {
   const SimdLevel best = best_simd_level();
   if (want == SimdLevel::scalar) return true;
@@ -195,31 +188,32 @@ class GemmWorkload final : public Workload {
 
   std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
     if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
-    const bool blas = s.knob("library") == "blas";
+    const Knobs& k = s.k;
+    const bool blas = k.library == Library::blas, simd = k.simd != SimdKnob::off;
     if (device == "cuda") {
-      if (s.knob("simd") != "off") return "simd is a CPU knob: the cuda kernels have their own vector width";
+      if (simd) return "simd is a CPU knob: the cuda kernels have their own vector width";
       if (s.set_knobs.count("threads")) return "threads is a CPU knob: on cuda the grid decides";
-      if (blas && s.knob("layout") != "naive") return "library=blas brings its own blocking; layout does not apply";
+      if (blas && k.layout != Layout::naive) return "library=blas brings its own blocking; layout does not apply";
       return prof::cuda_unavailable_reason();
     }
-    if (blas && (s.knob("layout") != "naive" || s.knob("simd") != "off"))
+    if (blas && (k.layout != Layout::naive || simd))
       return "library=blas brings its own blocking and kernels; layout and simd do not apply";
-    if (!blas && s.knob("simd") != "off" && s.knob("layout") != "blocked")
+    if (!blas && simd && k.layout != Layout::blocked)
       return "the gemm SIMD micro-kernel runs on packed panels: combine simd with blocked";
-    if (!cpu_has(parse_simd(s.knob("simd"))))
-      return "this CPU lacks " + s.knob("simd") + " (it has " + to_string(best_simd_level()) + ")";
+    if (!cpu_has(simd_level(k.simd, best_simd_level())))
+      return std::string("this CPU lacks ") + to_string(k.simd) + " (it has " + to_string(best_simd_level()) + ")";
     return {};
   }
 
   std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string& device) const override {
-    Impl impl = s.knob("library") == "blas" ? Impl::blas : s.knob("layout") == "blocked" ? Impl::blocked : Impl::naive;
+    Impl impl = s.k.library == Library::blas ? Impl::blas : s.k.layout == Layout::blocked ? Impl::blocked : Impl::naive;
     if (device == "cuda") impl = impl == Impl::blas ? Impl::cuda_blas : impl == Impl::blocked ? Impl::cuda_tiled : Impl::cuda_naive;
     // "blas" as shipped: OpenBLAS on every core unless the strategy names a thread count.
-    int threads = s.threads();
+    int threads = s.k.threads;
     if (impl == Impl::blas && !s.set_knobs.count("threads"))
       threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::make_unique<GemmInstance>(static_cast<int>(int_param(p, "m")), static_cast<int>(int_param(p, "n")),
-                                          static_cast<int>(int_param(p, "k")), impl, parse_simd(s.knob("simd")),
+                                          static_cast<int>(int_param(p, "k")), impl, simd_level(s.k.simd, best_simd_level()),
                                           threads);
   }
 };

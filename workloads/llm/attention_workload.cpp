@@ -132,7 +132,7 @@ class AttentionWorkload final : public Workload {
 
   std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
     if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
-    return llm::llm_simd_unsupported(s.knob("simd"));
+    return llm::llm_simd_unsupported(s.k.simd);
   }
 
   std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string&) const override {
@@ -141,9 +141,7 @@ class AttentionWorkload final : public Workload {
       throw InputError("parameter kv_heads=" + std::to_string(kv) + " does not divide heads=" + std::to_string(heads));
     return std::make_unique<AttentionInstance>(static_cast<int>(int_param(p, "seq_len")), heads,
                                                static_cast<int>(int_param(p, "head_dim")), kv,
-                                               s.knob("fusion") == "on",
-                                               llm::llm_simd_level(s.knob("simd")),
-                                               s.threads());
+                                               s.k.fusion, llm::llm_simd_level(s.k.simd), s.k.threads);
   }
 };
 

@@ -8,15 +8,6 @@
 
 namespace sb::llm {
 
-Precision parse_precision(const std::string& s) {
-  if (s == "fp32") return Precision::fp32;
-  if (s == "fp16") return Precision::fp16;
-  if (s == "bf16") return Precision::bf16;
-  if (s == "int8") return Precision::int8;
-  if (s == "int4") return Precision::int4;
-  throw InputError("precision='" + s + "' is not one of fp32, fp16, bf16, int8, int4");
-}
-
 const char* to_string(Precision p) {
   switch (p) {
     case Precision::fp32: return "fp32";

@@ -182,16 +182,11 @@ SimdLevel best_llm_simd_level() {
   return SimdLevel::scalar;
 }
 
-SimdLevel llm_simd_level(const std::string& knob) {
-  if (knob == "off") return SimdLevel::scalar;
-  if (knob == "avx2") return SimdLevel::avx2;
-  if (knob == "avx512") return SimdLevel::avx512;
-  return best_llm_simd_level();
-}
+SimdLevel llm_simd_level(SimdKnob knob) { return simd_level(knob, best_llm_simd_level()); }
 
-std::string llm_simd_unsupported(const std::string& knob) {
-  if (knob == "off") return {};
-  if (knob == "avx512" && !avx512_llm_supported())
+std::string llm_simd_unsupported(SimdKnob knob) {
+  if (knob == SimdKnob::off) return {};
+  if (knob == SimdKnob::avx512 && !avx512_llm_supported())
     return "the engine's AVX-512 kernels need AVX512F, BW, VL, VNNI and BF16 together; this CPU lacks some";
   if (best_llm_simd_level() == SimdLevel::scalar)
     return "this CPU lacks AVX2+FMA+F16C, which the engine's vector kernels need";

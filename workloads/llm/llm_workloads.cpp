@@ -19,12 +19,12 @@ constexpr std::uint64_t kPromptSeed = 2024;
 
 EngineOptions engine_options(const Strategy& s) {
   EngineOptions o;
-  o.simd = llm_simd_level(s.knob("simd"));
-  o.threads = s.threads();
-  o.blocked = s.knob("layout") == "blocked";
-  o.fused = s.knob("fusion") == "on";
-  o.arena = s.knob("memory") == "pool";
-  o.kv_cache = s.knob("kv_cache") == "on";
+  o.simd = llm_simd_level(s.k.simd);
+  o.threads = s.k.threads;
+  o.blocked = s.k.layout == Layout::blocked;
+  o.fused = s.k.fusion;
+  o.arena = s.k.memory == Memory::pool;
+  o.kv_cache = s.k.kv_cache;
   return o;
 }
 
@@ -44,7 +44,7 @@ class LlmInstance final : public Instance {
     if (prompt_len_ + gen_len_ > spec_.cfg.max_seq_len)
       throw InputError("prompt_len=" + std::to_string(prompt_len_) + (kind == Kind::prefill ? "" : " + gen_len=" + std::to_string(gen_len_)) +
                        " exceeds the context of " + spec_.describe + " (" + std::to_string(spec_.cfg.max_seq_len) + " positions)");
-    precision_ = parse_precision(s.knob("precision"));
+    precision_ = s.k.precision;
     opt_ = engine_options(s);
     build();
     prompts_ = make_prompts(batch_, prompt_len_, spec_.cfg.vocab_size, kPromptSeed);
@@ -159,9 +159,8 @@ class LlmWorkload final : public Workload {
 
   std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
     if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
-    const std::string& simd = s.knob("simd");
-    if (auto r = llm_simd_unsupported(simd); !r.empty()) return r;
-    if (s.knob("layout") == "blocked" && simd == "off")
+    if (auto r = llm_simd_unsupported(s.k.simd); !r.empty()) return r;
+    if (s.k.layout == Layout::blocked && s.k.simd == SimdKnob::off)
       return "layout=blocked tiles are vector kernels: combine it with simd";
     return {};
   }

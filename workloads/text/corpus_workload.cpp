@@ -41,9 +41,9 @@ class CorpusInstance final : public Instance {
   CorpusInstance(const Strategy& s, const Params& p)
       : enc_(text::Encoding::get("gpt2")),
         lex_(text::Lexicons::get()),
-        mmap_(s.knob("io") == "mmap"),
-        pool_(s.knob("memory") == "pool"),
-        threads_(s.threads()),
+        mmap_(s.k.io == Io::mmap),
+        pool_(s.k.memory == Memory::pool),
+        threads_(s.k.threads),
         path_(text::resolve_text_input(str_param(p, "input"))) {
     bytes_ = text::file_size(path_);
     if (bytes_ == 0) throw InputError(path_ + ": the corpus is empty");

@@ -19,8 +19,8 @@ using text::MergeAlgo;
 
 EncoderOptions encoder_options(const Strategy& s) {
   EncoderOptions o;
-  o.merge = s.knob("merge") == "heap" ? MergeAlgo::heap : MergeAlgo::pairs;
-  o.cache = s.knob("cache") == "on";
+  o.merge = s.k.merge == Merge::heap ? MergeAlgo::heap : MergeAlgo::pairs;
+  o.cache = s.k.piece_cache;
   return o;
 }
 
@@ -29,8 +29,8 @@ class TokenizeInstance final : public Instance {
   TokenizeInstance(const Strategy& s, const Params& p)
       : enc_(Encoding::get(str_param(p, "encoding"))),
         opt_(encoder_options(s)),
-        mmap_(s.knob("io") == "mmap"),
-        threads_(s.threads()),
+        mmap_(s.k.io == Io::mmap),
+        threads_(s.k.threads),
         chunk_(static_cast<std::size_t>(int_param(p, "chunk")) * 1024),
         path_(text::resolve_text_input(str_param(p, "input"))) {
     bytes_ = text::file_size(path_);
@@ -115,7 +115,7 @@ class TokenizeWorkload final : public Workload {
       ParamSpec chunk{.name = "chunk", .help = "KiB of text per task when threads > 1 (cut at safe split points)",
                       .default_value = "256", .min = 4, .max = 1 << 20, .choices = {}};
       w.params = {enc, input, chunk};
-      w.knobs = {"threads", "merge", "cache", "io"};
+      w.knobs = {"threads", "merge", "piece_cache", "io"};
       w.throughput_unit = "MB/s";
       w.throughput_scale = 1e-6;
       return w;

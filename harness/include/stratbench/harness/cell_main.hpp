@@ -16,6 +16,19 @@ namespace sb {
 
 inline constexpr const char* kCellSubcommand = "__cell";
 
+// How a cell process ends when the harness ends it. Any other code, or a signal, is the
+// workload's own doing and is reported as such.
+enum class CellExit : int {
+  ok = 0,                   // the result was written (the cell itself may have failed a check)
+  bad_job = 2,              // the job it was given is unreadable
+  cannot_write_result = 3,  // the result could not be written back
+  orphaned = 126,           // the runner died before the cell started
+  exec_failed = 127,        // the binary could not be executed
+};
+// What a CellExit means, for failure reasons; empty for codes that are not a CellExit.
+const char* describe(CellExit e);
+int code(CellExit e);
+
 struct CellJob {
   Cell cell;  // planned: id, workload, strategy, device, params
   MeasureOptions measure;

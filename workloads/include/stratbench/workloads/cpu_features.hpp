@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "stratbench/workloads/strategy.hpp"
+
 namespace sb {
 
 // Instruction-set levels that kernels are specialized for, in increasing order.
@@ -12,6 +14,10 @@ enum class SimdLevel { scalar, avx2, avx512 };
 // every AVX2 kernel here uses FMA). Detected at run time: the project is built without
 // -march=native, so one binary serves every host.
 SimdLevel best_simd_level();
+
+// The `simd` knob as a level: off is scalar, a named ISA is itself, auto is `best` (each
+// workload passes the best level its own kernels can use here).
+SimdLevel simd_level(SimdKnob knob, SimdLevel best);
 
 // Whether `level` can run on this CPU; scalar always can.
 bool simd_level_supported(SimdLevel level);

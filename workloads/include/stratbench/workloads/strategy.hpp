@@ -17,7 +17,37 @@ struct KnobSpec {
   std::string help;
   std::string default_value;
   std::vector<std::string> values;  // allowed values; empty means a positive integer
+  // The name in canonical forms (and so in cell ids) when the knob was renamed: ids of
+  // old runs stay valid. Empty: `name`. The old name is also accepted as a spelling.
+  std::string id_name = {};
 };
+
+// Typed knob values, resolved once per strategy by parse_strategy: workloads read these,
+// so a misspelt knob or value is a compile error rather than a string that never matches.
+// Each enumerator is one of the knob table's values, in the table's order.
+enum class Layout { naive, blocked };
+enum class SimdKnob { off, automatic, avx2, avx512 };  // `auto`: each workload picks its best level
+enum class Library { native, blas };
+enum class Merge { pairs, heap };
+enum class Io { read, mmap };
+enum class Memory { malloc, pool };
+enum class Precision { fp32, fp16, bf16, int8, int4 };
+
+struct Knobs {
+  Layout layout = Layout::naive;
+  SimdKnob simd = SimdKnob::off;
+  int threads = 1;
+  Library library = Library::native;
+  Merge merge = Merge::pairs;
+  bool piece_cache = false;  // the tokenizer's cache of pieces and their ids (not the LLM's KV cache)
+  Io io = Io::read;
+  Memory memory = Memory::malloc;
+  Precision precision = Precision::fp32;
+  bool fusion = false;
+  bool kv_cache = true;
+};
+
+const char* to_string(SimdKnob k);  // the knob's spelling: "off", "auto", "avx2", "avx512"
 
 struct PresetSpec {
   std::string name;
@@ -30,11 +60,12 @@ const std::vector<PresetSpec>& preset_table();
 
 struct Strategy {
   std::string spelled;                       // as written: "blocked+simd+threads=2"
-  std::map<std::string, std::string> knobs;  // every knob, defaults filled in
+  std::map<std::string, std::string> knobs;  // every knob by table name, defaults filled in
   std::set<std::string> set_knobs;           // knobs the spelling set (even to the default)
+  Knobs k;                                   // the same values, typed
 
+  // By name, for code that walks the knob table (validation, listing); workloads use `k`.
   const std::string& knob(const std::string& name) const;
-  int threads() const;
   // Knob settings that differ from the defaults, sorted: "layout=blocked,simd=auto,threads=2".
   // Two spellings of the same strategy give the same canonical form (and cell id).
   std::string canonical() const;

@@ -11,12 +11,11 @@
 #include "stratbench/workloads/llm/llm_kernels.hpp"
 #include "stratbench/workloads/llm/model_config.hpp"
 #include "stratbench/workloads/llm/synthetic_weights.hpp"
+#include "stratbench/workloads/strategy.hpp"
 
 namespace sb::llm {
 
-// The `precision` knob: how the weights are stored and multiplied.
-enum class Precision { fp32, fp16, bf16, int8, int4 };
-Precision parse_precision(const std::string& s);  // InputError naming the knob
+// The `precision` knob (sb::Precision, strategy.hpp): how the weights are stored and multiplied.
 const char* to_string(Precision p);
 // Storage type of one tensor at a precision: llama.cpp's choices (llama_gguf.hpp's table),
 // so int4 keeps the LM head at Q8_0 as llama.cpp's quantize does.

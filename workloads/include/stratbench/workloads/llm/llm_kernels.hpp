@@ -142,8 +142,8 @@ bool avx512_llm_supported();
 SimdLevel best_llm_simd_level();
 // The level for a strategy's simd knob (off, auto, avx2, avx512), and why this CPU cannot
 // run it (empty when it can).
-SimdLevel llm_simd_level(const std::string& knob);
-std::string llm_simd_unsupported(const std::string& knob);
+SimdLevel llm_simd_level(SimdKnob knob);
+std::string llm_simd_unsupported(SimdKnob knob);
 
 // Dot products of one stored row with fp32 (or, for block types, Q8_0) activations.
 // Exposed for the kernel tests; `n` is the number of elements.
