@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -16,6 +15,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "stratbench/harness/spawn.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 
@@ -111,25 +111,19 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
 
   int pipefd[2];
   if (::pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    // Own process group: the terminal's Ctrl-C reaches only the runner, which decides.
-    ::setpgid(0, 0);
-    // A runner killed outright (SIGKILL) must not leave a hung cell behind.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() == 1) ::_exit(code(CellExit::orphaned));
-    ::signal(SIGINT, SIG_DFL);
-    ::dup2(pipefd[1], STDOUT_FILENO);
-    ::dup2(pipefd[1], STDERR_FILENO);
-    ::fcntl(spec_fd, F_SETFD, 0);  // these two, and only these, survive the exec
-    ::fcntl(out_fd, F_SETFD, 0);
-    const char* args[] = {self_exe.c_str(), kCellSubcommand, spec_arg.c_str(), out_arg.c_str(), nullptr};
-    ::execv(self_exe.c_str(), const_cast<char* const*>(args));
-    std::fprintf(stderr, "exec %s failed: %s\n", self_exe.c_str(), std::strerror(errno));
-    ::_exit(code(CellExit::exec_failed));
+  SpawnSpec child;
+  child.argv = {self_exe, kCellSubcommand, spec_arg, out_arg};
+  child.output_fd = pipefd[1];
+  child.own_process_group = true;
+  child.die_with_parent = true;
+  child.inherit_fds = {spec_fd, out_fd};  // these two, and only these, survive the exec
+  pid_t pid = -1;
+  try {
+    pid = spawn_process(child);
+  } catch (...) {
+    ::close(pipefd[0]), ::close(pipefd[1]);
+    throw;
   }
-  ::setpgid(pid, pid);  // also from the parent, so the group exists before any kill
   ::close(pipefd[1]);
 
   std::string output;

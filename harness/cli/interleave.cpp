@@ -1,18 +1,19 @@
 #include "interleave.hpp"
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <random>
 
-#include "stratbench/reports/inference.hpp"
-#include "stratbench/reports/text_table.hpp"
+#include "stratbench/harness/spawn.hpp"
+#include "stratbench/reports/paired_gate.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 
@@ -33,23 +34,20 @@ ArmRun run_arm(const std::string& bin, const std::vector<std::string>& flags, co
   args.push_back("-o");
   args.push_back(results);
   const std::string log = results + ".out";
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, STDOUT_FILENO);
-      ::dup2(fd, STDERR_FILENO);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw InputError(log + ": cannot create: " + std::strerror(errno));
+  SpawnSpec arm;
+  arm.argv = args;
+  arm.output_fd = fd;
+  pid_t pid = -1;
+  try {
+    pid = spawn_process(arm);
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  ::close(fd);
+  const int code = wait_exit_code(pid);
   // 0: all cells ok; 1: some cells failed, which the comparison reports cell by cell.
   if (code != 0 && code != 1) {
     std::string out = read_text_file(log);
@@ -67,7 +65,7 @@ ArmRun run_arm(const std::string& bin, const std::vector<std::string>& flags, co
 }
 
 struct Stage {
-  std::map<std::string, std::vector<double>> log_ratios;  // cell id -> log(candidate/baseline), one per pair
+  PairLogRatios log_ratios;                               // cell id -> log(candidate/baseline), one per pair
   ArmRun first_base, first_cand;                          // for the fixed limits and labels
 };
 
@@ -110,31 +108,6 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
   return st;
 }
 
-struct Judged {
-  double p = 1, p_holm = 1, ratio = 1;
-  int n = 0;
-};
-
-std::map<std::string, Judged> judge(const Stage& st) {
-  std::map<std::string, Judged> out;
-  std::vector<std::string> ids;
-  std::vector<double> ps;
-  for (const auto& [id, d] : st.log_ratios) {
-    Judged j;
-    j.n = static_cast<int>(d.size());
-    if (d.size() >= 2) {
-      j.p = inference::wilcoxon_signed_rank(d, inference::Alternative::greater).p;
-      j.ratio = std::exp(inference::hodges_lehmann_pseudomedian(d));
-    }
-    out[id] = j;
-    ids.push_back(id);
-    ps.push_back(j.p);
-  }
-  const auto holm = inference::holm_adjust(ps);
-  for (std::size_t k = 0; k < ids.size(); ++k) out[ids[k]].p_holm = holm[k];
-  return out;
-}
-
 }  // namespace
 
 InterleaveOutcome run_interleaved_gate(const InterleaveOptions& o, const GatePolicy& policy) {
@@ -142,41 +115,16 @@ InterleaveOutcome run_interleaved_gate(const InterleaveOptions& o, const GatePol
   std::filesystem::create_directories(o.workdir);
   std::mt19937_64 rng(o.seed);
   const Stage s1 = run_stage(o, {}, "stage1", rng);
-  const auto j1 = judge(s1);
-  std::vector<std::string> suspects;
-  for (const auto& [id, j] : j1)
-    if (j.p_holm < policy.alpha && j.ratio > policy.min_ratio) suspects.push_back(id);
+  const auto j1 = judge_pairs(s1.log_ratios);
+  const std::vector<std::string> suspects = paired_suspects(j1, policy);
+  std::map<std::string, PairedVerdict> j2;
+  if (!suspects.empty()) j2 = judge_pairs(run_stage(o, suspects, "stage2", rng).log_ratios);
 
-  std::map<std::string, Judged> j2;
-  if (!suspects.empty()) j2 = judge(run_stage(o, suspects, "stage2", rng));
-
-  // Fixed limits and lost cells from the first pair; timing replaced by the paired verdict.
   InterleaveOutcome out;
-  out.gate = gate_runs(s1.first_base.run, s1.first_cand.run, policy);
-  out.gate.timing_rule = "interleaved pairs (" + std::to_string(o.pairs) +
-                         " per stage, random AB/BA order, a fresh process per arm, each arm's fastest sample), "
-                         "one-sided Wilcoxon "
-                         "signed-rank on log ratios, Holm-adjusted p < " + fmt_num(policy.alpha) +
-                         " and ratio > " + fmt_num(policy.min_ratio) + " in stage 1, confirmed in an independent "
-                         "stage 2 at p < " + fmt_num(policy.confirm_alpha);
+  out.gate = paired_gate(s1.first_base.run, s1.first_cand.run, policy, j1, j2, o.pairs);
   out.stage1_suspects = static_cast<int>(suspects.size());
-  for (auto& cell : out.gate.cells) {
-    std::erase_if(cell.checks, [](const GateCheck& c) { return c.rule == "timing"; });
-    auto it1 = j1.find(cell.id);
-    if (it1 == j1.end()) continue;
-    const Judged& a = it1->second;
-    std::string detail = "stage 1: ratio " + fmt_num(a.ratio) + ", p " + fmt_num(a.p, 3) + " (Holm " +
-                         fmt_num(a.p_holm, 3) + ", " + std::to_string(a.n) + " pairs)";
-    bool regression = false;
-    if (auto it2 = j2.find(cell.id); it2 != j2.end()) {
-      const Judged& b = it2->second;
-      regression = b.p_holm < policy.confirm_alpha && b.ratio > policy.min_ratio;
-      detail += "; stage 2: ratio " + fmt_num(b.ratio) + ", p " + fmt_num(b.p, 3) + " (Holm " + fmt_num(b.p_holm, 3) +
-                ") — " + (regression ? "confirmed" : "not confirmed");
-    }
-    out.confirmed += regression;
-    cell.checks.insert(cell.checks.begin(), {"timing", regression, detail});
-  }
+  for (const auto& cell : out.gate.cells)
+    for (const auto& check : cell.checks) out.confirmed += check.rule == "timing" && check.failed;
   return out;
 }
 

@@ -1,0 +1,54 @@
+#include "stratbench/harness/spawn.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "stratbench/harness/cell_main.hpp"
+
+namespace sb {
+
+pid_t spawn_process(const SpawnSpec& spec) {
+  // Everything the child needs is built before the fork: after it, only system calls.
+  std::vector<std::string> args = spec.argv;
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  if (pid > 0) {
+    if (spec.own_process_group) ::setpgid(pid, pid);  // also here, so the group exists before any kill
+    return pid;
+  }
+  if (spec.own_process_group) ::setpgid(0, 0);
+  if (spec.die_with_parent) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(code(CellExit::orphaned));
+  }
+  ::signal(SIGINT, SIG_DFL);
+  if (spec.output_fd >= 0) {
+    ::dup2(spec.output_fd, STDOUT_FILENO);
+    ::dup2(spec.output_fd, STDERR_FILENO);
+  }
+  for (int fd : spec.inherit_fds) ::fcntl(fd, F_SETFD, 0);
+  ::execv(argv[0], argv.data());
+  std::fprintf(stderr, "exec %s failed: %s\n", argv[0], std::strerror(errno));
+  ::_exit(code(CellExit::exec_failed));
+}
+
+int wait_exit_code(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace sb

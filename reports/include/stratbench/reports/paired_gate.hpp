@@ -1,0 +1,38 @@
+// The interleaved gate's decision (gate --interleave), as pure functions of the pairs'
+// log ratios: the CLI runs the arms (harness/cli/interleave.cpp) and hands the ratios
+// here. Per cell, a one-sided Wilcoxon signed-rank test that the candidate is slower
+// (Holm across the matrix's cells) and the Hodges-Lehmann ratio; a stage-1 suspect is a
+// regression only when an independent stage 2 confirms it.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "stratbench/reports/gate.hpp"
+
+namespace sb {
+
+// cell id -> log(candidate time / baseline time), one entry per AB or BA pair.
+using PairLogRatios = std::map<std::string, std::vector<double>>;
+
+struct PairedVerdict {
+  double p = 1, p_holm = 1;  // one-sided (candidate slower), and Holm-adjusted over the cells
+  double ratio = 1;          // exp of the Hodges-Lehmann pseudo-median of the log ratios
+  int n = 0;                 // pairs
+};
+
+// A cell with fewer than two pairs keeps p = 1 and ratio = 1: it is never a suspect.
+std::map<std::string, PairedVerdict> judge_pairs(const PairLogRatios& ratios);
+
+// Stage 1: Holm-adjusted p below the policy's alpha and a ratio above its min_ratio.
+std::vector<std::string> paired_suspects(const std::map<std::string, PairedVerdict>& stage1, const GatePolicy& policy);
+
+// The gate's result: fixed limits and lost cells judged on the first pair's runs, and
+// each cell's timing check from the paired verdicts (stage 2 at confirm_alpha decides;
+// a cell that was no suspect passes). `pairs` is the pairs per stage, for the summary.
+GateResult paired_gate(const RunFile& first_base, const RunFile& first_cand, const GatePolicy& policy,
+                       const std::map<std::string, PairedVerdict>& stage1,
+                       const std::map<std::string, PairedVerdict>& stage2, int pairs);
+
+}  // namespace sb
