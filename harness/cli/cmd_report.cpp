@@ -20,7 +20,7 @@ struct ReportOptions {
 
 const std::vector<Flag<ReportOptions>>& report_flags() {
   static const std::vector<Flag<ReportOptions>> t = {
-      {"--format", "-f", "FORMAT", "table, md, csv, json, html or gbench (default table)",
+      {"--format", "-f", "FORMAT", writer_names() + " (default table)",
        [](ReportOptions& o, const std::string& v) { o.format = v; }},
       {"--history", "", "DB", "html only: add the history store's series and their change points",
        [](ReportOptions& o, const std::string& v) { o.history = v; }},
@@ -35,7 +35,7 @@ const std::vector<Flag<ReportOptions>>& report_flags() {
 
 int cmd_report(const Args& args) {
   if (wants_help(args)) {
-    std::cout << "usage: stratbench report FILE [--format table|md|csv|json] [-o OUT]\n\n" << flags_help(report_flags());
+    std::cout << "usage: stratbench report FILE [--format FORMAT] [-o OUT]\n\n" << flags_help(report_flags());
     return 0;
   }
   ReportOptions o;

@@ -8,6 +8,14 @@ namespace sb::cli {
 
 using Args = std::vector<std::string>;
 
+// One row per command: `stratbench --help`, the dispatch and the tests all read this table.
+struct Command {
+  const char* name;
+  const char* summary;  // one line for the usage text
+  int (*run)(const Args& args, const std::string& command_line);
+};
+const std::vector<Command>& command_table();
+
 int cmd_run(const Args& args, const std::string& command_line);
 int cmd_list(const Args& args);
 int cmd_report(const Args& args);

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "stratbench/cli/cli.hpp"
 #include "stratbench/harness/cell_main.hpp"
+#include "stratbench/reports/escape.hpp"
 #include "stratbench/result/errors.hpp"
 
 #ifndef STRATBENCH_VERSION
@@ -16,25 +17,40 @@
 
 namespace sb {
 
-static const char* kUsage =
-    "stratbench — what LLM inference optimization strategies really buy\n"
-    "\n"
-    "usage: stratbench <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run        run a benchmark matrix (no options: the default matrix)\n"
-    "  list       list workloads or strategies\n"
-    "  report     print a results file as table, md, csv or json\n"
-    "  compare    compare two results files cell by cell, with statistics and verdicts\n"
-    "  gate       fail a CI build on a real regression (exit 0 pass, 1 regression, 2 error)\n"
-    "  history    store runs (SQLite or PostgreSQL) and find change points over commits\n"
-    "  model      write a synthetic Llama model as GGUF, or show what a GGUF file holds\n"
-    "  tokenize   encode text to BPE token ids (gpt2, cl100k_base) or decode them\n"
-    "\n"
-    "  stratbench <command> --help   options of a command\n"
-    "  stratbench --version\n";
-
 namespace cli {
+
+const std::vector<Command>& command_table() {
+  // Commands that need no command line take it anyway: one signature for the table.
+  static const std::vector<Command> t = {
+      {"run", "run a benchmark matrix (no options: the default matrix)", cmd_run},
+      {"list", "list workloads or strategies", [](const Args& a, const std::string&) { return cmd_list(a); }},
+      {"report", "print a results file as a table or a report (formats: `report --help`)",
+       [](const Args& a, const std::string&) { return cmd_report(a); }},
+      {"compare", "compare two results files cell by cell, with statistics and verdicts",
+       [](const Args& a, const std::string&) { return cmd_compare(a); }},
+      {"gate", "fail a CI build on a real regression (exit 0 pass, 1 regression, 2 error)",
+       [](const Args& a, const std::string&) { return cmd_gate(a); }},
+      {"history", "store runs (SQLite or PostgreSQL) and find change points over commits",
+       [](const Args& a, const std::string&) { return cmd_history(a); }},
+      {"model", "write a synthetic Llama model as GGUF, or show what a GGUF file holds",
+       [](const Args& a, const std::string&) { return cmd_model(a); }},
+      {"tokenize", "encode text to BPE token ids (gpt2, cl100k_base) or decode them",
+       [](const Args& a, const std::string&) { return cmd_tokenize(a); }},
+  };
+  return t;
+}
+
+static std::string usage() {
+  std::string u =
+      "stratbench — what LLM inference optimization strategies really buy\n\n"
+      "usage: stratbench <command> [options]\n\ncommands:\n";
+  for (const auto& c : command_table()) {
+    std::string name = c.name;
+    u += "  " + name + std::string(name.size() < 11 ? 11 - name.size() : 1, ' ') + c.summary + "\n";
+  }
+  return u + "\n  stratbench <command> --help   options of a command\n  stratbench --version\n";
+}
+
 
 // Every argument ends up in JSON (the run header's command, params, paths), which must be
 // UTF-8; a stray byte is refused here, naming the argument, rather than after work began.
@@ -72,7 +88,7 @@ bool wants_help(const Args& args) {
 int stratbench_main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], kCellSubcommand) == 0) return cell_main(argc - 2, argv + 2);
   if (argc < 2) {
-    std::cerr << kUsage;
+    std::cerr << cli::usage();
     return 2;
   }
   const std::string cmd = argv[1];
@@ -82,7 +98,7 @@ int stratbench_main(int argc, char** argv) {
   try {
     cli::require_utf8(argc, argv);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-      std::cout << kUsage;
+      std::cout << cli::usage();
       return 0;
     }
     if (cmd == "--version") {
@@ -91,15 +107,9 @@ int stratbench_main(int argc, char** argv) {
       std::cout << "\n";
       return 0;
     }
-    if (cmd == "run") return cli::cmd_run(args, command_line);
-    if (cmd == "list") return cli::cmd_list(args);
-    if (cmd == "report") return cli::cmd_report(args);
-    if (cmd == "compare") return cli::cmd_compare(args);
-    if (cmd == "gate") return cli::cmd_gate(args);
-    if (cmd == "history") return cli::cmd_history(args);
-    if (cmd == "model") return cli::cmd_model(args);
-    if (cmd == "tokenize") return cli::cmd_tokenize(args);
-    std::cerr << "stratbench: unknown command '" << cmd << "'\n\n" << kUsage;
+    for (const auto& c : cli::command_table())
+      if (cmd == c.name) return c.run(args, command_line);
+    std::cerr << "stratbench: unknown command '" << terminal_text(cmd) << "'\n\n" << cli::usage();
     return 2;
   } catch (const InputError& e) {
     std::cerr << "stratbench: error: " << e.what() << "\n";
