@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "flags.hpp"
 #include "stratbench/harness/matrix.hpp"
+#include "stratbench/harness/option_table.hpp"
 #include "stratbench/harness/run_matrix.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "stratbench/reports/writer.hpp"
@@ -21,12 +22,31 @@ struct RunCliOptions {
   bool strategies_given = false, devices_given = false;
   std::string matrix_file, output, resume;
   bool retry_failed = false, dry_run = false;
-  MatrixSpec overrides;           // measure/runner fields set by flags
-  std::vector<std::string> set;   // which of them, so a matrix file's values are kept otherwise
+  OptionValues overrides;         // measure/runner fields set by flags (option_table.hpp)
+  std::vector<const OptionSpec*> set;  // which of them, so a matrix file's values are kept otherwise
   std::vector<std::string> only_cells;
 };
 
-void mark(RunCliOptions& o, const char* name) { o.set.push_back(name); }
+// A flag row for each option of the table: parsed by its type, range-checked at once.
+Flag<RunCliOptions> option_flag(const OptionSpec& row) {
+  const std::string help = std::string(row.help) + " (default " + option_text(row, OptionValues{}) + ")";
+  return {row.flag, "", row.value_name, help, [&row](RunCliOptions& o, const std::string& v) {
+            double x = 0;
+            if (std::holds_alternative<int MeasureOptions::*>(row.field)) {
+              x = static_cast<double>(parse_int_in(row.flag, v, static_cast<long long>(row.min),
+                                                   static_cast<long long>(row.max)));
+            } else if (auto* bytes = std::get_if<std::uint64_t RunnerOptions::*>(&row.field)) {
+              o.overrides.runner.**bytes = parse_size(row.flag, v);
+              o.set.push_back(&row);
+              return;
+            } else {
+              x = parse_double(row.flag, v);
+            }
+            set_option(row, x, o.overrides);
+            check_option(row, o.overrides, "");
+            o.set.push_back(&row);
+          }};
+}
 
 const std::vector<Flag<RunCliOptions>>& run_flags() {
   static const std::vector<Flag<RunCliOptions>> t = {
@@ -72,35 +92,16 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
        [](RunCliOptions& o, const std::string&) { o.dry_run = true; }},
       {"--retry-failed", "", "", "with --resume: run the log's failed and timed-out cells again",
        [](RunCliOptions& o, const std::string&) { o.retry_failed = true; }},
-      {"--timeout", "", "SECONDS", "per-cell time limit, then SIGTERM and SIGKILL (default 300)",
-       [](RunCliOptions& o, const std::string& v) {
-         o.overrides.runner.timeout_s = parse_double("--timeout", v);
-         if (o.overrides.runner.timeout_s <= 0) throw InputError("option --timeout must be positive");
-         mark(o, "timeout");
-       }},
-      {"--memory-limit", "", "SIZE", "resident-memory limit of each cell process, e.g. 4G: a cell past it is killed and failed (default none)",
-       [](RunCliOptions& o, const std::string& v) {
-         o.overrides.runner.memory_limit_bytes = parse_size("--memory-limit", v);
-         mark(o, "memory-limit");
-       }},
-      {"--target-rse", "", "X", "stop sampling when the median's relative standard error is below X (default 0.01)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.target_rse = parse_double("--target-rse", v); mark(o, "target-rse"); }},
-      {"--min-samples", "", "N", "samples always taken (default 5)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.min_samples = static_cast<int>(parse_int_in("--min-samples", v, 1, kMaxSamplesLimit)); mark(o, "min-samples"); }},
-      {"--max-samples", "", "N", "samples at most (default 200)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.max_samples = static_cast<int>(parse_int_in("--max-samples", v, 1, kMaxSamplesLimit)); mark(o, "max-samples"); }},
-      {"--budget", "", "SECONDS", "time for samples beyond the minimum, per cell (default 5)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.budget_s = parse_double("--budget", v); mark(o, "budget"); }},
-      {"--sample-time", "", "SECONDS", "length of one sample; iterations are batched to last this long (default 0.05)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.sample_time_s = parse_double("--sample-time", v); mark(o, "sample-time"); }},
-      {"--warmup", "", "SECONDS", "warm-up before sampling, at least one iteration (default 0.1)",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.warmup_s = parse_double("--warmup", v); mark(o, "warmup"); }},
-      {"--inject-slowdown", "", "F",
-       "calibration: make every measured iteration F slower (0.05 = 5%) with busy work, to test a gate",
-       [](RunCliOptions& o, const std::string& v) { o.overrides.measure.inject_slowdown = parse_double("--inject-slowdown", v); mark(o, "inject-slowdown"); }},
       {"--help", "-h", "", "this help", [](RunCliOptions&, const std::string&) {}},
   };
-  return t;
+  static const std::vector<Flag<RunCliOptions>> with_options = [] {
+    std::vector<Flag<RunCliOptions>> all(t.begin(), t.end() - 1);  // --help stays last
+    for (const auto& row : option_table())
+      if (row.flag) all.push_back(option_flag(row));
+    all.push_back(t.back());
+    return all;
+  }();
+  return with_options;
 }
 
 // The default matrix: every GEMM strategy at a cache-resident and a larger size, the Llama
@@ -140,17 +141,10 @@ MatrixSpec default_matrix() {
 }
 
 void apply_overrides(const RunCliOptions& o, MatrixSpec& spec) {
-  auto has = [&](const char* n) { return std::find(o.set.begin(), o.set.end(), n) != o.set.end(); };
-  const auto& m = o.overrides.measure;
-  if (has("target-rse")) spec.measure.target_rse = m.target_rse;
-  if (has("min-samples")) spec.measure.min_samples = m.min_samples;
-  if (has("max-samples")) spec.measure.max_samples = m.max_samples;
-  if (has("budget")) spec.measure.budget_s = m.budget_s;
-  if (has("sample-time")) spec.measure.sample_time_s = m.sample_time_s;
-  if (has("warmup")) spec.measure.warmup_s = m.warmup_s;
-  if (has("inject-slowdown")) spec.measure.inject_slowdown = m.inject_slowdown;
-  if (has("timeout")) spec.runner.timeout_s = o.overrides.runner.timeout_s;
-  if (has("memory-limit")) spec.runner.memory_limit_bytes = o.overrides.runner.memory_limit_bytes;
+  OptionValues v{spec.measure, spec.runner};
+  for (const OptionSpec* row : o.set) copy_option(*row, o.overrides, v);
+  spec.measure = v.measure;
+  spec.runner = v.runner;
 }
 
 std::string default_results_path() {
