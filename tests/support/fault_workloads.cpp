@@ -59,16 +59,17 @@ class FaultInstance final : public Instance {
 class FaultWorkload final : public Workload {
  public:
   const WorkloadInfo& info() const override {
-    static const WorkloadInfo inf = {
-        "fault",
-        "test-only: a cell that succeeds, crashes, hangs, exits, runs out of memory or computes wrong",
-        {{"mode", "what the cell does", "ok", 0, 0, {"ok", "crash", "hang", "exit", "oom", "wrong", "garble"}},
-         {"index", "distinguishes otherwise equal cells", "1", 1, 1000, {}},
-         {"ms", "milliseconds each iteration sleeps", "1", 0, 10000, {}}},
-        {"threads"},
-        {"cpu"},
-        "it/s",
-        1};
+    static const WorkloadInfo inf{
+        .name = "fault",
+        .description = "test-only: a cell that succeeds, crashes, hangs, exits, runs out of memory or computes wrong",
+        .params = {{.name = "mode", .help = "what the cell does", .default_value = "ok", .min = 0, .max = 0,
+                    .choices = {"ok", "crash", "hang", "exit", "oom", "wrong", "garble"}},
+                   {.name = "index", .help = "distinguishes otherwise equal cells", .default_value = "1", .max = 1000},
+                   {.name = "ms", .help = "milliseconds each iteration sleeps", .default_value = "1", .min = 0,
+                    .max = 10000}},
+        .knobs = {"threads"},
+        .throughput_unit = "it/s",
+    };
     return inf;
   }
   std::unique_ptr<Instance> prepare(const Strategy&, const Params& p, const std::string&) const override {

@@ -169,20 +169,21 @@ bool cpu_has(SimdLevel want) {
 class GemmWorkload final : public Workload {
  public:
   const WorkloadInfo& info() const override {
-    static const WorkloadInfo inf = {
-        "gemm",
-        "fp32 matrix product C = A·B (row-major A m×k, B k×n), checked against float64",
-        {{"m", "rows of A and C", "512", 1, 1 << 16, {}},
-         {"n", "columns of B and C", "512", 1, 1 << 16, {}},
-         {"k", "inner dimension", "512", 1, 1 << 16, {}}},
-        {"layout", "simd", "threads", "library"},
+    static const WorkloadInfo inf{
+        .name = "gemm",
+        .description = "fp32 matrix product C = A·B (row-major A m×k, B k×n), checked against float64",
+        .params = {{.name = "m", .help = "rows of A and C", .default_value = "512"},
+                   {.name = "n", .help = "columns of B and C", .default_value = "512"},
+                   {.name = "k", .help = "inner dimension", .default_value = "512"}},
+        .knobs = {"layout", "simd", "threads", "library"},
 #if defined(STRATBENCH_HAVE_CUDA)
-        {"cpu", "cuda"},
+        .devices = {"cpu", "cuda"},
 #else
-        {"cpu"},
+        .devices = {"cpu"},
 #endif
-        "GFLOP/s",
-        1e-9};
+        .throughput_unit = "GFLOP/s",
+        .throughput_scale = 1e-9,
+    };
     return inf;
   }
 

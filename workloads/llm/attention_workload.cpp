@@ -116,17 +116,17 @@ class AttentionInstance final : public Instance {
 class AttentionWorkload final : public Workload {
  public:
   const WorkloadInfo& info() const override {
-    static const WorkloadInfo inf = {
-        "attention",
-        "causal grouped-query attention of seq_len tokens (a prefill's attention alone), checked against float64",
-        {{"seq_len", "tokens (queries, and keys/values)", "256", 1, 1 << 15, {}},
-         {"heads", "query heads", "8", 1, 256, {}},
-         {"head_dim", "dimensions per head", "64", 1, 1024, {}},
-         {"kv_heads", "key/value heads (divides heads)", "8", 1, 256, {}}},
-        {"simd", "threads", "fusion"},
-        {"cpu"},
-        "tokens/s",
-        1};
+    static const WorkloadInfo inf{
+        .name = "attention",
+        .description =
+            "causal grouped-query attention of seq_len tokens (a prefill's attention alone), checked against float64",
+        .params = {{.name = "seq_len", .help = "tokens (queries, and keys/values)", .default_value = "256", .max = 1 << 15},
+                   {.name = "heads", .help = "query heads", .default_value = "8", .max = 256},
+                   {.name = "head_dim", .help = "dimensions per head", .default_value = "64", .max = 1024},
+                   {.name = "kv_heads", .help = "key/value heads (divides heads)", .default_value = "8", .max = 256}},
+        .knobs = {"simd", "threads", "fusion"},
+        .throughput_unit = "tokens/s",
+    };
     return inf;
   }
 

@@ -177,43 +177,52 @@ class LlmWorkload final : public Workload {
 const std::vector<std::string> kKnobs = {"precision", "simd", "layout", "threads", "fusion", "memory", "kv_cache"};
 
 ParamSpec model_param() {
-  ParamSpec m{"model", "tiny | small | 1b (synthetic weights) or a path to a llama GGUF file", "tiny", 1, 1, {}};
-  m.free_text = true;
-  return m;
+  return {.name = "model", .help = "tiny | small | 1b (synthetic weights) or a path to a llama GGUF file",
+          .default_value = "tiny", .free_text = true};
+}
+
+ParamSpec count_param(const char* name, const char* help, const char* default_value, std::int64_t max) {
+  return {.name = name, .help = help, .default_value = default_value, .min = 1, .max = max};
 }
 
 }  // namespace
 
 std::unique_ptr<Workload> make_prefill_workload() {
   return std::make_unique<LlmWorkload>(
-      Kind::prefill, WorkloadInfo{"prefill",
-                                  "Llama prompt processing: batch prompts of prompt_len tokens as one matrix product "
+      Kind::prefill,
+      WorkloadInfo{.name = "prefill",
+                   .description = "Llama prompt processing: batch prompts of prompt_len tokens as one matrix product "
                                   "per layer, to the last token's logits; quality against the fp32 baseline",
-                                  {model_param(), {"prompt_len", "prompt tokens per sequence", "64", 1, 1 << 16, {}},
-                                   {"batch", "independent sequences", "1", 1, 256, {}}},
-                                  kKnobs, {"cpu"}, "tokens/s", 1});
+                   .params = {model_param(), count_param("prompt_len", "prompt tokens per sequence", "64", 1 << 16),
+                              count_param("batch", "independent sequences", "1", 256)},
+                   .knobs = kKnobs,
+                   .throughput_unit = "tokens/s"});
 }
 
 std::unique_ptr<Workload> make_decode_workload() {
   return std::make_unique<LlmWorkload>(
-      Kind::decode, WorkloadInfo{"decode",
-                                 "Llama greedy request: prefill, then gen_len tokens one step at a time against the KV "
-                                 "cache; throughput counts generated tokens; ttft_ms and tpot_ms as counters",
-                                 {model_param(), {"prompt_len", "prompt tokens per sequence", "32", 1, 1 << 16, {}},
-                                  {"gen_len", "tokens generated per sequence", "16", 1, 1 << 16, {}},
-                                  {"batch", "sequences decoded together", "1", 1, 256, {}}},
-                                 kKnobs, {"cpu"}, "tokens/s", 1});
+      Kind::decode,
+      WorkloadInfo{.name = "decode",
+                   .description = "Llama greedy request: prefill, then gen_len tokens one step at a time against the "
+                                  "KV cache; throughput counts generated tokens; ttft_ms and tpot_ms as counters",
+                   .params = {model_param(), count_param("prompt_len", "prompt tokens per sequence", "32", 1 << 16),
+                              count_param("gen_len", "tokens generated per sequence", "16", 1 << 16),
+                              count_param("batch", "sequences decoded together", "1", 256)},
+                   .knobs = kKnobs,
+                   .throughput_unit = "tokens/s"});
 }
 
 std::unique_ptr<Workload> make_generate_workload() {
   return std::make_unique<LlmWorkload>(
-      Kind::generate, WorkloadInfo{"generate",
-                                   "Llama end-to-end greedy generation; throughput over prompt and generated tokens; "
-                                   "top-1 agreement of the free-running tokens with the fp32 baseline's",
-                                   {model_param(), {"prompt_len", "prompt tokens", "32", 1, 1 << 16, {}},
-                                    {"gen_len", "tokens generated", "16", 1, 1 << 16, {}},
-                                    {"batch", "sequences", "1", 1, 256, {}}},
-                                   kKnobs, {"cpu"}, "tokens/s", 1});
+      Kind::generate,
+      WorkloadInfo{.name = "generate",
+                   .description = "Llama end-to-end greedy generation; throughput over prompt and generated tokens; "
+                                  "top-1 agreement of the free-running tokens with the fp32 baseline's",
+                   .params = {model_param(), count_param("prompt_len", "prompt tokens", "32", 1 << 16),
+                              count_param("gen_len", "tokens generated", "16", 1 << 16),
+                              count_param("batch", "sequences", "1", 256)},
+                   .knobs = kKnobs,
+                   .throughput_unit = "tokens/s"});
 }
 
 }  // namespace sb

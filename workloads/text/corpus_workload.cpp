@@ -162,18 +162,16 @@ class CorpusInstance final : public Instance {
 class CorpusWorkload final : public Workload {
  public:
   const WorkloadInfo& info() const override {
-    static const WorkloadInfo i = [] {
-      WorkloadInfo w;
-      w.name = "corpus";
-      w.description =
-          "text analytics over a corpus: normalize, tokenize (gpt2), term and bigram counts, entities, sentiment";
-      w.params = {ParamSpec{.name = "input", .help = "sample, corpus (built by setup) or a file path",
-                            .default_value = "sample", .choices = {}, .free_text = true}};
-      w.knobs = {"threads", "io", "memory"};
-      w.throughput_unit = "MB/s";
-      w.throughput_scale = 1e-6;
-      return w;
-    }();
+    static const WorkloadInfo i{
+        .name = "corpus",
+        .description =
+            "text analytics over a corpus: normalize, tokenize (gpt2), term and bigram counts, entities, sentiment",
+        .params = {{.name = "input", .help = "sample, corpus (built by setup) or a file path",
+                    .default_value = "sample", .free_text = true}},
+        .knobs = {"threads", "io", "memory"},
+        .throughput_unit = "MB/s",
+        .throughput_scale = 1e-6,
+    };
     return i;
   }
 

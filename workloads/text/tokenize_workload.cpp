@@ -104,22 +104,19 @@ class TokenizeInstance final : public Instance {
 class TokenizeWorkload final : public Workload {
  public:
   const WorkloadInfo& info() const override {
-    static const WorkloadInfo i = [] {
-      WorkloadInfo w;
-      w.name = "tokenize";
-      w.description = "byte-level BPE encoding (tiktoken-exact) of a text file; MB/s of input, tokens/s as a counter";
-      ParamSpec enc{.name = "encoding", .help = "gpt2 or cl100k_base", .default_value = "gpt2",
-                    .choices = {"gpt2", "cl100k_base"}};
-      ParamSpec input{.name = "input", .help = "sample, corpus (built by setup) or a file path",
-                      .default_value = "sample", .choices = {}, .free_text = true};
-      ParamSpec chunk{.name = "chunk", .help = "KiB of text per task when threads > 1 (cut at safe split points)",
-                      .default_value = "256", .min = 4, .max = 1 << 20, .choices = {}};
-      w.params = {enc, input, chunk};
-      w.knobs = {"threads", "merge", "piece_cache", "io"};
-      w.throughput_unit = "MB/s";
-      w.throughput_scale = 1e-6;
-      return w;
-    }();
+    static const WorkloadInfo i{
+        .name = "tokenize",
+        .description = "byte-level BPE encoding (tiktoken-exact) of a text file; MB/s of input, tokens/s as a counter",
+        .params = {{.name = "encoding", .help = "gpt2 or cl100k_base", .default_value = "gpt2",
+                    .choices = {"gpt2", "cl100k_base"}},
+                   {.name = "input", .help = "sample, corpus (built by setup) or a file path",
+                    .default_value = "sample", .free_text = true},
+                   {.name = "chunk", .help = "KiB of text per task when threads > 1 (cut at safe split points)",
+                    .default_value = "256", .min = 4, .max = 1 << 20}},
+        .knobs = {"threads", "merge", "piece_cache", "io"},
+        .throughput_unit = "MB/s",
+        .throughput_scale = 1e-6,
+    };
     return i;
   }
 

@@ -16,13 +16,15 @@
 
 namespace sb {
 
+// Built with designated initializers ({.name = "m", .help = ..., .default_value = "512"});
+// every member has a default, so a row names only what differs.
 struct ParamSpec {
-  std::string name;
-  std::string help;
-  std::string default_value;    // as on the command line
-  std::int64_t min = 1;         // integer parameters: inclusive bounds
+  std::string name = {};
+  std::string help = {};
+  std::string default_value = {};  // as on the command line
+  std::int64_t min = 1;            // integer parameters: inclusive bounds
   std::int64_t max = 1 << 16;
-  std::vector<std::string> choices;  // non-empty: a string parameter with these values
+  std::vector<std::string> choices = {};  // non-empty: a string parameter with these values
   bool free_text = false;            // a string parameter taking any non-empty value (a path)
 };
 
@@ -31,13 +33,14 @@ ParamValue parse_param_value(const ParamSpec& spec, const std::string& text);
 // Validates a value read from a matrix file (a JSON number or string) the same way.
 void validate_param_value(const ParamSpec& spec, const ParamValue& v);
 
+// Built with designated initializers, as ParamSpec.
 struct WorkloadInfo {
-  std::string name;
-  std::string description;
-  std::vector<ParamSpec> params;
-  std::vector<std::string> knobs;     // knobs it honours; others set away from default skip the cell
-  std::vector<std::string> devices{"cpu"};
-  std::string throughput_unit;        // "GFLOP/s"
+  std::string name = {};
+  std::string description = {};
+  std::vector<ParamSpec> params = {};
+  std::vector<std::string> knobs = {};  // knobs it honours; others set away from default skip the cell
+  std::vector<std::string> devices = {"cpu"};
+  std::string throughput_unit = {};     // "GFLOP/s"
   double throughput_scale = 1;        // work units per second * scale = throughput value
 };
 
