@@ -6,6 +6,7 @@
 #include <set>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/text.hpp"
 #include "stratbench/result/json_fields.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/workloads/strategy.hpp"
@@ -108,8 +109,7 @@ std::vector<CellPlan> expand(const MatrixSpec& spec) {
     for (const auto& name : g.workloads) {
       const Workload* w = find_workload(name);
       if (!w) {
-        std::string known;
-        for (const auto& x : workloads()) known += (known.empty() ? "" : ", ") + x->info().name;
+        const std::string known = join(workloads(), ", ", [](const auto& x) { return x->info().name; });
         throw InputError("unknown workload '" + name + "' (known: " + known + ")");
       }
       ws.push_back(w);
@@ -124,10 +124,10 @@ std::vector<CellPlan> expand(const MatrixSpec& spec) {
       for (const Workload* w : ws)
         for (const auto& ps : w->info().params) known = known || ps.name == name;
       if (!known) {
-        std::string list;
+        std::vector<std::string> list;
         for (const Workload* w : ws)
-          for (const auto& ps : w->info().params) list += (list.empty() ? "" : ", ") + ps.name;
-        throw InputError("unknown parameter '" + name + "' (parameters: " + list + ")");
+          for (const auto& ps : w->info().params) list.push_back(ps.name);
+        throw InputError("unknown parameter '" + name + "' (parameters: " + join(list, ", ") + ")");
       }
       if (values.empty()) throw InputError("parameter " + name + " has no values");
     }

@@ -5,6 +5,7 @@
 #include "stratbench/harness/option_table.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/json_fields.hpp"
+#include "stratbench/result/text.hpp"
 
 namespace sb {
 
@@ -29,10 +30,10 @@ static void section_from_json(const json& j, const std::string& where, const cha
   for (const auto& [key, value] : j.items()) {
     const OptionSpec* o = find_option(key);
     if (!o || std::string(o->section()) != section) {
-      std::string known;
+      std::vector<std::string> known;
       for (const auto& r : option_table())
-        if (std::string(r.section()) == section) known += (known.empty() ? "" : ", ") + std::string(r.key);
-      (p / key).fail("unknown field (" + known + ")");
+        if (std::string(r.section()) == section) known.push_back(r.key);
+      (p / key).fail("unknown field (" + join(known, ", ") + ")");
     }
     if (value.is_null()) continue;
     const jf::Path vp = p / key;

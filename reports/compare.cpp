@@ -4,6 +4,7 @@
 
 #include "stratbench/reports/inference.hpp"
 #include "stratbench/reports/text_table.hpp"
+#include "stratbench/result/stats.hpp"
 
 namespace sb {
 
@@ -83,8 +84,8 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
     const auto* tn = times(n);
     if (tb) r.n_base = tb->size();
     if (tn) r.n_new = tn->size();
-    if (tb && !tb->empty()) r.base_median_ms = inference::median(*tb) * 1e3;
-    if (tn && !tn->empty()) r.new_median_ms = inference::median(*tn) * 1e3;
+    if (tb && !tb->empty()) r.base_median_ms = stats::median(*tb) * 1e3;
+    if (tn && !tn->empty()) r.new_median_ms = stats::median(*tn) * 1e3;
     if (!tb || !tn) {
       if (b.status != CellStatus::ok) r.note = std::string(to_string(b.status)) + " in base";
       if (n.status != CellStatus::ok) r.note += (r.note.empty() ? "" : ", ") + std::string(to_string(n.status)) + " in new";
@@ -108,7 +109,7 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
   for (const auto& n : next.cells) {
     if (matched.count(n.id)) continue;
     CellComparison r = row_for(n);
-    if (const auto* tn = times(n); tn && !tn->empty()) r.new_median_ms = inference::median(*tn) * 1e3;
+    if (const auto* tn = times(n); tn && !tn->empty()) r.new_median_ms = stats::median(*tn) * 1e3;
     r.note = "only in new";
     res.rows.push_back(r);
   }

@@ -15,7 +15,7 @@ namespace {
 double median_of(const std::vector<SeriesPoint>& pts, std::size_t from, std::size_t to) {
   std::vector<double> v;
   for (std::size_t i = from; i < to; ++i) v.push_back(pts[i].value);
-  return stats::quantile(v, 0.5);
+  return stats::median(v);
 }
 
 std::string percent(double rel) {

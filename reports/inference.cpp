@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "stratbench/result/stats.hpp"
+
 namespace sb::inference {
 namespace {
 
@@ -59,23 +61,8 @@ class SplitMix64 {
 
 // ---- Order statistics ----------------------------------------------------------------
 
-// Median of a scratch buffer, reordering it; O(n) by nth_element.
-double median_inplace(std::span<double> v) {
-  const std::size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  const double upper = v[mid];
-  if (v.size() % 2 == 1) return upper;
-  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
-  return lower + (upper - lower) / 2;  // exact when lower == upper; no overflow
-}
-
-// Quantile of sorted data with linear interpolation (R type 7), as sb::stats::quantile.
-double quantile_sorted(std::span<const double> s, double q) {
-  const double h = q * static_cast<double>(s.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, s.size() - 1);
-  return s[lo] + (h - static_cast<double>(lo)) * (s[hi] - s[lo]);
-}
+using stats::median_inplace;
+using stats::quantile_sorted;
 
 double resampled_median(std::span<const double> x, SplitMix64& rng, std::vector<double>& buf) {
   buf.resize(x.size());
@@ -269,18 +256,12 @@ std::vector<std::size_t> ascending_order(std::span<const double> p) {
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 
-double median(std::span<const double> x) {
-  require_data("median", "x", x, 1);
-  std::vector<double> buf(x.begin(), x.end());
-  return median_inplace(buf);
-}
-
 double median_ratio(std::span<const double> base, std::span<const double> next) {
   require_data("median_ratio", "base", base, 1);
   require_data("median_ratio", "next", next, 1);
   require_positive("median_ratio", "base", base);
   require_positive("median_ratio", "next", next);
-  return median(next) / median(base);
+  return stats::median(next) / stats::median(base);
 }
 
 Interval bootstrap_median_ratio_ci(std::span<const double> base, std::span<const double> next,

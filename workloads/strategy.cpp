@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/text.hpp"
 
 namespace sb {
 
@@ -68,15 +69,11 @@ static const KnobSpec* find_knob(const std::string& name) {
 }
 
 static std::string knob_names() {
-  std::string s;
-  for (const auto& k : knob_table()) s += (s.empty() ? "" : ", ") + k.name;
-  return s;
+  return join(knob_table(), ", ", [](const KnobSpec& k) { return k.name; });
 }
 
 static std::string preset_names() {
-  std::string s;
-  for (const auto& p : preset_table()) s += (s.empty() ? "" : ", ") + p.name;
-  return s;
+  return join(preset_table(), ", ", [](const PresetSpec& p) { return p.name; });
 }
 
 static void set_knob(Strategy& st, const std::string& spelled, const std::string& name, std::string value) {
@@ -91,9 +88,7 @@ static void set_knob(Strategy& st, const std::string& spelled, const std::string
                        "' is not an integer in 1..1024");
     value = std::to_string(n);
   } else if (std::find(k->values.begin(), k->values.end(), value) == k->values.end()) {
-    std::string allowed;
-    for (const auto& v : k->values) allowed += (allowed.empty() ? "" : ", ") + v;
-    throw InputError("strategy '" + spelled + "': " + name + "='" + value + "' is not one of " + allowed);
+    throw InputError("strategy '" + spelled + "': " + name + "='" + value + "' is not one of " + join(k->values, ", "));
   }
   st.knobs[k->name] = value;
   st.set_knobs.insert(k->name);
@@ -169,13 +164,11 @@ const std::string& Strategy::knob(const std::string& name) const {
 }
 
 std::string Strategy::canonical() const {
-  std::string out;
-  for (const auto& k : knob_table()) {
-    const std::string& v = knob(k.name);
-    if (v == k.default_value) continue;
-    out += (out.empty() ? "" : ",") + (k.id_name.empty() ? k.name : k.id_name) + "=" + v;
-  }
-  return out.empty() ? "baseline" : out;
+  std::vector<std::string> set;
+  for (const auto& k : knob_table())
+    if (const std::string& v = knob(k.name); v != k.default_value)
+      set.push_back((k.id_name.empty() ? k.name : k.id_name) + "=" + v);
+  return set.empty() ? "baseline" : join(set, ",");
 }
 
 }  // namespace sb

@@ -1,4 +1,5 @@
 #include "stratbench/workloads/workload.hpp"
+#include "stratbench/result/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -34,9 +35,7 @@ void validate_param_value(const ParamSpec& spec, const ParamValue& v) {
   if (!spec.choices.empty()) {
     const auto* s = std::get_if<std::string>(&v);
     if (!s || std::find(spec.choices.begin(), spec.choices.end(), *s) == spec.choices.end()) {
-      std::string allowed;
-      for (const auto& c : spec.choices) allowed += (allowed.empty() ? "" : ", ") + c;
-      throw InputError("parameter " + spec.name + "='" + to_string(v) + "' is not one of " + allowed);
+      throw InputError("parameter " + spec.name + "='" + to_string(v) + "' is not one of " + join(spec.choices, ", "));
     }
     return;
   }

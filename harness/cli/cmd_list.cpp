@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "stratbench/reports/text_table.hpp"
+#include "stratbench/result/text.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/strategy.hpp"
 #include "stratbench/workloads/workload.hpp"
@@ -17,15 +18,12 @@ static void list_workloads() {
       std::string range;
       if (p.free_text) range = "text";
       else if (p.choices.empty()) range = std::to_string(p.min) + ".." + std::to_string(p.max);
-      else
-        for (const auto& c : p.choices) range += (range.empty() ? "" : "|") + c;
+      else range = join(p.choices, "|");
       t.add_row({"  " + p.name, p.default_value, range, p.help});
     }
     std::cout << t.render();
-    std::string knobs, devices;
-    for (const auto& k : inf.knobs) knobs += (knobs.empty() ? "" : ", ") + k;
-    for (const auto& d : inf.devices) devices += (devices.empty() ? "" : ", ") + d;
-    std::cout << "  knobs honoured: " << knobs << "\n  devices: " << devices << "\n  throughput in "
+    std::cout << "  knobs honoured: " << join(inf.knobs, ", ") << "\n  devices: " << join(inf.devices, ", ")
+              << "\n  throughput in "
               << inf.throughput_unit << "\n\n";
   }
 }
@@ -34,15 +32,13 @@ static void list_strategies() {
   std::cout << "Presets (compose with +, applied left to right: blocked+simd+threads=2):\n";
   TextTable p({"  preset", "sets", "meaning"});
   for (const auto& pr : preset_table()) {
-    std::string sets;
-    for (const auto& [k, v] : pr.sets) sets += (sets.empty() ? "" : ",") + k + "=" + v;
+    const std::string sets = join(pr.sets, ",", [](const auto& kv) { return kv.first + "=" + kv.second; });
     p.add_row({"  " + pr.name, sets.empty() ? "(defaults)" : sets, pr.help});
   }
   std::cout << p.render() << "\nKnobs (set directly as knob=value):\n";
   TextTable k({"  knob", "default", "values", "meaning"});
   for (const auto& kn : knob_table()) {
-    std::string vals;
-    for (const auto& v : kn.values) vals += (vals.empty() ? "" : "|") + v;
+    const std::string vals = join(kn.values, "|");
     k.add_row({"  " + kn.name, kn.default_value, vals.empty() ? "1..1024" : vals, kn.help});
   }
   std::cout << k.render()

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "flags.hpp"
 #include "stratbench/reports/text_table.hpp"
+#include "stratbench/result/text.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/llm/gguf.hpp"
 #include "stratbench/workloads/llm/llama_gguf.hpp"
@@ -28,15 +29,10 @@ struct ModelOptions {
 
 using MFlag = Flag<ModelOptions>;
 
-std::string joined(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-  return s;
-}
 
 const std::vector<MFlag>& write_flags() {
   static const std::vector<MFlag> t = {
-      {"--config", "-c", "NAME", "model shape: " + joined(llm::model_config_names(), ", ") + " (required)",
+      {"--config", "-c", "NAME", "model shape: " + join(llm::model_config_names(), ", ") + " (required)",
        [](ModelOptions& o, const std::string& v) { o.config = v; }},
       {"--type", "-t", "TYPE", "weight storage: f32, f16, bf16, q8_0 or q4_0 (required)",
        [](ModelOptions& o, const std::string& v) { o.type = v; }},
@@ -100,7 +96,7 @@ std::string describe(const llm::ModelConfig& c) {
 
 int model_write(const ModelOptions& o, const std::vector<std::string>& pos) {
   if (pos.size() != 1) throw InputError("model write takes one output file (OUT.gguf)");
-  if (o.config.empty()) throw InputError("model write: --config is required (" + joined(llm::model_config_names(), ", ") + ")");
+  if (o.config.empty()) throw InputError("model write: --config is required (" + join(llm::model_config_names(), ", ") + ")");
   if (o.type.empty()) throw InputError("model write: --type is required (f32, f16, bf16, q8_0, q4_0)");
   const llm::ModelConfig c = llm::model_config(o.config);
   const llm::WeightType type = llm::parse_weight_type(o.type);
@@ -160,8 +156,7 @@ int model_info(const ModelOptions& o, const std::vector<std::string>& pos) {
   if (o.tensors) {
     TextTable t({"  name", "type", "dims", "bytes", "offset"}, {false, false, false, true, true});
     for (const auto& ti : f.tensors()) {
-      std::string dims;
-      for (auto d : ti.dims) dims += (dims.empty() ? "" : " x ") + std::to_string(d);
+      const std::string dims = join(ti.dims, " x ", [](auto d) { return std::to_string(d); });
       t.add_row({"  " + ti.name, llm::to_string(ti.type), dims, with_commas(ti.bytes), with_commas(ti.offset)});
     }
     std::cout << "\n" << t.render();

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "stratbench/harness/spawn.hpp"
+#include "stratbench/result/text.hpp"
 #include "stratbench/reports/paired_gate.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
@@ -74,10 +75,8 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
   Stage st;
   std::vector<std::string> common = o.run_flags;
   if (!only.empty()) {
-    std::string ids;
-    for (const auto& id : only) ids += (ids.empty() ? "" : ",") + id;
     common.push_back("--only-cells");
-    common.push_back(ids);
+    common.push_back(join(only, ","));
   }
   auto flags = [&](const std::vector<std::string>& arm) {
     std::vector<std::string> f = common;

@@ -24,7 +24,8 @@ double stddev(std::span<const double> x) {
   return std::sqrt(ss / static_cast<double>(x.size() - 1));
 }
 
-static double quantile_sorted(const std::vector<double>& s, double q) {
+double quantile_sorted(std::span<const double> s, double q) {
+  SB_CHECK(!s.empty());
   const double h = q * static_cast<double>(s.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, s.size() - 1);
@@ -37,6 +38,21 @@ double quantile(std::span<const double> x, double q) {
   std::vector<double> s(x.begin(), x.end());
   std::sort(s.begin(), s.end());
   return quantile_sorted(s, q);
+}
+
+double median_inplace(std::span<double> v) {
+  SB_CHECK(!v.empty());
+  const std::size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double upper = v[mid];
+  if (v.size() % 2 == 1) return upper;
+  const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+  return lower + (upper - lower) / 2;  // exact when lower == upper; no overflow
+}
+
+double median(std::span<const double> x) {
+  std::vector<double> buf(x.begin(), x.end());
+  return median_inplace(buf);
 }
 
 Summary summarize(std::span<const double> x) {

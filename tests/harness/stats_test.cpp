@@ -47,5 +47,16 @@ TEST(Stats, MedianRseShrinksWithMoreSamples) {
   EXPECT_DOUBLE_EQ(median_rse(std::vector<double>(20, 2.0)), 0.0);
 }
 
+TEST(Stats, MedianOddEvenSingleAndInPlace) {
+  EXPECT_DOUBLE_EQ(median(std::vector<double>{3, 1, 2}), 2);
+  EXPECT_DOUBLE_EQ(median(std::vector<double>{4, 1, 3, 2}), 2.5);
+  EXPECT_DOUBLE_EQ(median(std::vector<double>{5}), 5);
+  std::vector<double> v{1e308, 1e308, -1, 7};
+  EXPECT_DOUBLE_EQ(median_inplace(v), (7 + 1e308) / 2);  // no overflow on the mean of the middle two
+  EXPECT_THROW(median(std::vector<double>{}), std::logic_error);
+  const std::vector<double> sorted{1, 2, 3, 4};
+  EXPECT_DOUBLE_EQ(quantile_sorted(sorted, 0.5), 2.5);
+}
+
 }  // namespace
 }  // namespace sb::stats

@@ -1,4 +1,5 @@
 #include "stratbench/workloads/llm/llama_gguf.hpp"
+#include "stratbench/result/text.hpp"
 
 #include <cstring>
 #include <limits>
@@ -27,12 +28,10 @@ const char* to_string(WeightType t) {
 }
 
 WeightType parse_weight_type(const std::string& s) {
-  std::string known;
-  for (auto t : kAllWeightTypes) {
+  for (auto t : kAllWeightTypes)
     if (s == to_string(t)) return t;
-    known += (known.empty() ? "" : ", ") + std::string(to_string(t));
-  }
-  throw InputError("unknown weight type '" + s + "' (" + known + ")");
+  throw InputError("unknown weight type '" + s + "' (" +
+                   join(kAllWeightTypes, ", ", [](auto t) { return std::string(to_string(t)); }) + ")");
 }
 
 std::uint32_t llama_file_type(WeightType t) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/stats.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/llm_quality.hpp"
@@ -28,11 +29,7 @@ EngineOptions engine_options(const Strategy& s) {
   return o;
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
+double median(const std::vector<double>& v) { return v.empty() ? 0 : stats::median(v); }
 
 class LlmInstance final : public Instance {
  public:

@@ -1,4 +1,5 @@
 #include "stratbench/workloads/llm/model_config.hpp"
+#include "stratbench/result/text.hpp"
 
 #include "stratbench/result/errors.hpp"
 
@@ -30,12 +31,10 @@ std::vector<std::string> model_config_names() {
 }
 
 ModelConfig model_config(const std::string& name) {
-  std::string known;
-  for (const auto& c : named_configs()) {
+  for (const auto& c : named_configs())
     if (c.name == name) return c;
-    known += (known.empty() ? "" : ", ") + c.name;
-  }
-  throw InputError("unknown model config '" + name + "' (known: " + known + ")");
+  throw InputError("unknown model config '" + name + "' (known: " +
+                   join(named_configs(), ", ", [](const ModelConfig& c) { return c.name; }) + ")");
 }
 
 void validate(const ModelConfig& c) {

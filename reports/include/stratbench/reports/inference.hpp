@@ -27,8 +27,6 @@ struct Interval {
   double lo = 0, hi = 0;
 };
 
-// Median (mean of the two middle order statistics for even n). Requires n >= 1.
-double median(std::span<const double> x);
 
 // median(next) / median(base). Requires n >= 1 in each group and strictly positive values:
 // a ratio of medians only has a meaning for positive quantities (times, rates), and a
