@@ -311,6 +311,36 @@ void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* 
   _mm_storeu_ps(y, _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1)));
 }
 
+// This file's kernels for the shared drivers (llm_x86_helpers.hpp): four-token block
+// tiles of up to four rows (edge tiles: fewer tokens, by tile_block).
+struct Avx512 {
+  static constexpr int kRows4 = 4;
+  using Tokens = TokenBlock4;
+  using Sums = HalfSums;
+  template <int R, int T, bool Q4>
+  static void edge(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq, int n, float* y,
+                   std::size_t ldy) {
+    tile_block<R, T, Q4>(w, ws, xq, ldq, n, y, ldy);
+  }
+  template <bool Q4>
+  static void prepare4(const std::uint8_t* xq, std::size_t ldq, int nb, Tokens* out) {
+    prepare_tokens4<Q4>(xq, ldq, nb, out);
+  }
+  template <int R, bool Q4>
+  static void block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq, const Tokens* tb,
+                     int n, float* y, std::size_t ldy) {
+    tile_block4<R, Q4>(w, ws, xq, ldq, tb, n, y, ldy);
+  }
+  static __m256i half_sums(const std::uint8_t* qx) {
+    const __m256i e = eight_x(load256(qx));
+    return fold32(e, e, e, e);
+  }
+  static void rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, const Sums* hs, int nb, float* y) {
+    gemv_q4_0_rows4(w, ws, xq, hs, nb, y);
+  }
+  static float dot_q4(const std::uint8_t* w, const std::uint8_t* xq, int n) { return dot_q4_0_avx512(w, xq, n); }
+};
+
 }  // namespace
 
 // ---- Interleaved Q4_0/Q8_0 (Matrix::interleave16): 16 rows to a vector --------------------
@@ -443,39 +473,13 @@ void matmul_tiles_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, i
     });
     return;
   }
-  auto blocks = [&]<bool Q4>(std::bool_constant<Q4>) {
-    thread_local std::vector<TokenBlock4> tokens;
-    const int nb = n / 32;
-    tokens.resize(static_cast<std::size_t>(kTokBlock / 4) * nb);
-    tile_loop(nrows, ntok, 4, 4, [&](int r, int nr, int t, int nt) {
-      const std::uint8_t* wr = w + ws * r;
-      const std::uint8_t* xt = xq + ldq * t;
-      float* yt = y + ldy * t + r;
-      if (nt < 4) return pick<4, 3>(nr, nt, [&]<int R, int T>() { tile_block<R, T, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
-      TokenBlock4* tb = tokens.data() + static_cast<std::size_t>(t % kTokBlock / 4) * nb;
-      if (r == 0) prepare_tokens4<Q4>(xt, ldq, nb, tb);
-      pick<4, 1>(nr, 1, [&]<int R, int T>() { tile_block4<R, Q4>(wr, ws, xt, ldq, tb, n, yt, ldy); });
-    });
-  };
-  if (type == GgmlType::q4_0 && ntok == 1) {
-    const int nb = n / 32;
-    thread_local std::vector<HalfSums> hs;
-    hs.resize(nb);
-    for (int b = 0; b < nb; ++b) {
-      const __m256i e = eight_x(load256(xq + 34 * b + 2));
-      hs[b].eight_x = fold32(e, e, e, e);
-    }
-    int r = 0;
-    for (; r + 4 <= nrows; r += 4) gemv_q4_0_rows4(w + ws * r, ws, xq, hs.data(), nb, y + r);
-    for (; r < nrows; ++r) y[r] = dot_q4_0_avx512(w + ws * r, xq, n);
-    return;
-  }
+  if (type == GgmlType::q4_0 && ntok == 1) return q4_0_one_token<Avx512>(w, ws, nrows, xq, n, y);
   switch (type) {
     case GgmlType::f32: return floats(F32Rows{});
     case GgmlType::f16: return floats(F16Rows{});
     case GgmlType::bf16: return;  // above
-    case GgmlType::q8_0: return blocks(std::false_type{});
-    case GgmlType::q4_0: return blocks(std::true_type{});
+    case GgmlType::q8_0: return block_tiles<Avx512, false>(w, ws, nrows, xq, ldq, ntok, n, y, ldy);
+    case GgmlType::q4_0: return block_tiles<Avx512, true>(w, ws, nrows, xq, ldq, ntok, n, y, ldy);
   }
 }
 

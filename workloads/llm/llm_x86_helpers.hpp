@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 // On the loops over a register tile's rows and tokens. GCC keeps an array of vector
 // accumulators (acc[R][T]) in registers only when those loops are unrolled before its
@@ -92,6 +93,51 @@ void tile_loop(int nrows, int ntok, int rmax, int tmax, Run&& run) {
       for (int t = t0; t < t1; t += tmax)
         run(r, rmax < nrows - r ? rmax : nrows - r, t, tmax < t1 - t ? tmax : t1 - t);
   }
+}
+
+// The drivers both ISAs share. The micro-kernels stay apart, one set per kernel file; each
+// file passes them in as a policy struct `Isa` of static members, so every instantiation
+// is compiled in that file with its own ISA flags (and, like all of this header, has
+// internal linkage). An Isa provides:
+//   kRows4                                   rows of a four-token block tile
+//   Tokens, Sums                              its TokenBlock4 and HalfSums types
+//   edge<R, T, Q4>(w, ws, xq, ldq, n, y, ldy) a tile of fewer than four tokens
+//   prepare4<Q4>(xq, ldq, nb, tokens)         the token side of four tokens, once per token tile
+//   block4<R, Q4>(w, ws, xq, ldq, tokens, n, y, ldy)
+//   half_sums(qx)                             8 * sum of a Q4_0 block's activations, in rows4's layout
+//   rows4(w, ws, xq, sums, nb, y)             four Q4_0 rows against one token
+//   dot_q4(w, xq, n)                          one Q4_0 row against one token
+
+// Q8_0 (Q4 = false) or Q4_0 products over several tokens, in register tiles.
+template <class Isa, bool Q4>
+void block_tiles(const std::uint8_t* w, std::size_t ws, int nrows, const std::uint8_t* xq, std::size_t ldq, int ntok,
+                 int n, float* y, std::size_t ldy) {
+  // The token side of every full group of four in a token block, shared by all row tiles.
+  thread_local std::vector<typename Isa::Tokens> tokens;
+  const int nb = n / 32;
+  tokens.resize(static_cast<std::size_t>(kTokBlock / 4) * nb);
+  tile_loop(nrows, ntok, Isa::kRows4, 4, [&](int r, int nr, int t, int nt) {
+    const std::uint8_t* wr = w + ws * r;
+    const std::uint8_t* xt = xq + ldq * t;
+    float* yt = y + ldy * t + r;
+    if (nt < 4)
+      return pick<Isa::kRows4, 3>(nr, nt, [&]<int R, int T>() { Isa::template edge<R, T, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
+    typename Isa::Tokens* tb = tokens.data() + static_cast<std::size_t>(t % kTokBlock / 4) * nb;
+    if (r == 0) Isa::template prepare4<Q4>(xt, ldq, nb, tb);
+    pick<Isa::kRows4, 1>(nr, 1, [&]<int R, int T>() { Isa::template block4<R, Q4>(wr, ws, xt, ldq, tb, n, yt, ldy); });
+  });
+}
+
+// A Q4_0 product against one token (decode): four rows at a time, the rest one by one.
+template <class Isa>
+void q4_0_one_token(const std::uint8_t* w, std::size_t ws, int nrows, const std::uint8_t* xq, int n, float* y) {
+  const int nb = n / 32;
+  thread_local std::vector<typename Isa::Sums> hs;
+  hs.resize(nb);
+  for (int b = 0; b < nb; ++b) hs[b].eight_x = Isa::half_sums(xq + 34 * static_cast<std::size_t>(b) + 2);
+  int r = 0;
+  for (; r + 4 <= nrows; r += 4) Isa::rows4(w + ws * r, ws, xq, hs.data(), nb, y + r);
+  for (; r < nrows; ++r) y[r] = Isa::dot_q4(w + ws * r, xq, n);
 }
 
 }  // namespace
