@@ -204,7 +204,8 @@ static MatrixGroup group_from_json(const json& j, const jf::Path& p, bool top) {
   if (const json* ps = jf::find(j, "params")) {
     jf::Path pp = p / "params";
     jf::object(*ps, pp);
-    for (const auto& [name, v] : ps->items()) {
+    for (const auto& [key, v] : ps->items()) {
+      const std::string& name = key;  // captured below, which clang 14 (clang-tidy) cannot do with a structured binding
       jf::Path vp = pp / name;
       std::vector<std::string> texts;
       auto add = [&](const json& x, const jf::Path& xp) {

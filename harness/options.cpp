@@ -32,7 +32,7 @@ static void section_from_json(const json& j, const std::string& where, const cha
     if (!o || std::string(o->section()) != section) {
       std::vector<std::string> known;
       for (const auto& r : option_table())
-        if (std::string(r.section()) == section) known.push_back(r.key);
+        if (std::string(r.section()) == section) known.emplace_back(r.key);
       (p / key).fail("unknown field (" + join(known, ", ") + ")");
     }
     if (value.is_null()) continue;

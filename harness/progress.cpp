@@ -1,11 +1,12 @@
 #include "stratbench/harness/progress.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace sb {
 
 static std::string clock_text(double s) {
-  const int t = static_cast<int>(s + 0.5);
+  const int t = static_cast<int>(std::lround(s));
   char buf[32];
   std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
   return buf;

@@ -1,9 +1,9 @@
 #include "stratbench/harness/run_matrix.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <map>
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Configures and builds the release preset (optimized: it is what measures).
+# Configures and builds the release preset (optimized: it is what measures), or the
+# preset in $STRATBENCH_PRESET: the test command uses `ci`, the same build with -Werror.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)"
+preset=${STRATBENCH_PRESET:-release}
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"

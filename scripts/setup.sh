@@ -11,6 +11,7 @@ packages=(
   # because recommends are not installed (the GUI was once silently not built for want of it).
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   xvfb xauth jq chromium
+  clang-format clang-tidy
 )
 # What scripts/setup-datasets.sh reads: the sources of the text corpus
 # (scripts/corpus-extract.py --packages), the gazetteer's iso-codes and tzdata, python3 for

@@ -1,5 +1,9 @@
 #include "stratbench/workloads/cpu_features.hpp"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include <fstream>
 #include <sstream>
 
@@ -77,6 +81,15 @@ SimdLevel best_simd_level() {
   if (has_avx512f()) return SimdLevel::avx512;
   if (has_avx2_fma()) return SimdLevel::avx2;
   return SimdLevel::scalar;
+}
+
+bool cpu_has_f16c() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & bit_F16C) != 0;
+#else
+  return false;
+#endif
 }
 
 SimdLevel simd_level(SimdKnob knob, SimdLevel best) {

@@ -171,7 +171,7 @@ int cmd_model(const Args& args) {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
   }
-  const std::string sub = args[0];
+  const std::string& sub = args[0];
   const Args rest(args.begin() + 1, args.end());
   if (sub != "write" && sub != "info") throw InputError("model: unknown subcommand '" + sub + "' (write, info)");
   const auto& table = sub == "write" ? write_flags() : info_flags();

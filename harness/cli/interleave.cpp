@@ -32,7 +32,7 @@ struct ArmRun {
 ArmRun run_arm(const std::string& bin, const std::vector<std::string>& flags, const std::string& results) {
   std::vector<std::string> args = {bin, "run"};
   args.insert(args.end(), flags.begin(), flags.end());
-  args.push_back("-o");
+  args.emplace_back("-o");
   args.push_back(results);
   const std::string log = results + ".out";
   const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -75,7 +75,7 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
   Stage st;
   std::vector<std::string> common = o.run_flags;
   if (!only.empty()) {
-    common.push_back("--only-cells");
+    common.emplace_back("--only-cells");
     common.push_back(join(only, ","));
   }
   auto flags = [&](const std::vector<std::string>& arm) {

@@ -24,7 +24,10 @@ using jf::Path;
 
 json to_json(const Params& p) {
   json j = json::object();
-  for (const auto& [k, v] : p) std::visit([&](const auto& x) { j[k] = x; }, v);
+  for (const auto& [key, v] : p) {
+    const std::string& k = key;  // clang 14 (clang-tidy) cannot capture a structured binding
+    std::visit([&](const auto& x) { j[k] = x; }, v);
+  }
   return j;
 }
 

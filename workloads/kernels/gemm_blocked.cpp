@@ -195,7 +195,8 @@ Slab slab_for(int task, int tasks, int m, int n, const Blocking& bk) {
   for (int tm = 1; tm <= tasks; ++tm) {
     if (tasks % tm != 0) continue;
     const double rows = static_cast<double>(m) / tm;
-    const double cols = static_cast<double>(n) / (tasks / tm);
+    const int tn = tasks / tm;  // exact: tm divides tasks
+    const double cols = static_cast<double>(n) / tn;
     const double score = rows + cols;  // packed elements per unit of k, for a fixed area
     if (score < best_score) {
       best_score = score;

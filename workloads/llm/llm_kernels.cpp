@@ -166,7 +166,7 @@ bool avx512_llm_supported() {
   // libgcc's checks include the OS's XCR0 state for the zmm and mask registers.
   static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
-                         __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("f16c") &&
+                         __builtin_cpu_supports("avx512bf16") && cpu_has_f16c() &&
                          __builtin_cpu_supports("fma");
   return ok;
 #else
@@ -177,7 +177,7 @@ bool avx512_llm_supported() {
 SimdLevel best_llm_simd_level() {
   if (avx512_llm_supported()) return SimdLevel::avx512;
 #if defined(__x86_64__)
-  if (simd_level_supported(SimdLevel::avx2) && __builtin_cpu_supports("f16c")) return SimdLevel::avx2;
+  if (simd_level_supported(SimdLevel::avx2) && cpu_has_f16c()) return SimdLevel::avx2;
 #endif
   return SimdLevel::scalar;
 }

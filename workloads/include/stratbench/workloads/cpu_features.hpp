@@ -19,6 +19,11 @@ SimdLevel best_simd_level();
 // workload passes the best level its own kernels can use here).
 SimdLevel simd_level(SimdKnob knob, SimdLevel best);
 
+// F16C (half <-> float conversions), read from CPUID directly: not every compiler's
+// __builtin_cpu_supports knows the name. The ymm forms also need the OS's AVX state,
+// which simd_level_supported(SimdLevel::avx2) checks.
+bool cpu_has_f16c();
+
 // Whether `level` can run on this CPU; scalar always can.
 bool simd_level_supported(SimdLevel level);
 
