@@ -4,6 +4,7 @@
 
 #include "stratbench/reports/inference.hpp"
 #include "stratbench/reports/text_table.hpp"
+#include "stratbench/result/host_comparability.hpp"
 #include "stratbench/result/stats.hpp"
 
 namespace sb {
@@ -20,26 +21,9 @@ const char* to_string(Verdict v) {
 }
 
 std::vector<std::string> run_mismatches(const RunHeader& a, const RunHeader& b) {
-  std::vector<std::string> out;
-  auto diff = [&](const char* what, const auto& x, const auto& y) {
-    if (x != y) out.push_back(std::string(what) + " differs");
-  };
-  diff("host cpu", a.host.cpu, b.host.cpu);
-  diff("host cores", a.host.cores, b.host.cores);
-  diff("host cpu flags", a.host.flags, b.host.flags);
-  diff("host memory", a.host.memory_bytes, b.host.memory_bytes);
-  diff("host os", a.host.os, b.host.os);
-  diff("host kernel", a.host.kernel, b.host.kernel);
-  diff("build type", a.host.build_type, b.host.build_type);
-  diff("config hash (cells or measurement options)", a.config_hash, b.config_hash);
-  for (auto& m : out) {
-    // Name the values, so the reader sees what changed, not only that something did.
-    if (m.rfind("host cpu d", 0) == 0) m += ": '" + a.host.cpu + "' vs '" + b.host.cpu + "'";
-    else if (m.rfind("host cores", 0) == 0) m += ": " + std::to_string(a.host.cores) + " vs " + std::to_string(b.host.cores);
-    else if (m.rfind("host kernel", 0) == 0) m += ": '" + a.host.kernel + "' vs '" + b.host.kernel + "'";
-    else if (m.rfind("build type", 0) == 0) m += ": '" + a.host.build_type + "' vs '" + b.host.build_type + "'";
-    else if (m.rfind("config hash", 0) == 0) m += ": " + a.config_hash + " vs " + b.config_hash;
-  }
+  std::vector<std::string> out = host_differences(a.host, b.host);
+  if (a.config_hash != b.config_hash)
+    out.push_back("config hash (cells or measurement options) differs: " + a.config_hash + " vs " + b.config_hash);
   return out;
 }
 
@@ -114,6 +98,7 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
     res.rows.push_back(r);
   }
   std::vector<double> ps;
+  ps.reserve(tested.size());
   for (auto i : tested) ps.push_back(*res.rows[i].p);
   const auto holm = inference::holm_adjust(ps);
   const auto bh = inference::benjamini_hochberg_adjust(ps);

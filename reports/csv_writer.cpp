@@ -15,32 +15,31 @@ std::string num(double v) {
   return buf;
 }
 
+// Every metric of the table but the families (their names vary per cell: the JSON has
+// them), in table order; a row whose unit is the cell's own adds a "<key>_unit" column.
+bool exported(const MetricField& f) { return !f.family; }
+
 class CsvWriter final : public Writer {
  public:
   explicit CsvWriter(std::ostream& out) : out_(out) {}
   void begin(const RunFile&) override {
-    out_ << "id,workload,strategy,params,device,status,samples,p50_ms,p90_ms,p99_ms,mean_ms,stddev_ms,cv,min_ms,max_ms,"
-            "throughput,throughput_unit,peak_rss_bytes,alloc_count,alloc_bytes,rel_error,top1_agreement,kl,reason\r\n";
+    out_ << "id,workload,strategy,params,device,status,samples";
+    for (const auto& f : metric_fields())
+      if (exported(f)) out_ << ',' << f.key << (f.cell_unit ? "," + f.key + "_unit" : "");
+    out_ << ",reason\r\n";
   }
   void record(const Cell& c) override {
-    const auto& m = c.metrics;
-    auto opt = [](const auto& o) { return o ? num(static_cast<double>(*o)) : std::string(); };
-    std::string lat;
-    if (m.latency_ms) {
-      const auto& l = *m.latency_ms;
-      lat = num(l.p50) + "," + num(l.p90) + "," + num(l.p99) + "," + num(l.mean) + "," + num(l.stddev) + "," +
-            num(l.cv) + "," + num(l.min) + "," + num(l.max);
-    } else {
-      lat = ",,,,,,,";
-    }
     auto s = c.samples.find("time_s");
     out_ << csv_field(c.id) << ',' << csv_field(c.workload) << ',' << csv_field(c.strategy) << ','
          << csv_field(cell_label_params(c)) << ',' << csv_field(c.device) << ',' << to_string(c.status) << ','
-         << (s == c.samples.end() ? 0 : s->second.size()) << ',' << lat << ','
-         << (m.throughput ? num(m.throughput->value) : "") << ',' << (m.throughput ? csv_field(m.throughput->unit) : "")
-         << ',' << opt(m.memory.peak_rss_bytes) << ',' << opt(m.memory.alloc_count) << ',' << opt(m.memory.alloc_bytes)
-         << ',' << opt(m.quality.rel_error) << ',' << opt(m.quality.top1_agreement) << ',' << opt(m.quality.kl)
-         << ',' << csv_field(c.reason) << "\r\n";
+         << (s == c.samples.end() ? 0 : s->second.size());
+    for (const auto& f : metric_fields()) {
+      if (!exported(f)) continue;
+      const auto v = f.get(c);
+      out_ << ',' << (v ? num(*v) : "");
+      if (f.cell_unit) out_ << ',' << (v ? csv_field(f.cell_unit(c)) : "");
+    }
+    out_ << ',' << csv_field(c.reason) << "\r\n";
   }
   void end() override {}
 

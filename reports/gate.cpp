@@ -101,6 +101,7 @@ GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy&
   res.timing_rule = "one-sided Mann-Whitney U, Holm-adjusted p < " + fmt_num(policy.alpha) +
                     " and median ratio > " + fmt_num(policy.min_ratio);
   std::vector<double> ps;
+  ps.reserve(timed.size());
   for (const auto& t : timed) ps.push_back(t.p);
   const auto holm = inference::holm_adjust(ps);
   for (std::size_t k = 0; k < timed.size(); ++k) {

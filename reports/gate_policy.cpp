@@ -1,21 +1,12 @@
-#include <set>
-
 #include "stratbench/reports/gate.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/json_fields.hpp"
+#include "stratbench/result/metrics_table.hpp"
 #include "stratbench/result/result_json.hpp"
 
 namespace sb {
 
 using nlohmann::json;
-
-static const std::set<std::string>& known_metrics() {
-  static const std::set<std::string> m = {"memory.peak_rss_bytes", "memory.alloc_count", "memory.alloc_bytes",
-                                          "memory.gpu_peak_bytes", "quality.rel_error",  "quality.top1_agreement",
-                                          "quality.kl",            "throughput.value",   "latency_ms.p50",
-                                          "latency_ms.p90",        "latency_ms.p99",     "latency_ms.cv"};
-  return m;
-}
 
 GatePolicy policy_from_json(const json& j, const std::string& where) {
   jf::Path root{where, ""};
@@ -43,8 +34,7 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
     jf::object(*l, lp);
     for (const auto& [metric, rule] : l->items()) {
       jf::Path mp = lp / metric;
-      if (!known_metrics().count(metric) && metric.rfind("counters.", 0) != 0)
-        mp.fail("unknown metric (memory.*, quality.*, throughput.value, latency_ms.*, counters.<name>)");
+      if (!find_metric(metric)) mp.fail("unknown metric (known: " + metric_paths_text() + ")");
       jf::object(rule, mp);
       MetricLimit lim;
       lim.metric = metric;
@@ -75,34 +65,6 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
 
 GatePolicy read_policy_file(const std::string& path) {
   return policy_from_json(parse_json_text(read_text_file(path), path), path);
-}
-
-std::optional<double> metric_value(const Cell& c, const std::string& metric) {
-  const auto& m = c.metrics;
-  auto u = [](const std::optional<std::uint64_t>& v) -> std::optional<double> {
-    if (!v) return std::nullopt;
-    return static_cast<double>(*v);
-  };
-  if (metric == "memory.peak_rss_bytes") return u(m.memory.peak_rss_bytes);
-  if (metric == "memory.alloc_count") return u(m.memory.alloc_count);
-  if (metric == "memory.alloc_bytes") return u(m.memory.alloc_bytes);
-  if (metric == "memory.gpu_peak_bytes") return u(m.memory.gpu_peak_bytes);
-  if (metric == "quality.rel_error") return m.quality.rel_error;
-  if (metric == "quality.top1_agreement") return m.quality.top1_agreement;
-  if (metric == "quality.kl") return m.quality.kl;
-  if (metric == "throughput.value") return m.throughput ? std::optional<double>(m.throughput->value) : std::nullopt;
-  if (metric.rfind("latency_ms.", 0) == 0 && m.latency_ms) {
-    const std::string f = metric.substr(11);
-    if (f == "p50") return m.latency_ms->p50;
-    if (f == "p90") return m.latency_ms->p90;
-    if (f == "p99") return m.latency_ms->p99;
-    if (f == "cv") return m.latency_ms->cv;
-  }
-  if (metric.rfind("counters.", 0) == 0) {
-    auto it = m.counters.find(metric.substr(9));
-    if (it != m.counters.end()) return it->second;
-  }
-  return std::nullopt;
 }
 
 }  // namespace sb

@@ -6,6 +6,7 @@
 #include "history_sql.hpp"
 #include "stratbench/reports/history_store.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/metrics_table.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/result/stats.hpp"
 
@@ -15,27 +16,26 @@ namespace {
 using history::as_int;
 using history::as_text;
 
+// A metric of the table; its JSON path split at the dots, for reading stored metrics.
 struct MetricPath {
   std::vector<std::string> parts;
   double Summary::*latency = nullptr;  // set: computed from the raw time_s samples
 };
 
 MetricPath parse_metric(const std::string& metric) {
+  const MetricField* f = find_metric(metric);
+  if (!f) throw InputError("metric '" + metric + "': unknown (known: " + metric_paths_text() + ")");
   MetricPath m;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t dot = metric.find('.', start);
-    m.parts.push_back(metric.substr(start, dot - start));
-    if (m.parts.back().empty())
-      throw InputError("metric '" + metric + "': expected a dotted path such as latency_ms.p50 or throughput.value");
+  m.latency = f->statistic;
+  // A family's name is one key, dots and all: "counters.a.b" is the counter "a.b".
+  const std::string fixed = f->family ? f->path.substr(0, f->path.size() - 2) : f->path;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = fixed.find('.', start);
+    m.parts.push_back(fixed.substr(start, dot - start));
     if (dot == std::string::npos) break;
     start = dot + 1;
   }
-  static const std::map<std::string, double Summary::*> fields = {
-      {"min", &Summary::min}, {"max", &Summary::max}, {"mean", &Summary::mean}, {"stddev", &Summary::stddev},
-      {"cv", &Summary::cv},   {"p50", &Summary::p50}, {"p90", &Summary::p90},   {"p99", &Summary::p99}};
-  if (m.parts.size() == 2 && m.parts[0] == "latency_ms")
-    if (auto f = fields.find(m.parts[1]); f != fields.end()) m.latency = f->second;
+  if (f->family) m.parts.push_back(metric.substr(fixed.size() + 1));
   return m;
 }
 

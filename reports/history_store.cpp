@@ -1,8 +1,8 @@
 // Opening a history store: URL dispatch, schema creation and version check, and the
-// pieces shared by every backend (typed values, the host fingerprint, adding a file).
+// pieces shared by every backend (typed values, adding a file). The host fingerprint is
+// the comparability rule hashed: result/host_comparability.hpp.
 #include "stratbench/reports/history_store.hpp"
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <regex>
@@ -100,14 +100,6 @@ std::vector<std::string> schema_statements(const history::Dialect& d) {
   // clang-format on
 }
 
-std::string joined(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
 }  // namespace
 
 namespace history {
@@ -198,15 +190,6 @@ RunFile read_results_for_history(const std::string& path) {
 
 AddResult add_results_file(HistoryStore& store, const std::string& path, const std::string& branch) {
   return store.add(read_results_for_history(path), branch);
-}
-
-std::string host_fingerprint(const HostInfo& h) {
-  std::vector<std::string> gpus;
-  for (const auto& g : h.gpus) gpus.push_back(g.name);
-  const std::uint64_t gib = (h.memory_bytes + (1ull << 29)) >> 30;
-  const char sep = '\x1f';
-  return stable_hash_hex(h.cpu + sep + std::to_string(h.cores) + sep + joined(h.flags) + sep + std::to_string(gib) + sep +
-                   h.os + sep + h.kernel + sep + h.compiler + sep + h.build_type + sep + joined(gpus));
 }
 
 bool history_postgres_supported() {

@@ -69,18 +69,15 @@ class HtmlPage {
 
  private:
   void write_table() {
-    out_ << "<table><thead><tr><th>workload</th><th>strategy</th><th>params</th><th>device</th><th>status</th>"
-            "<th>p50 ms</th><th>cv %</th><th>throughput</th><th>peak RSS MiB</th><th>quality</th><th>reason</th></tr>"
-            "</thead><tbody>\n";
+    out_ << "<table><thead><tr><th>workload</th><th>strategy</th><th>params</th><th>device</th><th>status</th>";
+    for (const auto* f : table_metrics()) out_ << "<th>" << esc(metric_heading(*f)) << "</th>";
+    out_ << "<th>quality</th><th>reason</th></tr></thead><tbody>\n";
     for (const auto& c : cells_) {
-      const auto& m = c.metrics;
       out_ << "<tr class=\"" << to_string(c.status) << "\"><td>" << esc(c.workload) << "</td><td>" << esc(c.strategy)
            << "</td><td>" << esc(params_to_string(c.params)) << "</td><td>" << esc(c.device) << "</td><td>"
-           << to_string(c.status) << "</td><td class=\"n\">" << (m.latency_ms ? fmt_num(m.latency_ms->p50) : "—")
-           << "</td><td class=\"n\">" << (m.latency_ms ? fmt_num(m.latency_ms->cv * 100, 2) : "—")
-           << "</td><td class=\"n\">" << esc(throughput_text(c)) << "</td><td class=\"n\">"
-           << (m.memory.peak_rss_bytes ? fmt_mib(static_cast<double>(*m.memory.peak_rss_bytes)) : "—") << "</td><td>"
-           << esc(quality_text(c)) << "</td><td>" << esc(c.reason) << "</td></tr>\n";
+           << to_string(c.status) << "</td>";
+      for (const auto* f : table_metrics()) out_ << "<td class=\"n\">" << esc(metric_text(*f, c)) << "</td>";
+      out_ << "<td>" << esc(quality_text(c)) << "</td><td>" << esc(c.reason) << "</td></tr>\n";
     }
     out_ << "</tbody></table>\n";
   }
@@ -96,26 +93,38 @@ class HtmlPage {
       if (!groups.count(key)) order.push_back(key);
       groups[key].push_back(&c);
     }
+    const MetricField& throughput = metric_field("throughput.value");
+    const MetricField& latency = metric_field("latency_ms.p50");
+    const MetricField& rss = metric_field("memory.peak_rss_bytes");
     for (const auto& key : order) {
       const auto& g = groups[key];
       out_ << "<section><h2>" << esc(key) << "</h2>\n";
-      std::vector<Bar> thr, lat, rss, speed;
       const Cell* base = g.front();
       for (const Cell* c : g)
         if (c->strategy == "baseline" || (c->strategy == "naive" && base->strategy != "baseline")) base = c;
-      for (const Cell* c : g) {
-        if (c->metrics.throughput) thr.push_back({c->strategy, c->metrics.throughput->value});
-        lat.push_back({c->strategy, c->metrics.latency_ms->p50});
-        if (c->metrics.memory.peak_rss_bytes)
-          rss.push_back({c->strategy, static_cast<double>(*c->metrics.memory.peak_rss_bytes) / (1024.0 * 1024.0)});
-        if (c->metrics.latency_ms->p50 > 0) speed.push_back({c->strategy, base->metrics.latency_ms->p50 / c->metrics.latency_ms->p50});
+      std::vector<Bar> speed;
+      const double base_p50 = *latency.get(*base);  // every cell of a group has its latency
+      for (const Cell* c : g)
+        if (const double p50 = *latency.get(*c); p50 > 0) speed.push_back({c->strategy, base_p50 / p50});
+      if (const auto thr = bars(g, throughput); !thr.empty()) {
+        // The unit is the workload's, one per group; the first cell need not have a throughput.
+        const auto with_unit = std::find_if(g.begin(), g.end(), [](const Cell* c) { return c->metrics.throughput; });
+        out_ << svg_bars(throughput.label, throughput.cell_unit(**with_unit), thr) << "\n";
       }
-      if (!thr.empty()) out_ << svg_bars("throughput", g.front()->metrics.throughput->unit, thr) << "\n";
       out_ << svg_bars("speedup over " + base->strategy, "×, higher is better", speed) << "\n";
-      out_ << svg_bars("median latency", "ms", lat) << "\n";
-      if (!rss.empty()) out_ << svg_bars("peak RSS", "MiB", rss) << "\n";
+      // The p50 under the name a chart's reader knows it by.
+      out_ << svg_bars("median latency", display_unit(latency), bars(g, latency)) << "\n";
+      if (const auto mem = bars(g, rss); !mem.empty()) out_ << svg_bars(rss.label, display_unit(rss), mem) << "\n";
       out_ << "</section>\n";
     }
+  }
+
+  // One bar per cell of the group that has the metric, in the unit people read.
+  static std::vector<Bar> bars(const std::vector<const Cell*>& group, const MetricField& f) {
+    std::vector<Bar> out;
+    for (const Cell* c : group)
+      if (const auto v = f.get(*c)) out.push_back({c->strategy, display_value(f, *v)});
+    return out;
   }
 
   std::ostream& out_;

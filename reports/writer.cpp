@@ -37,27 +37,52 @@ void write_report(Writer& w, const RunFile& run) {
 
 std::string cell_label_params(const Cell& c) { return params_to_string(c.params); }
 
-std::string throughput_text(const Cell& c) {
-  if (!c.metrics.throughput) return "—";
-  return fmt_num(c.metrics.throughput->value) + " " + c.metrics.throughput->unit;
+// The displayed value with the row's digits; MiB with one decimal (fmt_mib).
+static std::string value_text(const MetricField& f, double stored) {
+  if (f.display == Display::mebibytes) return fmt_mib(stored);
+  return fmt_num(display_value(f, stored), f.digits);
 }
 
+std::string metric_text(const MetricField& f, const Cell& c) {
+  const auto v = f.get(c);
+  if (!v) return "—";
+  std::string s = value_text(f, *v);
+  if (f.cell_unit) s += ' ' + f.cell_unit(c);  // appended: GCC 12 warns falsely (-Wrestrict) on " " + std::string&&
+  return s;
+}
+
+std::string metric_heading(const MetricField& f) {
+  const std::string unit = display_unit(f);
+  return f.label + (unit.empty() ? "" : " " + unit);
+}
+
+const std::vector<const MetricField*>& table_metrics() {
+  static const std::vector<const MetricField*> t = {&metric_field("latency_ms.p50"), &metric_field("latency_ms.cv"),
+                                                    &metric_field("throughput.value"),
+                                                    &metric_field("memory.peak_rss_bytes")};
+  return t;
+}
+
+std::string throughput_text(const Cell& c) { return metric_text(metric_field("throughput.value"), c); }
+
 std::string quality_text(const Cell& c) {
-  const auto& q = c.metrics.quality;
   std::string s;
-  auto add = [&](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
-  // Two significant digits are enough to read against the floors (1e-5 for fp32 to 1.2 for
-  // int4); top-1 is a fraction of a few dozen tokens, so three.
-  if (q.rel_error) add("err " + fmt_num(*q.rel_error, 2));
-  if (q.top1_agreement) add("top-1 " + fmt_num(*q.top1_agreement * 100, 3) + "%");
-  if (q.kl) add("KL " + fmt_num(*q.kl, 2));
+  for (const auto& f : metric_fields()) {
+    if (f.kind != MetricKind::quality) continue;
+    // In a list of labelled values a percentage carries its sign (a column has it in its heading).
+    if (const auto v = f.get(c))
+      s += (s.empty() ? "" : ", ") + f.label + " " + value_text(f, *v) + (f.display == Display::percent ? "%" : "");
+  }
   return s.empty() ? "—" : s;
 }
 
 std::string format_run_table(const RunFile& run) {
-  TextTable t({"workload", "strategy", "params", "device", "status", "p50 ms", "cv %", "throughput", "peak RSS MiB",
-               "quality", "note"},
-              {false, false, false, false, false, true, true, true, true, false, false});
+  std::vector<std::string> header = {"workload", "strategy", "params", "device", "status"};
+  for (const auto* f : table_metrics()) header.push_back(metric_heading(*f));
+  header.insert(header.end(), {"quality", "note"});
+  std::vector<bool> right(5, false);
+  right.resize(5 + table_metrics().size(), true);
+  TextTable t(header, right);  // it pads `right` with false: quality and note are left-aligned
   for (const auto& c : run.cells) {
     const auto& m = c.metrics;
     std::string note = c.reason;
@@ -71,10 +96,10 @@ std::string format_run_table(const RunFile& run) {
     }
     for (auto& ch : note)
       if (ch == '\n') ch = ' ';
-    t.add_row({c.workload, c.strategy, cell_label_params(c), c.device, to_string(c.status),
-               m.latency_ms ? fmt_num(m.latency_ms->p50) : "—", m.latency_ms ? fmt_num(m.latency_ms->cv * 100, 2) : "—",
-               throughput_text(c), m.memory.peak_rss_bytes ? fmt_mib(static_cast<double>(*m.memory.peak_rss_bytes)) : "—",
-               quality_text(c), note});
+    std::vector<std::string> row = {c.workload, c.strategy, cell_label_params(c), c.device, to_string(c.status)};
+    for (const auto* f : table_metrics()) row.push_back(metric_text(*f, c));
+    row.insert(row.end(), {quality_text(c), note});
+    t.add_row(row);
   }
   return t.render();
 }

@@ -1,26 +1,45 @@
 #include "stratbench/gui/cell_table_model.hpp"
 
+#include <iterator>
 #include <optional>
 #include <utility>
 
 #include <QColor>
 
 #include "stratbench/gui/number_format.hpp"
+#include "stratbench/result/metrics_table.hpp"
 
 namespace sb::gui {
 namespace {
 
 QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
-bool isNumericColumn(int column) {
-  return column == CellTableModel::LatencyP50Column || column == CellTableModel::ThroughputColumn ||
-         column == CellTableModel::PeakRssColumn || column == CellTableModel::CvColumn ||
-         column == CellTableModel::RelErrorColumn || column == CellTableModel::Top1Column ||
-         column == CellTableModel::KlColumn;
+// The metric shown in each metric column, in column order from LatencyP50Column; its
+// value, text, heading and tooltip come from the metrics table (result/metrics_table.hpp).
+constexpr const char* kMetricColumnPaths[] = {
+    "latency_ms.p50",         "throughput.value", "memory.peak_rss_bytes", "latency_ms.cv", "quality.rel_error",
+    "quality.top1_agreement", "quality.kl",
+};
+static_assert(std::size(kMetricColumnPaths) == CellTableModel::ColumnCount - CellTableModel::LatencyP50Column,
+              "one metric path per metric column");
+
+// nullptr for the text columns.
+const sb::MetricField* metricOf(int column) {
+  static const std::vector<const sb::MetricField*> fields = [] {
+    std::vector<const sb::MetricField*> v;
+    for (const char* path : kMetricColumnPaths) v.push_back(&sb::metric_field(path));
+    return v;
+  }();
+  const int i = column - CellTableModel::LatencyP50Column;
+  return i >= 0 && i < static_cast<int>(fields.size()) ? fields[static_cast<std::size_t>(i)] : nullptr;
 }
 
-// An absent metric sorts as absent (invalid), not as zero.
-QVariant optionalValue(const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); }
+// The unit a heading states: a percentage carries its sign in every cell, and a unit that
+// is each cell's own (throughput) is in the cells too.
+QString headingUnit(const sb::MetricField& f) {
+  if (f.display == sb::Display::percent) return {};
+  return qstr(sb::display_unit(f));
+}
 
 // Integers zero-padded so that a plain string comparison orders "k=512" before "k=1024";
 // the printed form keeps the params readable, this key only orders them.
@@ -37,52 +56,35 @@ QString paramsSortKey(const sb::Params& params) {
   return key;
 }
 
-// The number a numeric column sorts by; invalid when the cell did not measure it.
-QVariant metricValue(const sb::Cell& cell, int column) {
-  const sb::Metrics& m = cell.metrics;
-  switch (column) {
-    case CellTableModel::LatencyP50Column:
-      return m.latency_ms ? QVariant(m.latency_ms->p50) : QVariant();
-    case CellTableModel::ThroughputColumn:
-      // Compared across units when a run mixes workloads; sorting stays usable within one.
-      return m.throughput ? QVariant(m.throughput->value) : QVariant();
-    case CellTableModel::PeakRssColumn:
-      return m.memory.peak_rss_bytes
-                 ? QVariant(static_cast<double>(*m.memory.peak_rss_bytes) / (1024.0 * 1024.0))
-                 : QVariant();
-    case CellTableModel::CvColumn:
-      return m.latency_ms ? QVariant(m.latency_ms->cv) : QVariant();
-    case CellTableModel::RelErrorColumn: return optionalValue(m.quality.rel_error);
-    case CellTableModel::Top1Column: return optionalValue(m.quality.top1_agreement);
-    case CellTableModel::KlColumn: return optionalValue(m.quality.kl);
-    default:
-      return {};
+// The number a metric column sorts by, in its heading's unit (MiB for bytes; fractions
+// stay fractions); invalid when the cell did not measure it: absent sorts as absent, not as
+// zero. Throughputs of different units compare when a run mixes workloads; sorting stays
+// usable within one.
+QVariant sortValue(const sb::MetricField& f, const sb::Cell& cell) {
+  const auto v = f.get(cell);
+  if (!v) return {};
+  return f.display == sb::Display::mebibytes ? sb::display_value(f, *v) : *v;
+}
+
+QString metricText(const sb::MetricField& f, const sb::Cell& cell) {
+  const auto v = f.get(cell);
+  if (!v) return absentMark();
+  switch (f.display) {
+    case sb::Display::mebibytes: return formatMebibytes(static_cast<std::uint64_t>(*v));
+    case sb::Display::percent: return formatPercent(*v);
+    case sb::Display::number: break;
   }
+  return formatMeasurement(*v) + (f.cell_unit ? u' ' + qstr(f.cell_unit(cell)) : QString());
 }
 
 QString displayText(const sb::Cell& cell, int column) {
-  const sb::Metrics& m = cell.metrics;
+  if (const sb::MetricField* f = metricOf(column)) return metricText(*f, cell);
   switch (column) {
     case CellTableModel::WorkloadColumn: return qstr(cell.workload);
     case CellTableModel::StrategyColumn: return qstr(cell.strategy);
     case CellTableModel::ParamsColumn: return qstr(sb::params_to_string(cell.params));
     case CellTableModel::DeviceColumn: return qstr(cell.device);
     case CellTableModel::StatusColumn: return QString::fromLatin1(sb::to_string(cell.status));
-    case CellTableModel::LatencyP50Column:
-      return m.latency_ms ? formatMeasurement(m.latency_ms->p50) : absentMark();
-    case CellTableModel::ThroughputColumn:
-      return m.throughput ? formatMeasurement(m.throughput->value) + u' ' + qstr(m.throughput->unit)
-                          : absentMark();
-    case CellTableModel::PeakRssColumn:
-      return m.memory.peak_rss_bytes ? formatMebibytes(*m.memory.peak_rss_bytes) : absentMark();
-    case CellTableModel::CvColumn:
-      return m.latency_ms ? formatPercent(m.latency_ms->cv) : absentMark();
-    case CellTableModel::RelErrorColumn:
-      return m.quality.rel_error ? formatMeasurement(*m.quality.rel_error) : absentMark();
-    case CellTableModel::Top1Column:
-      return m.quality.top1_agreement ? formatPercent(*m.quality.top1_agreement) : absentMark();
-    case CellTableModel::KlColumn:
-      return m.quality.kl ? formatMeasurement(*m.quality.kl) : absentMark();
     default: return {};
   }
 }
@@ -131,12 +133,11 @@ QVariant CellTableModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
       return displayText(cell, column);
     case SortRole:
-      if (isNumericColumn(column)) return metricValue(cell, column);
+      if (const sb::MetricField* f = metricOf(column)) return sortValue(*f, cell);
       if (column == ParamsColumn) return paramsSortKey(cell.params);
       return displayText(cell, column);
     case Qt::TextAlignmentRole:
-      return isNumericColumn(column) ? int(Qt::AlignRight | Qt::AlignVCenter)
-                                     : int(Qt::AlignLeft | Qt::AlignVCenter);
+      return metricOf(column) ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
       return column == StatusColumn ? statusColor(cell.status) : QVariant();
     case Qt::ToolTipRole: {
@@ -158,6 +159,13 @@ QVariant CellTableModel::data(const QModelIndex& index, int role) const {
 QVariant CellTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
     return QAbstractTableModel::headerData(section, orientation, role);
+  if (const sb::MetricField* f = metricOf(section)) {
+    const QString unit = headingUnit(*f);
+    if (role == Qt::DisplayRole)
+      return qstr(f->title) + (unit.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(unit));
+    if (role == Qt::ToolTipRole)
+      return qstr(f->description) + (unit.isEmpty() ? QString() : QStringLiteral(", in %1").arg(unit));
+  }
   if (role == Qt::DisplayRole) {
     switch (section) {
       case WorkloadColumn: return tr("Workload");
@@ -165,27 +173,6 @@ QVariant CellTableModel::headerData(int section, Qt::Orientation orientation, in
       case ParamsColumn: return tr("Params");
       case DeviceColumn: return tr("Device");
       case StatusColumn: return tr("Status");
-      case LatencyP50Column: return tr("p50 (ms)");
-      case ThroughputColumn: return tr("Throughput");
-      case PeakRssColumn: return tr("Peak RSS (MiB)");
-      case CvColumn: return tr("CV");
-      case RelErrorColumn: return tr("Rel. error");
-      case Top1Column: return tr("Top-1");
-      case KlColumn: return tr("KL");
-      default: break;
-    }
-  }
-  if (role == Qt::ToolTipRole) {
-    switch (section) {
-      case LatencyP50Column: return tr("Median time of one iteration over all samples, in ms");
-      case ThroughputColumn: return tr("Work per second, in the unit the workload reports");
-      case PeakRssColumn: return tr("Peak resident set size of the cell process, in MiB");
-      case CvColumn: return tr("Coefficient of variation of the latency samples (stddev / mean)");
-      case RelErrorColumn:
-        return tr("Relative error of the output against the workload's reference: ||got - ref|| / ||ref||");
-      case Top1Column:
-        return tr("Next-token argmaxes that agree with the fp32 baseline's, over the generated tokens");
-      case KlColumn: return tr("Mean KL divergence of the next-token distributions from the fp32 baseline's, in nats");
       default: break;
     }
   }

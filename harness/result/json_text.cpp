@@ -74,8 +74,16 @@ class PathTracker : public nlohmann::json_sax<json> {
   std::string path() const {
     std::string p;
     for (const auto& f : frames_) {
-      if (f.array) p += "[" + std::to_string(f.index) + "]";
-      else p += (p.empty() ? "" : ".") + f.key;
+      // Appended piece by piece: GCC 12 misreads "[" + std::to_string(...) as an overlapping
+      // copy (-Wrestrict, a known false positive) and the ci preset builds with -Werror.
+      if (f.array) {
+        p += '[';
+        p += std::to_string(f.index);
+        p += ']';
+      } else {
+        if (!p.empty()) p += '.';
+        p += f.key;
+      }
     }
     return p.empty() ? "document" : p;
   }

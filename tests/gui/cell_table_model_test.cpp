@@ -58,6 +58,11 @@ class CellTableModelTest : public QObject {
     QVERIFY(!model.headerData(CellTableModel::CvColumn, Qt::Horizontal, Qt::ToolTipRole)
                  .toString()
                  .isEmpty());
+    // Headings and tooltips come from the metrics table; the tooltip names the heading's unit.
+    QCOMPARE(model.headerData(CellTableModel::PeakRssColumn, Qt::Horizontal, Qt::ToolTipRole).toString(),
+             QString("Peak resident set size of the cell process, in MiB"));
+    QCOMPARE(model.headerData(CellTableModel::LatencyP50Column, Qt::Horizontal, Qt::ToolTipRole).toString(),
+             QString("Median time of one iteration over all samples, in ms"));
   }
 
   void displaysAnOkCell() {

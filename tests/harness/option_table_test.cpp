@@ -16,7 +16,9 @@ TEST(OptionTable, DefaultsAreInRangeAndNamesAreUnique) {
   const OptionValues defaults;
   for (const auto& o : option_table()) {
     EXPECT_TRUE(keys.insert(o.key).second) << o.key;
-    if (o.flag) EXPECT_TRUE(flags.insert(o.flag).second) << o.flag;
+    if (o.flag) {
+      EXPECT_TRUE(flags.insert(o.flag).second) << o.flag;
+    }
     EXPECT_NO_THROW(check_option(o, defaults, "")) << o.key;
     EXPECT_EQ(find_option(o.key), &o);
   }

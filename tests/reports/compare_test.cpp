@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "gate_fixture.hpp"
 
 namespace sb {
@@ -60,6 +62,26 @@ TEST(Compare, MismatchedHostsAreNamed) {
   EXPECT_EQ(m[0], "host cpu differs: 'AMD EPYC' vs 'Other CPU'");
   EXPECT_EQ(m[1], "host cores differs: 2 vs 8");
   EXPECT_NE(m[2].find("config hash"), std::string::npos);
+}
+
+TEST(Compare, HostsFollowTheOneComparabilityRule) {
+  auto [base, next] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
+  // The same machine after a reboot: MemTotal moved, the flags came in another order.
+  next.run.host.memory_bytes += 5u << 20;
+  std::reverse(next.run.host.flags.begin(), next.run.host.flags.end());
+  EXPECT_TRUE(run_mismatches(base.run, next.run).empty());
+  // Another compiler, a GPU, less memory, a flag: each named with both values.
+  next.run.host.compiler = "clang 16";
+  next.run.host.gpus = {{"NVIDIA H100", "550", "12.4"}};
+  next.run.host.memory_bytes = 16ull << 30;
+  next.run.host.flags.push_back("avx512f");
+  const auto m = run_mismatches(base.run, next.run);
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[0], "host cpu flags differs: avx512f only in new");
+  EXPECT_EQ(m[1], "host memory differs: 23 GiB vs 16 GiB");
+  EXPECT_EQ(m[2], "host compiler differs: 'gcc 12.2.0' vs 'clang 16'");
+  EXPECT_EQ(m[3], "host gpus differs: '' vs 'NVIDIA H100'");
+  EXPECT_EQ(compare_runs(base, next).mismatches, m);
 }
 
 }  // namespace

@@ -75,6 +75,35 @@ TEST(Gate, LabelsAreEscapedInMarkdownAndXml) {
   EXPECT_NE(xml.find("&lt;script&gt;"), std::string::npos);
 }
 
+TEST(GatePolicy, KnowsEveryMetricOfTheTable) {
+  // The gate once knew 4 latency statistics where the history knew 8: both follow the table.
+  for (const auto& f : metric_fields()) {
+    const std::string metric = f.family ? "counters.allocs_per_iteration" : f.path;
+    nlohmann::json j = {{"schema", "stratbench/policy/v1"}, {"limits", {{metric, {{"max", 1}}}}}};
+    EXPECT_NO_THROW(policy_from_json(j, "p.json")) << metric;
+  }
+  try {
+    policy_from_json(
+        nlohmann::json::parse(R"({"schema":"stratbench/policy/v1","limits":{"latency_ms.p51":{"max":1}}})"), "p.json");
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("latency_ms.p51: unknown metric"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("latency_ms.stddev"), std::string::npos) << e.what();  // names the known
+  }
+}
+
+TEST(Gate, LimitsOnAnyLatencyStatistic) {
+  auto [base, next] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
+  for (auto* run : {&base, &next})
+    for (auto& c : run->cells) c.metrics.latency_ms->max = 2.0;
+  next.cells[1].metrics.latency_ms->max = 3.0;  // a tail that grew by half
+  GatePolicy p = policy();
+  p.limits = {{"latency_ms.max", 1.2, std::nullopt, std::nullopt, std::nullopt}};
+  const GateResult r = gate_runs(base, next, p);
+  EXPECT_EQ(r.regressions(), 1) << gate_markdown(r);
+  EXPECT_TRUE(r.cells[1].regression());
+}
+
 TEST(GatePolicy, ErrorsNameTheField) {
   auto err = [](const char* text) {
     try {

@@ -17,6 +17,7 @@
 #include "stratbench/reports/history_detect.hpp"
 #include "stratbench/reports/writer.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/metrics_table.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/result/stats.hpp"
 
@@ -237,6 +238,32 @@ TEST_P(HistoryTest, DetectNamesTheCommitOfTheStep) {
   EXPECT_NE(text.find("+10."), std::string::npos) << text;
 }
 
+TEST_P(HistoryTest, EveryLatencyStatisticOfTheMetricsTableComesFromTheRawSamples) {
+  // The gate and the history once knew different statistics (4 and 8): both follow the
+  // table now, and the history recomputes each from the samples, in ms.
+  std::mt19937_64 g(3);
+  RunFile run = synthetic_run(0, 1.0, g);
+  run.cells[0].metrics.counters["flops"] = 5e8;
+  auto s = store();
+  s->add(run, "main");
+  std::vector<double> ms;
+  for (double t : run.cells[0].samples["time_s"]) ms.push_back(t * 1e3);
+  const Summary want = stats::summarize(ms);
+  int statistics = 0;
+  for (const auto& f : metric_fields()) {
+    if (!f.statistic) continue;
+    ++statistics;
+    const auto pts = s->series({"aaaa000000000001", "", f.path, ""});
+    ASSERT_EQ(pts.size(), 1u) << f.path;
+    EXPECT_DOUBLE_EQ(pts[0].value, want.*f.statistic) << f.path;
+  }
+  EXPECT_EQ(statistics, 8);
+  const auto flops = s->series({"aaaa000000000001", "", "counters.flops", ""});
+  ASSERT_EQ(flops.size(), 1u);
+  EXPECT_EQ(flops[0].value, 5e8);
+  EXPECT_TRUE(s->series({"aaaa000000000001", "", "memory.gpu_peak_bytes", ""}).empty());  // known, unmeasured
+}
+
 TEST_P(HistoryTest, UnknownMetricIsAnInputError) {
   store()->add(test::fixture_run(), "");
   DetectOptions o;
@@ -244,6 +271,13 @@ TEST_P(HistoryTest, UnknownMetricIsAnInputError) {
   EXPECT_THROW(detect_changes(*store(), o), InputError);
   o.metric = "latency_ms..p50";
   EXPECT_THROW(detect_changes(*store(), o), InputError);
+  try {
+    store()->series({"aaaa000000000001", "", "latency_ms.p51", ""});
+    ADD_FAILURE() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("latency_ms.p51"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("latency_ms.max"), std::string::npos) << e.what();  // names the known ones
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, HistoryTest, ::testing::Values("sqlite"));
@@ -325,6 +359,39 @@ TEST(HistoryFingerprint, StableAndSensitiveToWhatMatters) {
   other = h;
   other.gpus.push_back({"NVIDIA H100", "550", "12.4"});
   EXPECT_NE(host_fingerprint(other), fp);
+}
+
+TEST(HistoryFingerprint, UnchangedForExistingStores) {
+  // Fingerprints are stored in history databases: these are the values the first schema's
+  // code wrote for these hosts, so existing series stay whole.
+  HostInfo h = test::fixture_run().run.host;
+  EXPECT_EQ(host_fingerprint(h), "859546e03cad1b2f");
+  h.gpus = {{"NVIDIA H100", "550", "12.4"}, {"NVIDIA A100", "550", "12.4"}, {"NVIDIA H100", "550", "12.4"}};
+  h.cpu.clear();  // an empty first field keeps its separator
+  EXPECT_EQ(host_fingerprint(h), "d236c0102f918699");
+}
+
+TEST(HistoryFingerprint, EqualExactlyForComparableHosts) {
+  // One rule (host_comparability.hpp): the history's series key and compare's check agree.
+  const HostInfo h = test::fixture_run().run.host;
+  std::vector<HostInfo> variants(8, h);
+  variants[1].memory_bytes -= 100u << 20;  // MemTotal moves: still 23 GiB
+  variants[2].memory_bytes += 2ull << 30;  // another machine
+  std::reverse(variants[3].flags.begin(), variants[3].flags.end());
+  variants[4].compiler = "clang 16";
+  variants[5].gpus = {{"NVIDIA H100", "550", "12.4"}};
+  variants[6].gpus = {{"NVIDIA H100", "560", "12.6"}, {"NVIDIA H100", "560", "12.6"}};  // same model set as 5
+  variants[7].kernel = "Linux 6.2 x86_64";
+  for (const auto& a : variants)
+    for (const auto& b : variants)
+      EXPECT_EQ(host_fingerprint(a) == host_fingerprint(b), comparable(a, b))
+          << host_fingerprint(a) << " " << host_fingerprint(b);
+  EXPECT_TRUE(comparable(h, variants[1]));
+  EXPECT_TRUE(comparable(h, variants[3]));
+  EXPECT_TRUE(comparable(variants[5], variants[6]));
+  EXPECT_FALSE(comparable(h, variants[2]));
+  EXPECT_FALSE(comparable(h, variants[4]));
+  EXPECT_FALSE(comparable(h, variants[5]));
 }
 
 }  // namespace

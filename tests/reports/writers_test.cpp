@@ -108,6 +108,23 @@ TEST(Writers, QualitySaysWhatTheCellMeasured) {
   EXPECT_NE(os.str().find(",0.04477,0.9375,0.00015239,"), std::string::npos) << os.str();
 }
 
+TEST(Writers, CsvHasAColumnForEveryMetricOfTheTable) {
+  // It iterates the metrics table: a new row is a new column, with no edit here.
+  RunFile run = test::fixture_run();
+  run.cells[0].metrics.memory.gpu_peak_bytes = 7;
+  run.cells[0].metrics.gpu = GpuMetrics{1.5, 8, 9};
+  std::ostringstream os;
+  write_report(*make_writer("csv", os), run);
+  const std::string csv = os.str();
+  const std::string header = "," + csv.substr(0, csv.find('\r')) + ",";
+  for (const auto& f : metric_fields()) {
+    if (!f.family) {
+      EXPECT_NE(header.find("," + f.key + ","), std::string::npos) << f.key;
+    }
+  }
+  EXPECT_NE(csv.find(",2e-07,,,7,1.5,8,9,"), std::string::npos) << csv;
+}
+
 TEST(Writers, UnknownFormat) {
   std::ostringstream os;
   EXPECT_EQ(make_writer("pdf", os), nullptr);

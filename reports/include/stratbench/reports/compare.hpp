@@ -43,10 +43,11 @@ struct CellComparison {
 
 struct CompareResult {
   std::vector<CellComparison> rows;
-  std::vector<std::string> mismatches;  // host fingerprint or config differences, named
+  std::vector<std::string> mismatches;  // run_mismatches
 };
 
-// Differences between two runs' hosts and configurations that make timings incomparable.
+// Differences between two runs' hosts (the rule of result/host_comparability.hpp) and
+// configurations that make timings incomparable, each named with both values.
 std::vector<std::string> run_mismatches(const RunHeader& base, const RunHeader& next);
 
 CompareResult compare_runs(const RunFile& base, const RunFile& next, const CompareOptions& opt = {});

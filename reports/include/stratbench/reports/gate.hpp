@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "stratbench/result/metrics_table.hpp"
 #include "stratbench/result/result.hpp"
 
 namespace sb {
@@ -18,7 +19,9 @@ namespace sb {
 inline constexpr const char* kPolicySchemaV1 = "stratbench/policy/v1";
 
 struct MetricLimit {
-  std::string metric;  // "memory.peak_rss_bytes", "quality.rel_error", "counters.allocs_per_iteration", ...
+  // A path of the metrics table (result/metrics_table.hpp): "memory.peak_rss_bytes",
+  // "quality.rel_error", "counters.allocs_per_iteration", ...; metric_value reads it.
+  std::string metric;
   std::optional<double> max_ratio, max_increase, max, min;
 };
 
@@ -35,8 +38,6 @@ struct GatePolicy {
 // Throws InputError naming the file and field.
 GatePolicy policy_from_json(const nlohmann::json& j, const std::string& where);
 GatePolicy read_policy_file(const std::string& path);
-// The value of a metric path in a cell; nullopt when absent.
-std::optional<double> metric_value(const Cell& c, const std::string& metric);
 
 struct GateCheck {
   std::string rule;  // "timing", "memory.peak_rss_bytes max_ratio 1.1", "missing"

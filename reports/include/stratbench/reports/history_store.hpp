@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "stratbench/result/host_comparability.hpp"  // host_fingerprint: the series key
 #include "stratbench/result/result.hpp"
 
 namespace sb {
@@ -54,10 +55,11 @@ struct SeriesPoint {
 
 struct SeriesQuery {
   std::string cell_id, host_fingerprint;
-  // "latency_ms.<min|max|mean|stddev|cv|p50|p90|p99>" is computed from the raw time_s
-  // samples (in ms); any other dotted path ("throughput.value", "memory.peak_rss_bytes",
-  // "counters.flops") is read from the stored metrics. Runs whose cell was not ok, or
-  // lacks the metric, give no point.
+  // A path of the metrics table (result/metrics_table.hpp). Latency statistics (the rows
+  // with a `statistic`) are computed from the raw time_s samples (in ms); any other path
+  // ("throughput.value", "memory.peak_rss_bytes", "counters.flops") is read from the stored
+  // metrics. An unknown path is an InputError naming the known ones. Runs whose cell was
+  // not ok, or lacks the metric, give no point.
   std::string metric = "latency_ms.p50";
   std::string branch;  // empty: every branch
 };
@@ -117,10 +119,5 @@ bool history_postgres_supported();
 RunFile read_results_for_history(const std::string& path);
 // read_results_for_history, then add: a bad file writes nothing.
 AddResult add_results_file(HistoryStore& store, const std::string& path, const std::string& branch);
-
-// 16 hex digits, stable across runs: CPU model, cores, flags (sorted), memory (rounded to
-// GiB: MemTotal moves by a few kB between boots and kernels), OS, kernel, compiler, build
-// type, and GPU names (a different GPU makes CUDA timings incomparable).
-std::string host_fingerprint(const HostInfo& h);
 
 }  // namespace sb

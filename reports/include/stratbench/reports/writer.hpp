@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "stratbench/result/metrics_table.hpp"
 #include "stratbench/result/result.hpp"
 
 namespace sb {
@@ -41,9 +42,18 @@ std::string format_run_table(const RunFile& run);
 
 // Helpers shared by the writers.
 std::string cell_label_params(const Cell& c);
+// A metric as the text reports show it: the displayed value with the row's significant
+// digits (MiB with one decimal), then the cell's own unit where the unit is the cell's
+// ("61 GFLOP/s"); "—" when the cell lacks it. Not for a family row.
+std::string metric_text(const MetricField& f, const Cell& c);
+// A column heading of the text reports: the label and the displayed unit ("p50 ms", "cv %").
+std::string metric_heading(const MetricField& f);
+// The metric columns of the terminal and HTML tables, between status and quality.
+const std::vector<const MetricField*>& table_metrics();
 std::string throughput_text(const Cell& c);
-// The output quality against the workload's reference, what the cell has of it:
-// "err 0.045, top-1 93.8%, KL 0.00015" (an LLM cell), "err 2.9e-07" (GEMM), "—" (none).
+// The output quality against the workload's reference, what the cell has of it (every
+// quality row of the metrics table, labelled): "err 0.045, top-1 93.8%, KL 0.00015" (an
+// LLM cell), "err 2.9e-07" (GEMM), "—" (none).
 std::string quality_text(const Cell& c);
 
 }  // namespace sb

@@ -19,14 +19,16 @@ class CellTableModel : public QAbstractTableModel {
     ParamsColumn,
     DeviceColumn,
     StatusColumn,
-    LatencyP50Column,  // median latency of one iteration, ms
-    ThroughputColumn,  // value and unit as the workload reports it
-    PeakRssColumn,     // MiB
-    CvColumn,          // coefficient of variation of the latency samples
+    // Metric columns: each shows one row of the metrics table (result/metrics_table.hpp),
+    // which gives its value, text, heading and tooltip; the .cpp maps columns to paths.
+    LatencyP50Column,  // latency_ms.p50
+    ThroughputColumn,  // throughput.value, with the cell's unit
+    PeakRssColumn,     // memory.peak_rss_bytes, in MiB
+    CvColumn,          // latency_ms.cv
     // Output quality against the workload's reference, next to the speed it bought.
-    RelErrorColumn,    // relative error of the output (every checked workload)
-    Top1Column,        // fraction of next-token argmaxes that agree (LLM workloads)
-    KlColumn,          // mean KL divergence of the next-token distributions, nats (LLM workloads)
+    RelErrorColumn,  // quality.rel_error (every checked workload)
+    Top1Column,      // quality.top1_agreement (LLM workloads)
+    KlColumn,        // quality.kl (LLM workloads)
     ColumnCount
   };
 
