@@ -1,4 +1,5 @@
 #include "stratbench/reports/writer.hpp"
+#include "stratbench/result/text.hpp"
 
 #include "stratbench/reports/text_table.hpp"
 #include "writers.hpp"
@@ -24,9 +25,7 @@ std::unique_ptr<Writer> make_writer(const std::string& name, std::ostream& out) 
 }
 
 std::string writer_names() {
-  std::string s;
-  for (const auto& e : writer_table()) s += (s.empty() ? "" : ", ") + e.name;
-  return s;
+  return join(writer_table(), ", ", [](const auto& e) { return e.name; });
 }
 
 void write_report(Writer& w, const RunFile& run) {
@@ -66,14 +65,14 @@ const std::vector<const MetricField*>& table_metrics() {
 std::string throughput_text(const Cell& c) { return metric_text(metric_field("throughput.value"), c); }
 
 std::string quality_text(const Cell& c) {
-  std::string s;
+  std::vector<std::string> parts;
   for (const auto& f : metric_fields()) {
     if (f.kind != MetricKind::quality) continue;
     // In a list of labelled values a percentage carries its sign (a column has it in its heading).
     if (const auto v = f.get(c))
-      s += (s.empty() ? "" : ", ") + f.label + " " + value_text(f, *v) + (f.display == Display::percent ? "%" : "");
+      parts.push_back(f.label + " " + value_text(f, *v) + (f.display == Display::percent ? "%" : ""));
   }
-  return s.empty() ? "—" : s;
+  return parts.empty() ? "—" : join(parts, ", ");
 }
 
 std::string format_run_table(const RunFile& run) {

@@ -7,12 +7,11 @@
 #include <QColor>
 
 #include "stratbench/gui/number_format.hpp"
+#include "stratbench/gui/qt_text.hpp"
 #include "stratbench/result/metrics_table.hpp"
 
 namespace sb::gui {
 namespace {
-
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 // The metric shown in each metric column, in column order from LatencyP50Column; its
 // value, text, heading and tooltip come from the metrics table (result/metrics_table.hpp).

@@ -17,14 +17,13 @@
 
 #include "cell_table_page.hpp"
 #include "stratbench/gui/cell_table_model.hpp"
+#include "stratbench/gui/qt_text.hpp"
 #include "stratbench/gui/number_format.hpp"
 #include "stratbench/gui/run_loader.hpp"
 #include "throughput_chart_page.hpp"
 
 namespace sb::gui {
 namespace {
-
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 QString cellCounts(const sb::RunFile& run) {
   QStringList parts;

@@ -17,12 +17,11 @@
 #include <QValueAxis>
 
 #include "stratbench/gui/cell_table_model.hpp"
+#include "stratbench/gui/qt_text.hpp"
 #include "stratbench/gui/number_format.hpp"
 
 namespace sb::gui {
 namespace {
-
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
 
 // Past this many bars the value labels overlap and hide the bars they describe.
 constexpr std::size_t kMaxLabelledBars = 24;
