@@ -32,6 +32,19 @@ std::vector<std::string> quick(std::vector<std::string> args) {
   return args;
 }
 
+// In a forked child: becomes `stratbench args...` (the test binary), or exits 127.
+[[noreturn]] void exec_cli(const std::vector<std::string>& args) {
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv;
+  std::string bin = STRATBENCH_TEST_BIN;
+  argv.push_back(bin.data());
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::setenv("CI", "1", 1);
+  ::execv(bin.c_str(), argv.data());
+  ::_exit(127);
+}
+
 // Starts `stratbench args...` in the background, stdout to out_file and stderr to
 // out_file.err; returns its pid.
 pid_t spawn(const std::vector<std::string>& args, const std::string& out_file) {
@@ -39,15 +52,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& out_file) {
   if (pid == 0) {
     if (!std::freopen(out_file.c_str(), "w", stdout) || !std::freopen((out_file + ".err").c_str(), "w", stderr))
       ::_exit(126);
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv;
-    std::string bin = STRATBENCH_TEST_BIN;
-    argv.push_back(bin.data());
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::setenv("CI", "1", 1);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
+    exec_cli(args);
   }
   return pid;
 }
@@ -252,15 +257,7 @@ Proc run_with_file_limit(const std::vector<std::string>& args, rlim_t bytes) {
     ::signal(SIGXFSZ, SIG_IGN);  // the write fails instead of killing the process
     rlimit lim{bytes, bytes};
     ::setrlimit(RLIMIT_FSIZE, &lim);
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv;
-    std::string bin = STRATBENCH_TEST_BIN;
-    argv.push_back(bin.data());
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::setenv("CI", "1", 1);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
+    exec_cli(args);
   }
   ::close(fds[1]);
   Proc p;
