@@ -37,8 +37,7 @@ int main(int argc, char** argv) {
 
   const QStringList files = parser.positionalArguments();
   if (files.size() > 1) {
-    std::fprintf(stderr, "stratbench-gui: at most one FILE, got %lld\n",
-                 static_cast<long long>(files.size()));
+    std::fprintf(stderr, "stratbench-gui: at most one FILE, got %lld\n", static_cast<long long>(files.size()));
     return 2;
   }
 

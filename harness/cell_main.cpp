@@ -4,9 +4,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
 #include <iostream>
 #include <new>
 
@@ -105,10 +105,11 @@ Cell run_cell_in_process(const CellJob& job) {
     std::function<double()> device_seconds;
     if (inst->timed_on_device()) device_seconds = [&] { return inst->run_once_device_seconds(); };
     std::function<void()> iteration = [&] { inst->run_once(); };
-    if (busy_units > 0) iteration = [&] {
-      inst->run_once();
-      busy_work(busy_units);
-    };
+    if (busy_units > 0)
+      iteration = [&] {
+        inst->run_once();
+        busy_work(busy_units);
+      };
     m = measure(c.workload + "/" + c.strategy, iteration, job.measure, device_seconds);
   }
   if (!m.error.empty()) {
@@ -126,7 +127,8 @@ Cell run_cell_in_process(const CellJob& job) {
   c.metrics.latency_ms = stats::summarize(ms);
   const double p50_s = c.metrics.latency_ms->p50 / 1e3;
   const auto& inf = w->info();
-  if (p50_s > 0) c.metrics.throughput = Throughput{inst->work_per_iteration() / p50_s * inf.throughput_scale, inf.throughput_unit};
+  if (p50_s > 0)
+    c.metrics.throughput = Throughput{inst->work_per_iteration() / p50_s * inf.throughput_scale, inf.throughput_unit};
   c.metrics.counters = inst->counters();
   // A counter "X_per_iter" also gets its rate "X_per_s" at the median time (tokens/s
   // next to MB/s, say), so secondary throughputs use the same statistic as the primary.

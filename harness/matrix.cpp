@@ -6,9 +6,9 @@
 #include <set>
 
 #include "stratbench/result/errors.hpp"
-#include "stratbench/result/text.hpp"
 #include "stratbench/result/json_fields.hpp"
 #include "stratbench/result/result_json.hpp"
+#include "stratbench/result/text.hpp"
 #include "stratbench/workloads/strategy.hpp"
 #include "stratbench/workloads/workload.hpp"
 
@@ -25,7 +25,8 @@ constexpr std::size_t kMaxCells = 100000;
 std::int64_t to_i64(const std::string& name, const std::string& s) {
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) throw InputError("parameter " + name + ": '" + s + "' is out of range");
+  if (ec != std::errc() || p != s.data() + s.size())
+    throw InputError("parameter " + name + ": '" + s + "' is out of range");
   return v;
 }
 
@@ -136,7 +137,8 @@ std::vector<CellPlan> expand(const MatrixSpec& spec) {
       for (const auto& ps : w->info().params) {
         auto it = g.params.find(ps.name);
         std::vector<ParamValue> vals;
-        if (it == g.params.end()) vals.push_back(parse_param_value(ps, ps.default_value));
+        if (it == g.params.end())
+          vals.push_back(parse_param_value(ps, ps.default_value));
         else
           for (const auto& text : it->second) vals.push_back(parse_param_value(ps, text));
         axes.emplace_back(ps.name, std::move(vals));
@@ -192,8 +194,9 @@ static MatrixGroup group_from_json(const json& j, const jf::Path& p, bool top) {
   for (const auto& [k, v] : j.items()) {
     if (group_fields.count(k) || (top && run_fields.count(k))) continue;
     if (run_fields.count(k) || k == "matrices")
-      (p / k).fail("belongs at the top of the file, not inside matrices[] (a group has workloads, strategies, "
-                   "params, devices)");
+      (p / k).fail(
+          "belongs at the top of the file, not inside matrices[] (a group has workloads, strategies, "
+          "params, devices)");
     (p / k).fail(top ? "unknown field (fields: workloads, strategies, params, devices, measure, runner, only_cells)"
                      : "unknown field (a group has workloads, strategies, params, devices)");
   }
@@ -209,11 +212,13 @@ static MatrixGroup group_from_json(const json& j, const jf::Path& p, bool top) {
       jf::Path vp = pp / name;
       std::vector<std::string> texts;
       auto add = [&](const json& x, const jf::Path& xp) {
-        if (x.is_number_integer() || x.is_number_unsigned()) texts.push_back(std::to_string(jf::i64(x, xp)));
+        if (x.is_number_integer() || x.is_number_unsigned())
+          texts.push_back(std::to_string(jf::i64(x, xp)));
         else if (x.is_string()) {
           auto list = expand_value_list(name, x.get<std::string>());
           texts.insert(texts.end(), list.begin(), list.end());
-        } else xp.fail("expected an integer or a string");
+        } else
+          xp.fail("expected an integer or a string");
       };
       if (v.is_array()) {
         if (v.empty()) vp.fail("empty list of values");
@@ -234,7 +239,8 @@ MatrixSpec matrix_from_json(const json& j, const std::string& where) {
   if (const json* ms = jf::find(j, "matrices")) {
     jf::array(*ms, root / "matrices");
     if (ms->empty()) (root / "matrices").fail("empty list");
-    for (std::size_t i = 0; i < ms->size(); ++i) spec.groups.push_back(group_from_json((*ms)[i], (root / "matrices")[i], false));
+    for (std::size_t i = 0; i < ms->size(); ++i)
+      spec.groups.push_back(group_from_json((*ms)[i], (root / "matrices")[i], false));
     for (const auto& [k, v] : j.items())
       if (k != "matrices" && k != "measure" && k != "runner" && k != "comment" && k != "only_cells")
         (root / k).fail("unknown field next to 'matrices' (allowed: measure, runner, only_cells, comment)");
@@ -254,7 +260,8 @@ MatrixSpec read_matrix_file(const std::string& path) {
 json to_json(const MatrixSpec& spec) {
   json groups = json::array();
   for (const auto& g : spec.groups)
-    groups.push_back({{"workloads", g.workloads}, {"strategies", g.strategies}, {"params", g.params}, {"devices", g.devices}});
+    groups.push_back(
+        {{"workloads", g.workloads}, {"strategies", g.strategies}, {"params", g.params}, {"devices", g.devices}});
   json j = {{"matrices", groups}, {"measure", to_json(spec.measure)}, {"runner", to_json(spec.runner)}};
   if (!spec.only_cells.empty()) j["only_cells"] = spec.only_cells;
   return j;

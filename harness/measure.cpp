@@ -69,10 +69,14 @@ MeasureResult measure(const std::string& name, const std::function<void()>& iter
       }
     });
     b->Repetitions(want)->ReportAggregatesOnly(false)->Unit(benchmark::kMillisecond);
-    if (device_seconds) b->UseManualTime();
-    else b->UseRealTime();
-    if (iters > 0) b->Iterations(iters);
-    else b->MinTime(opt.sample_time_s);
+    if (device_seconds)
+      b->UseManualTime();
+    else
+      b->UseRealTime();
+    if (iters > 0)
+      b->Iterations(iters);
+    else
+      b->MinTime(opt.sample_time_s);
     SampleReporter rep;
     benchmark::RunSpecifiedBenchmarks(&rep);
     if (!rep.error.empty()) {

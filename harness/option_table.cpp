@@ -22,13 +22,14 @@ const std::vector<OptionSpec>& option_table() {
        &MeasureOptions::target_rse, 0, 1, true, true},
       {"min_samples", "--min-samples", "N", "samples always taken (at least 3)", &MeasureOptions::min_samples, 3,
        kMaxSamplesLimit, false},
-      {"max_samples", "--max-samples", "N", "samples at most", &MeasureOptions::max_samples, 3, kMaxSamplesLimit, false},
+      {"max_samples", "--max-samples", "N", "samples at most", &MeasureOptions::max_samples, 3, kMaxSamplesLimit,
+       false},
       {"budget_s", "--budget", "SECONDS", "time for samples beyond the minimum, per cell", &MeasureOptions::budget_s, 0,
        kInf, false},
       {"sample_time_s", "--sample-time", "SECONDS", "length of one sample; iterations are batched to last this long",
        &MeasureOptions::sample_time_s, 0, kInf, true},
-      {"warmup_s", "--warmup", "SECONDS", "warm-up before sampling, at least one iteration", &MeasureOptions::warmup_s, 0,
-       kInf, false},
+      {"warmup_s", "--warmup", "SECONDS", "warm-up before sampling, at least one iteration", &MeasureOptions::warmup_s,
+       0, kInf, false},
       {"inject_slowdown", "--inject-slowdown", "F",
        "calibration: make every measured iteration F slower (0.05 = 5%) with busy work, to test a gate",
        &MeasureOptions::inject_slowdown, 0, 10, false},
@@ -43,8 +44,8 @@ const std::vector<OptionSpec>& option_table() {
 }
 
 const char* OptionSpec::section() const {
-  const bool measure = std::holds_alternative<double MeasureOptions::*>(field) ||
-                       std::holds_alternative<int MeasureOptions::*>(field);
+  const bool measure =
+      std::holds_alternative<double MeasureOptions::*>(field) || std::holds_alternative<int MeasureOptions::*>(field);
   return measure ? "measure" : "runner";
 }
 
@@ -76,7 +77,8 @@ std::string g(double x) {
 }
 
 std::string range_text(const OptionSpec& o) {
-  if ((o.max == kInf || o.max == kMaxBytes) && o.min == 0) return o.min_open ? "must be positive" : "must not be negative";
+  if ((o.max == kInf || o.max == kMaxBytes) && o.min == 0)
+    return o.min_open ? "must be positive" : "must not be negative";
   return std::string("must be in ") + (o.min_open ? "(" : "[") + g(o.min) + ", " + g(o.max) + (o.max_open ? ")" : "]");
 }
 
@@ -99,10 +101,14 @@ void set_option(const OptionSpec& o, double x, OptionValues& v) {
   std::visit(
       [&](auto member) {
         using M = decltype(member);
-        if constexpr (std::is_same_v<M, double MeasureOptions::*>) v.measure.*member = x;
-        else if constexpr (std::is_same_v<M, int MeasureOptions::*>) v.measure.*member = static_cast<int>(x);
-        else if constexpr (std::is_same_v<M, double RunnerOptions::*>) v.runner.*member = x;
-        else v.runner.*member = static_cast<std::uint64_t>(x);
+        if constexpr (std::is_same_v<M, double MeasureOptions::*>)
+          v.measure.*member = x;
+        else if constexpr (std::is_same_v<M, int MeasureOptions::*>)
+          v.measure.*member = static_cast<int>(x);
+        else if constexpr (std::is_same_v<M, double RunnerOptions::*>)
+          v.runner.*member = x;
+        else
+          v.runner.*member = static_cast<std::uint64_t>(x);
       },
       o.field);
 }

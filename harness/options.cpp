@@ -41,7 +41,7 @@ static void section_from_json(const json& j, const std::string& where, const cha
     if (std::holds_alternative<int MeasureOptions::*>(o->field))
       x = static_cast<double>(jf::int_in(value, vp, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
     else if (auto* bytes = std::get_if<std::uint64_t RunnerOptions::*>(&o->field)) {
-      v.runner.**bytes = jf::u64(value, vp);  // set directly: a double cannot hold every uint64
+      v.runner.** bytes = jf::u64(value, vp);  // set directly: a double cannot hold every uint64
       continue;
     } else
       x = jf::num(value, vp);

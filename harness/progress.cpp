@@ -42,7 +42,8 @@ void Progress::cell_finished(int index, const Cell& c) {
     outcome += ": " + c.reason.substr(0, c.reason.find('\n'));
   }
   if (terminal_) std::fprintf(stderr, "\r\033[K");
-  std::fprintf(stderr, "[%d/%d] %s: %s  (%s)\n", index, total_, label(c).c_str(), outcome.c_str(), timing(index).c_str());
+  std::fprintf(stderr, "[%d/%d] %s: %s  (%s)\n", index, total_, label(c).c_str(), outcome.c_str(),
+               timing(index).c_str());
   std::fflush(stderr);
 }
 

@@ -163,7 +163,10 @@ RunLogWriter::RunLogWriter(const std::string& path, const RunHeader& h, const Ma
   if (fd < 0) give_up(errno, "cannot create " + tmp);
   try {
     lock_or_fail(fd, tmp);
-    write_all(fd, json{{"type", "header"}, {"run", to_json(h)}, {"matrix", to_json(spec)}, {"results", results_path}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
+    write_all(fd,
+              json{{"type", "header"}, {"run", to_json(h)}, {"matrix", to_json(spec)}, {"results", results_path}}.dump(
+                  -1, ' ', false, json::error_handler_t::replace) +
+                  "\n",
               path);
   } catch (const InputError&) {
     ::close(fd), ::unlink(tmp.c_str());
@@ -207,7 +210,8 @@ void RunLogWriter::append(const Cell& c) {
   }
   // A cell's reason quotes the child's last output, which need not be UTF-8: such bytes
   // become U+FFFD rather than stopping the run.
-  write_all(fd_, json{{"type", "cell"}, {"cell", to_json(c)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
+  write_all(fd_,
+            json{{"type", "cell"}, {"cell", to_json(c)}}.dump(-1, ' ', false, json::error_handler_t::replace) + "\n",
             path_);
 }
 

@@ -38,11 +38,13 @@ void check_resumed(const std::vector<CellPlan>& plan, const RunLogContents& prev
     auto it = planned.find(c.id);
     if (it == planned.end()) throw InputError(where + ": cell " + c.id + " is not a cell of the log's matrix");
     const Cell& want = *it->second;
-    if (c.workload != want.workload || c.strategy != want.strategy || c.device != want.device || c.params != want.params)
+    if (c.workload != want.workload || c.strategy != want.strategy || c.device != want.device ||
+        c.params != want.params)
       throw InputError(where + ": cell " + c.id + " says " + c.workload + " " + c.strategy + " " +
                        params_to_string(c.params) + " " + c.device + ", but that id is " + want.workload + " " +
                        want.strategy + " " + params_to_string(want.params) + " " + want.device);
-    if (c.status == CellStatus::skipped) throw InputError(where + ": cell " + c.id + ": a log holds only cells that ran");
+    if (c.status == CellStatus::skipped)
+      throw InputError(where + ": cell " + c.id + ": a log holds only cells that ran");
   }
 }
 
@@ -91,8 +93,10 @@ RunOutcome run_matrix(const RunRequest& req) {
     check_resumed(plan, prev);
     for (auto& c : prev.cells) {
       const bool failed = c.status == CellStatus::failed || c.status == CellStatus::timeout;
-      if (req.retry_failed && failed) done.erase(c.id);
-      else done[c.id] = std::move(c);
+      if (req.retry_failed && failed)
+        done.erase(c.id);
+      else
+        done[c.id] = std::move(c);
     }
   } else {
     header.started = utc_timestamp();
@@ -108,7 +112,8 @@ RunOutcome run_matrix(const RunRequest& req) {
   for (const auto& p : plan)
     if (p.runnable && !done.count(p.cell.id)) ++to_run;
   Progress progress(to_run, req.terminal);
-  if (!done.empty()) progress.message("resuming " + out.log_path + ": " + std::to_string(done.size()) + " cells already finished");
+  if (!done.empty())
+    progress.message("resuming " + out.log_path + ": " + std::to_string(done.size()) + " cells already finished");
 
   const std::string self = self_executable();
   std::map<std::string, Cell> results;

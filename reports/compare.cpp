@@ -72,7 +72,8 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
     if (tn && !tn->empty()) r.new_median_ms = stats::median(*tn) * 1e3;
     if (!tb || !tn) {
       if (b.status != CellStatus::ok) r.note = std::string(to_string(b.status)) + " in base";
-      if (n.status != CellStatus::ok) r.note += (r.note.empty() ? "" : ", ") + std::string(to_string(n.status)) + " in new";
+      if (n.status != CellStatus::ok)
+        r.note += (r.note.empty() ? "" : ", ") + std::string(to_string(n.status)) + " in new";
       res.rows.push_back(r);
       continue;
     }
@@ -108,10 +109,14 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
     r.p_holm = holm[k];
     r.q_bh = bh[k];
     const bool significant = *r.p_holm < opt.alpha;
-    if (significant && *r.ratio_lo > up) r.verdict = Verdict::slower;
-    else if (significant && *r.ratio_hi < down) r.verdict = Verdict::faster;
-    else if (*r.ratio_lo >= down && *r.ratio_hi <= up) r.verdict = Verdict::same;
-    else r.verdict = Verdict::inconclusive;
+    if (significant && *r.ratio_lo > up)
+      r.verdict = Verdict::slower;
+    else if (significant && *r.ratio_hi < down)
+      r.verdict = Verdict::faster;
+    else if (*r.ratio_lo >= down && *r.ratio_hi <= up)
+      r.verdict = Verdict::same;
+    else
+      r.verdict = Verdict::inconclusive;
     if (r.verdict == Verdict::inconclusive && *r.q_bh < opt.alpha) r.note = "suspect (BH q < alpha)";
   }
   return res;
@@ -128,14 +133,13 @@ static std::string interval_text(double lo, double hi) {
 }
 
 std::string format_compare_table(const CompareResult& r) {
-  TextTable t({"workload", "strategy", "params", "device", "base p50 ms", "new p50 ms", "new/base", "95% CI", "p (Holm)",
-               "verdict", "note"},
+  TextTable t({"workload", "strategy", "params", "device", "base p50 ms", "new p50 ms", "new/base", "95% CI",
+               "p (Holm)", "verdict", "note"},
               {false, false, false, false, true, true, true, true, true, false, false});
   auto opt = [](const std::optional<double>& v, int sig = 4) { return v ? fmt_num(*v, sig) : std::string("—"); };
   for (const auto& x : r.rows)
     t.add_row({x.workload, x.strategy, x.params, x.device, opt(x.base_median_ms), opt(x.new_median_ms),
-               x.ratio ? fmt_num(*x.ratio, 4) + "×" : "—",
-               x.ratio_lo ? interval_text(*x.ratio_lo, *x.ratio_hi) : "—",
+               x.ratio ? fmt_num(*x.ratio, 4) + "×" : "—", x.ratio_lo ? interval_text(*x.ratio_lo, *x.ratio_hi) : "—",
                opt(x.p_holm, 2), to_string(x.verdict), x.note});
   return t.render();
 }

@@ -78,12 +78,23 @@ void markdown_char(std::string& out, std::string_view s, std::size_t i, std::siz
     case '<': out += "&lt;"; return;
     case '>': out += "&gt;"; return;
     case '&': out += "&amp;"; return;
-    case '@': out += '@'; out += kZeroWidthSpace; return;
+    case '@':
+      out += '@';
+      out += kZeroWidthSpace;
+      return;
     case '#':
       out += "\\#";
       if (digit_next) out += kZeroWidthSpace;
       return;
-    case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~': case '$':
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '|':
+    case '~':
+    case '$':
       out += '\\';
       out += c;
       return;
@@ -151,10 +162,14 @@ std::string csv_field(std::string_view s) {
 
 std::string terminal_text(std::string_view s) {
   return visible(s, append_text, [](std::string& out, char c) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else return false;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      return false;
     return true;
   });
 }
@@ -191,8 +206,10 @@ std::string xml_escape(std::string_view s) {
       case '\'': out += "&apos;"; break;
       default:
         // XML 1.0 forbids most control characters even as references.
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') out += '?';
-        else out += static_cast<char>(c);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+          out += '?';
+        else
+          out += static_cast<char>(c);
     }
   }
   return out;

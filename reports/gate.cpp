@@ -72,15 +72,18 @@ GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy&
     g.label = label(b);
     auto it = in_new.find(b.id);
     if (it == in_new.end()) {
-      if (b.status == CellStatus::ok) g.checks.push_back({"missing", policy.fail_on_missing, "cell absent from the new run"});
-      else g.compared = false;
+      if (b.status == CellStatus::ok)
+        g.checks.push_back({"missing", policy.fail_on_missing, "cell absent from the new run"});
+      else
+        g.compared = false;
       res.cells.push_back(g);
       continue;
     }
     const Cell& n = *it->second;
     if (b.status == CellStatus::ok && n.status != CellStatus::ok) {
-      g.checks.push_back({"status", policy.fail_on_missing, std::string("ok in base, ") + to_string(n.status) + " in new" +
-                                                             (n.reason.empty() ? "" : ": " + n.reason)});
+      g.checks.push_back(
+          {"status", policy.fail_on_missing,
+           std::string("ok in base, ") + to_string(n.status) + " in new" + (n.reason.empty() ? "" : ": " + n.reason)});
       res.cells.push_back(g);
       continue;
     }
@@ -98,8 +101,8 @@ GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy&
     }
     res.cells.push_back(g);
   }
-  res.timing_rule = "one-sided Mann-Whitney U, Holm-adjusted p < " + fmt_num(policy.alpha) +
-                    " and median ratio > " + fmt_num(policy.min_ratio);
+  res.timing_rule = "one-sided Mann-Whitney U, Holm-adjusted p < " + fmt_num(policy.alpha) + " and median ratio > " +
+                    fmt_num(policy.min_ratio);
   std::vector<double> ps;
   ps.reserve(timed.size());
   for (const auto& t : timed) ps.push_back(t.p);
@@ -136,7 +139,8 @@ std::string gate_markdown(const GateResult& r) {
     o << "| cell | rule | detail |\n|---|---|---|\n";
     for (const auto& c : r.cells)
       for (const auto& ch : c.checks)
-        if (ch.failed) o << "| " << md_text(c.label) << " | " << md_text(ch.rule) << " | " << md_text(ch.detail) << " |\n";
+        if (ch.failed)
+          o << "| " << md_text(c.label) << " | " << md_text(ch.rule) << " | " << md_text(ch.detail) << " |\n";
     o << "\n";
   }
   o << "<details><summary>All checks</summary>\n\n| cell | rule | result | detail |\n|---|---|---|---|\n";

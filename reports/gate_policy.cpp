@@ -15,13 +15,15 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
     if (k != "schema" && k != "timing" && k != "limits" && k != "missing_cells" && k != "comment")
       (root / k).fail("unknown field (fields: schema, timing, limits, missing_cells)");
   const std::string schema = jf::str(jf::need(j, "schema", root), root / "schema");
-  if (schema != kPolicySchemaV1) (root / "schema").fail("unsupported policy schema '" + schema + "' (this reader knows " + kPolicySchemaV1 + ")");
+  if (schema != kPolicySchemaV1)
+    (root / "schema").fail("unsupported policy schema '" + schema + "' (this reader knows " + kPolicySchemaV1 + ")");
   GatePolicy p;
   if (const json* t = jf::find(j, "timing")) {
     jf::Path tp = root / "timing";
     jf::object(*t, tp);
     for (const auto& [k, v] : t->items())
-      if (k != "alpha" && k != "min_ratio" && k != "confirm_alpha") (tp / k).fail("unknown field (alpha, min_ratio, confirm_alpha)");
+      if (k != "alpha" && k != "min_ratio" && k != "confirm_alpha")
+        (tp / k).fail("unknown field (alpha, min_ratio, confirm_alpha)");
     if (const json* a = jf::find(*t, "alpha")) p.alpha = jf::num(*a, tp / "alpha");
     if (const json* r = jf::find(*t, "min_ratio")) p.min_ratio = jf::num(*r, tp / "min_ratio");
     if (const json* c = jf::find(*t, "confirm_alpha")) p.confirm_alpha = jf::num(*c, tp / "confirm_alpha");
@@ -40,11 +42,16 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
       lim.metric = metric;
       for (const auto& [k, v] : rule.items()) {
         const double x = jf::num(v, mp / k);
-        if (k == "max_ratio") lim.max_ratio = x;
-        else if (k == "max_increase") lim.max_increase = x;
-        else if (k == "max") lim.max = x;
-        else if (k == "min") lim.min = x;
-        else (mp / k).fail("unknown limit (max_ratio, max_increase, max, min)");
+        if (k == "max_ratio")
+          lim.max_ratio = x;
+        else if (k == "max_increase")
+          lim.max_increase = x;
+        else if (k == "max")
+          lim.max = x;
+        else if (k == "min")
+          lim.min = x;
+        else
+          (mp / k).fail("unknown limit (max_ratio, max_increase, max, min)");
       }
       if (!lim.max_ratio && !lim.max_increase && !lim.max && !lim.min) mp.fail("no limit given");
       // Two identical runs must pass: a ratio below 1 or a negative increase never could.
@@ -56,9 +63,12 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
   }
   if (const json* m = jf::find(j, "missing_cells")) {
     const std::string v = jf::str(*m, root / "missing_cells");
-    if (v == "fail") p.fail_on_missing = true;
-    else if (v == "ignore") p.fail_on_missing = false;
-    else (root / "missing_cells").fail("expected \"fail\" or \"ignore\"");
+    if (v == "fail")
+      p.fail_on_missing = true;
+    else if (v == "ignore")
+      p.fail_on_missing = false;
+    else
+      (root / "missing_cells").fail("expected \"fail\" or \"ignore\"");
   }
   return p;
 }

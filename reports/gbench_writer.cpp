@@ -61,7 +61,8 @@ class GbenchWriter final : public Writer {
     for (std::size_t i = 0; i < s.size(); ++i)
       doc_["benchmarks"].push_back(entry("iteration", name, s[i], static_cast<int>(i)));
     const Summary sum = stats::summarize(s);
-    for (auto [agg, v] : {std::pair<const char*, double>{"mean", sum.mean}, {"median", sum.p50}, {"stddev", sum.stddev}}) {
+    for (auto [agg, v] :
+         {std::pair<const char*, double>{"mean", sum.mean}, {"median", sum.p50}, {"stddev", sum.stddev}}) {
       json e = entry("aggregate", name + "_" + agg, v, -1);
       e["aggregate_name"] = agg;
       doc_["benchmarks"].push_back(e);

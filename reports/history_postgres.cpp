@@ -62,8 +62,7 @@ SqlValue value_of(const PGresult* res, int row, int col) {
   const char* p = PQgetvalue(res, row, col);
   const char* end = p + PQgetlength(res, row, col);
   switch (PQftype(res, col)) {
-    case kBool:
-      return std::int64_t{*p == 't' ? 1 : 0};
+    case kBool: return std::int64_t{*p == 't' ? 1 : 0};
     case kInt2:
     case kInt4:
     case kInt8: {
@@ -77,8 +76,7 @@ SqlValue value_of(const PGresult* res, int row, int col) {
       std::from_chars(p, end, v);
       return v;
     }
-    default:
-      return std::string(p, end);
+    default: return std::string(p, end);
   }
 }
 

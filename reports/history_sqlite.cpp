@@ -121,12 +121,9 @@ class SqliteConnection final : public SqlConnection {
 
   static SqlValue column(sqlite3_stmt* st, int c) {
     switch (sqlite3_column_type(st, c)) {
-      case SQLITE_INTEGER:
-        return static_cast<std::int64_t>(sqlite3_column_int64(st, c));
-      case SQLITE_FLOAT:
-        return sqlite3_column_double(st, c);
-      case SQLITE_NULL:
-        return std::monostate{};
+      case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(st, c));
+      case SQLITE_FLOAT: return sqlite3_column_double(st, c);
+      case SQLITE_NULL: return std::monostate{};
       default: {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
         return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, c)));

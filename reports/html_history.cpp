@@ -23,20 +23,22 @@ static std::string svg_series(const std::vector<SeriesPoint>& pts, const std::ve
   lo -= pad;
   hi += pad;
   auto x = [&](std::size_t i) {
-    return left + (pts.size() < 2 ? 0.0 : static_cast<double>(i) * (w - left - right) / static_cast<double>(pts.size() - 1));
+    return left +
+           (pts.size() < 2 ? 0.0 : static_cast<double>(i) * (w - left - right) / static_cast<double>(pts.size() - 1));
   };
   auto y = [&](double v) { return top + (hi - v) / (hi - lo) * (h - top - bottom); };
   std::ostringstream o;
-  o << "<svg class=\"series\" role=\"img\" width=\"" << w << "\" height=\"" << h << "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  o << "<svg class=\"series\" role=\"img\" width=\"" << w << "\" height=\"" << h
+    << "\" xmlns=\"http://www.w3.org/2000/svg\">";
   o << "<text x=\"4\" y=\"" << top + 4 << "\">" << html_escape(fmt_num(hi)) << "</text><text x=\"4\" y=\"" << h - bottom
     << "\">" << html_escape(fmt_num(lo)) << "</text>";
   o << "<text x=\"" << left << "\" y=\"" << h - 8 << "\">" << html_escape(metric) << " over " << pts.size()
     << " runs, oldest first</text>";
   for (const DetectedChange* c : changes) {
     const double cx = x(c->index);
-    o << "<line x1=\"" << fmt_num(cx, 6) << "\" x2=\"" << fmt_num(cx, 6) << "\" y1=\"" << top << "\" y2=\"" << h - bottom
-      << "\" class=\"cp\"/><text x=\"" << fmt_num(cx + 4, 6) << "\" y=\"" << top + 12 << "\" class=\"cpt\">"
-      << html_escape(c->commit.substr(0, 10)) << " " << (c->relative_change >= 0 ? "+" : "")
+    o << "<line x1=\"" << fmt_num(cx, 6) << "\" x2=\"" << fmt_num(cx, 6) << "\" y1=\"" << top << "\" y2=\""
+      << h - bottom << "\" class=\"cp\"/><text x=\"" << fmt_num(cx + 4, 6) << "\" y=\"" << top + 12
+      << "\" class=\"cpt\">" << html_escape(c->commit.substr(0, 10)) << " " << (c->relative_change >= 0 ? "+" : "")
       << html_escape(fmt_num(c->relative_change * 100, 3)) << "%</text>";
   }
   o << "<polyline class=\"line\" points=\"";
@@ -44,7 +46,8 @@ static std::string svg_series(const std::vector<SeriesPoint>& pts, const std::ve
   o << "\"/>";
   for (std::size_t i = 0; i < pts.size(); ++i)
     o << "<circle cx=\"" << fmt_num(x(i), 6) << "\" cy=\"" << fmt_num(y(pts[i].value), 6) << "\" r=\"2.5\"><title>"
-      << html_escape(pts[i].commit.substr(0, 12) + " " + pts[i].run_id + ": " + fmt_num(pts[i].value)) << "</title></circle>";
+      << html_escape(pts[i].commit.substr(0, 12) + " " + pts[i].run_id + ": " + fmt_num(pts[i].value))
+      << "</title></circle>";
   o << "</svg>";
   return o.str();
 }

@@ -34,7 +34,8 @@ std::string svg_bars(const std::string& title, const std::string& unit, const st
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const int y = top + static_cast<int>(i) * row;
     const double w = max > 0 ? bars[i].value / max * width : 0;
-    o << "<text x=\"" << left - 6 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << esc(bars[i].label) << "</text>";
+    o << "<text x=\"" << left - 6 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << esc(bars[i].label)
+      << "</text>";
     o << "<rect x=\"" << left << "\" y=\"" << y + 3 << "\" width=\"" << fmt_num(w, 6) << "\" height=\"" << row - 6
       << "\" class=\"b" << i % 6 << "\"/>";
     o << "<text x=\"" << left + w + 6 << "\" y=\"" << y + 15 << "\">" << esc(fmt_num(bars[i].value)) << "</text>";
@@ -58,10 +59,10 @@ class HtmlPage {
             ".failed,.timeout{color:#b00}.skipped{color:#888}.ct{font-weight:600}svg text{font-size:12px}"
             ".b0{fill:#4e79a7}.b1{fill:#f28e2b}.b2{fill:#59a14f}.b3{fill:#e15759}.b4{fill:#76b7b2}.b5{fill:#b07aa1}"
             "section{margin:24px 0}</style></head><body>\n";
-    out_ << "<h1>stratbench run " << esc(h.id) << "</h1>\n<p>" << esc(h.host.cpu) << ", " << h.host.cores
-         << " cores, " << esc(h.host.os) << " · commit " << esc(h.git.commit.empty() ? "unknown" : h.git.commit)
-         << (h.git.dirty ? " (dirty)" : "") << " · build " << esc(h.host.build_type) << " · started "
-         << esc(h.started) << "</p>\n<p><code>" << esc(h.command) << "</code></p>\n";
+    out_ << "<h1>stratbench run " << esc(h.id) << "</h1>\n<p>" << esc(h.host.cpu) << ", " << h.host.cores << " cores, "
+         << esc(h.host.os) << " · commit " << esc(h.git.commit.empty() ? "unknown" : h.git.commit)
+         << (h.git.dirty ? " (dirty)" : "") << " · build " << esc(h.host.build_type) << " · started " << esc(h.started)
+         << "</p>\n<p><code>" << esc(h.command) << "</code></p>\n";
     write_table();
     write_groups();
     out_ << extra_sections << "</body></html>\n";

@@ -19,11 +19,10 @@ namespace {
 
 void require_data(const char* fn, const char* name, std::span<const double> x, std::size_t min_n) {
   if (x.size() < min_n)
-    invalid(fn, std::string("`") + name + "` needs at least " + std::to_string(min_n) +
-                    " value(s), got " + std::to_string(x.size()));
+    invalid(fn, std::string("`") + name + "` needs at least " + std::to_string(min_n) + " value(s), got " +
+                    std::to_string(x.size()));
   for (std::size_t i = 0; i < x.size(); ++i)
-    if (!std::isfinite(x[i]))
-      invalid(fn, std::string("`") + name + "`[" + std::to_string(i) + "] is not finite");
+    if (!std::isfinite(x[i])) invalid(fn, std::string("`") + name + "`[" + std::to_string(i) + "] is not finite");
 }
 
 void require_positive(const char* fn, const char* name, std::span<const double> x) {
@@ -77,8 +76,7 @@ double resampled_median(std::span<const double> x, SplitMix64& rng, std::vector<
 // most the pivot, and discards the side that cannot hold the answer. The pivot itself is
 // always discarded or returned, so every round shrinks the candidate set.
 template <class Value>
-double select_kth(std::vector<std::size_t> lo, std::vector<std::size_t> hi, std::uint64_t k,
-                  Value value) {
+double select_kth(std::vector<std::size_t> lo, std::vector<std::size_t> hi, std::uint64_t k, Value value) {
   const std::size_t rows = lo.size();
   SplitMix64 rng(0x5EED);  // any seed gives the same answer; a fixed one keeps timing stable
   std::uint64_t discarded_below = 0;
@@ -120,8 +118,7 @@ double select_kth(std::vector<std::size_t> lo, std::vector<std::size_t> hi, std:
 }
 
 template <class Value>
-double median_of_implicit(std::vector<std::size_t> lo, std::vector<std::size_t> hi,
-                          std::uint64_t total, Value value) {
+double median_of_implicit(std::vector<std::size_t> lo, std::vector<std::size_t> hi, std::uint64_t total, Value value) {
   const double upper = select_kth(lo, hi, total / 2, value);
   if (total % 2 == 1) return upper;
   const double lower = select_kth(std::move(lo), std::move(hi), total / 2 - 1, value);
@@ -189,16 +186,12 @@ std::vector<double> signed_rank_counts(std::size_t n) {
 double exact_p(const std::vector<double>& counts, double s, Alternative alt) {
   const double total = std::accumulate(counts.begin(), counts.end(), 0.0);
   const auto k = static_cast<std::size_t>(std::llround(s));
-  const double at_most =
-      std::accumulate(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(k) + 1, 0.0);
+  const double at_most = std::accumulate(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(k) + 1, 0.0);
   const double at_least = total - at_most + counts[k];
   switch (alt) {
-    case Alternative::greater:
-      return at_least / total;
-    case Alternative::less:
-      return at_most / total;
-    case Alternative::two_sided:
-      break;
+    case Alternative::greater: return at_least / total;
+    case Alternative::less: return at_most / total;
+    case Alternative::two_sided: break;
   }
   const double mean = static_cast<double>(counts.size() - 1) / 2;
   return std::min(1.0, 2 * (s > mean ? at_least : at_most) / total);
@@ -213,42 +206,28 @@ RankTest normal_approx(double s, double mean, double var, Alternative alt) {
   const double diff = s - mean;
   double correction = 0;
   switch (alt) {
-    case Alternative::greater:
-      correction = 0.5;
-      break;
-    case Alternative::less:
-      correction = -0.5;
-      break;
-    case Alternative::two_sided:
-      correction = diff > 0 ? 0.5 : (diff < 0 ? -0.5 : 0);
-      break;
+    case Alternative::greater: correction = 0.5; break;
+    case Alternative::less: correction = -0.5; break;
+    case Alternative::two_sided: correction = diff > 0 ? 0.5 : (diff < 0 ? -0.5 : 0); break;
   }
   out.z = (diff - correction) / std::sqrt(var);
   switch (alt) {
-    case Alternative::greater:
-      out.p = normal_cdf(-out.z);
-      break;
-    case Alternative::less:
-      out.p = normal_cdf(out.z);
-      break;
-    case Alternative::two_sided:
-      out.p = std::min(1.0, 2 * std::min(normal_cdf(out.z), normal_cdf(-out.z)));
-      break;
+    case Alternative::greater: out.p = normal_cdf(-out.z); break;
+    case Alternative::less: out.p = normal_cdf(out.z); break;
+    case Alternative::two_sided: out.p = std::min(1.0, 2 * std::min(normal_cdf(out.z), normal_cdf(-out.z))); break;
   }
   return out;
 }
 
 void require_probabilities(const char* fn, std::span<const double> p) {
   for (std::size_t i = 0; i < p.size(); ++i)
-    if (!(p[i] >= 0 && p[i] <= 1))
-      invalid(fn, "p[" + std::to_string(i) + "] is not a probability in [0, 1]");
+    if (!(p[i] >= 0 && p[i] <= 1)) invalid(fn, "p[" + std::to_string(i) + "] is not a probability in [0, 1]");
 }
 
 std::vector<std::size_t> ascending_order(std::span<const double> p) {
   std::vector<std::size_t> order(p.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] < p[b]; });
   return order;
 }
 
@@ -264,8 +243,8 @@ double median_ratio(std::span<const double> base, std::span<const double> next) 
   return stats::median(next) / stats::median(base);
 }
 
-Interval bootstrap_median_ratio_ci(std::span<const double> base, std::span<const double> next,
-                                   double confidence, int resamples, std::uint64_t seed) {
+Interval bootstrap_median_ratio_ci(std::span<const double> base, std::span<const double> next, double confidence,
+                                   int resamples, std::uint64_t seed) {
   constexpr const char* fn = "bootstrap_median_ratio_ci";
   require_data(fn, "base", base, 2);
   require_data(fn, "next", next, 2);
@@ -285,8 +264,7 @@ Interval bootstrap_median_ratio_ci(std::span<const double> base, std::span<const
   return {quantile_sorted(ratios, alpha / 2), quantile_sorted(ratios, 1 - alpha / 2)};
 }
 
-RankTest mann_whitney_u(std::span<const double> base, std::span<const double> next,
-                        Alternative alt) {
+RankTest mann_whitney_u(std::span<const double> base, std::span<const double> next, Alternative alt) {
   require_data("mann_whitney_u", "base", base, 1);
   require_data("mann_whitney_u", "next", next, 1);
   const std::size_t n = base.size(), m = next.size();
@@ -339,8 +317,7 @@ double hodges_lehmann_shift(std::span<const double> base, std::span<const double
   // rounding is monotone.
   const std::vector<std::size_t> lo(x.size(), 0), hi(x.size(), y.size());
   const std::uint64_t total = std::uint64_t{x.size()} * y.size();
-  return median_of_implicit(lo, hi, total,
-                            [&](std::size_t i, std::size_t j) { return y[j] - x[i]; });
+  return median_of_implicit(lo, hi, total, [&](std::size_t i, std::size_t j) { return y[j] - x[i]; });
 }
 
 double hodges_lehmann_pseudomedian(std::span<const double> diffs) {

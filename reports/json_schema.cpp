@@ -17,9 +17,9 @@ class Validator {
   void check(const json& doc, const json& schema, const std::string& path) {
     if (!schema.is_object()) throw std::invalid_argument("schema at " + path + " is not an object");
     static const std::set<std::string> known = {
-        "$schema", "$id",        "title",   "description", "$defs",   "$ref",    "type",      "const",
-        "enum",    "properties", "required", "additionalProperties", "items", "minimum", "maximum",
-        "exclusiveMinimum", "minLength", "pattern"};
+        "$schema", "$id",     "title",   "description",      "$defs",     "$ref",
+        "type",    "const",   "enum",    "properties",       "required",  "additionalProperties",
+        "items",   "minimum", "maximum", "exclusiveMinimum", "minLength", "pattern"};
     for (const auto& [k, v] : schema.items())
       if (!known.count(k)) throw std::invalid_argument("unsupported schema keyword '" + k + "'");
     if (auto r = schema.find("$ref"); r != schema.end()) check(doc, resolve(r->get<std::string>()), path);
@@ -46,14 +46,16 @@ class Validator {
       const auto& s = doc.get_ref<const std::string&>();
       if (auto m = schema.find("minLength"); m != schema.end() && s.size() < m->get<std::size_t>())
         fail(path, "shorter than " + m->dump() + " characters");
-      if (auto p = schema.find("pattern"); p != schema.end() && !std::regex_search(s, std::regex(p->get<std::string>())))
+      if (auto p = schema.find("pattern");
+          p != schema.end() && !std::regex_search(s, std::regex(p->get<std::string>())))
         fail(path, "does not match the pattern " + p->dump());
     }
     if (doc.is_object()) {
       const json* props = schema.contains("properties") ? &schema["properties"] : nullptr;
       if (auto r = schema.find("required"); r != schema.end())
         for (const auto& name : *r)
-          if (!doc.contains(name.get<std::string>())) fail(join(path, name.get<std::string>()), "missing required field");
+          if (!doc.contains(name.get<std::string>()))
+            fail(join(path, name.get<std::string>()), "missing required field");
       for (const auto& [k, v] : doc.items()) {
         if (props && props->contains(k)) {
           check(v, (*props)[k], join(path, k));
@@ -74,7 +76,9 @@ class Validator {
   std::vector<SchemaViolation> violations;
 
  private:
-  static std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
   static std::string kind(const json& j) {
     if (j.is_number_integer() || j.is_number_unsigned()) return "integer";
     return j.type_name();
@@ -88,7 +92,8 @@ class Validator {
     if (t == "number") return doc.is_number();
     if (t == "integer")
       return doc.is_number_integer() || doc.is_number_unsigned() ||
-             (doc.is_number_float() && doc.get<double>() == static_cast<double>(static_cast<long long>(doc.get<double>())));
+             (doc.is_number_float() &&
+              doc.get<double>() == static_cast<double>(static_cast<long long>(doc.get<double>())));
     throw std::invalid_argument("unknown schema type '" + t + "'");
   }
   static bool type_ok(const json& doc, const json& t) {
@@ -105,7 +110,9 @@ class Validator {
     if (it == defs.end()) throw std::invalid_argument("unresolved $ref '" + ref + "'");
     return *it;
   }
-  void fail(const std::string& path, const std::string& msg) { violations.push_back({path.empty() ? "document" : path, msg}); }
+  void fail(const std::string& path, const std::string& msg) {
+    violations.push_back({path.empty() ? "document" : path, msg});
+  }
   const json& root_;
 };
 

@@ -104,24 +104,18 @@ SimdLevel simd_level(SimdKnob knob, SimdLevel best) {
 
 bool simd_level_supported(SimdLevel level) {
   switch (level) {
-    case SimdLevel::scalar:
-      return true;
-    case SimdLevel::avx2:
-      return has_avx2_fma();
-    case SimdLevel::avx512:
-      return has_avx512f();
+    case SimdLevel::scalar: return true;
+    case SimdLevel::avx2: return has_avx2_fma();
+    case SimdLevel::avx512: return has_avx512f();
   }
   return false;
 }
 
 const char* to_string(SimdLevel level) {
   switch (level) {
-    case SimdLevel::scalar:
-      return "scalar";
-    case SimdLevel::avx2:
-      return "avx2";
-    case SimdLevel::avx512:
-      return "avx512";
+    case SimdLevel::scalar: return "scalar";
+    case SimdLevel::avx2: return "avx2";
+    case SimdLevel::avx512: return "avx512";
   }
   return "unknown";
 }

@@ -10,29 +10,46 @@ namespace sb {
 
 const std::vector<KnobSpec>& knob_table() {
   static const std::vector<KnobSpec> t = {
-      {"layout", "loop structure: naive loops, or blocked (GEMM: cache tiles with packed panels; LLM: register tiles "
-       "of rows x tokens in products over several tokens)", "naive",
+      {"layout",
+       "loop structure: naive loops, or blocked (GEMM: cache tiles with packed panels; LLM: register tiles "
+       "of rows x tokens in products over several tokens)",
+       "naive",
        {"naive", "blocked"}},
-      {"simd", "vector micro-kernels: off, auto (best the CPU has), or a named ISA", "off",
+      {"simd",
+       "vector micro-kernels: off, auto (best the CPU has), or a named ISA",
+       "off",
        {"off", "auto", "avx2", "avx512"}},
       {"threads", "worker threads from the shared pool (the calling thread is one of them)", "1", {}},
-      {"library", "native (our code) or blas (OpenBLAS, the vendor reference)", "native",
-       {"native", "blas"}},
-      {"merge", "BPE merges: pairs (rescan every adjacent pair) or heap (priority queue over a linked list)",
-       "pairs", {"pairs", "heap"}},
-      {"piece_cache", "the tokenizer's bounded cache of recent pieces and their token ids", "off", {"off", "on"},
+      {"library", "native (our code) or blas (OpenBLAS, the vendor reference)", "native", {"native", "blas"}},
+      {"merge",
+       "BPE merges: pairs (rescan every adjacent pair) or heap (priority queue over a linked list)",
+       "pairs",
+       {"pairs", "heap"}},
+      {"piece_cache",
+       "the tokenizer's bounded cache of recent pieces and their token ids",
+       "off",
+       {"off", "on"},
        "cache"},
       {"io", "how input files are read: read (into a buffer) or mmap", "read", {"read", "mmap"}},
       {"memory",
        "scratch memory: malloc (fresh allocations per document or per op) or pool (one arena, reset per "
        "document or per forward pass)",
-       "malloc", {"malloc", "pool"}},
-      {"precision", "weight storage and arithmetic: fp32, fp16/bf16 (widened to fp32), int8 (Q8_0) or int4 (Q4_0) "
-       "with integer dot products against Q8_0 activations", "fp32", {"fp32", "fp16", "bf16", "int8", "int4"}},
-      {"fusion", "operator fusion: RMSNorm folded into the next product, fused SwiGLU, one-pass online-softmax "
-       "attention", "off", {"off", "on"}},
-      {"kv_cache", "keep keys and values of past tokens (on) or recompute the whole prefix every decode step (off)",
-       "on", {"on", "off"}},
+       "malloc",
+       {"malloc", "pool"}},
+      {"precision",
+       "weight storage and arithmetic: fp32, fp16/bf16 (widened to fp32), int8 (Q8_0) or int4 (Q4_0) "
+       "with integer dot products against Q8_0 activations",
+       "fp32",
+       {"fp32", "fp16", "bf16", "int8", "int4"}},
+      {"fusion",
+       "operator fusion: RMSNorm folded into the next product, fused SwiGLU, one-pass online-softmax "
+       "attention",
+       "off",
+       {"off", "on"}},
+      {"kv_cache",
+       "keep keys and values of past tokens (on) or recompute the whole prefix every decode step (off)",
+       "on",
+       {"on", "off"}},
   };
   return t;
 }
@@ -56,8 +73,7 @@ const std::vector<PresetSpec>& preset_table() {
       {"bf16", "weights stored as bfloat16, widened by a shift (precision=bf16)", {{"precision", "bf16"}}},
       {"int8", "Q8_0 weights and activations, integer dot products (precision=int8)", {{"precision", "int8"}}},
       {"int4", "Q4_0 weights, Q8_0 activations, integer dot products (precision=int4)", {{"precision", "int4"}}},
-      {"fused", "RMSNorm folded into products, fused SwiGLU, online-softmax attention (fusion=on)",
-       {{"fusion", "on"}}},
+      {"fused", "RMSNorm folded into products, fused SwiGLU, online-softmax attention (fusion=on)", {{"fusion", "on"}}},
   };
   return t;
 }
@@ -78,14 +94,12 @@ static std::string preset_names() {
 
 static void set_knob(Strategy& st, const std::string& spelled, const std::string& name, std::string value) {
   const KnobSpec* k = find_knob(name);
-  if (!k)
-    throw InputError("strategy '" + spelled + "': unknown knob '" + name + "' (knobs: " + knob_names() + ")");
+  if (!k) throw InputError("strategy '" + spelled + "': unknown knob '" + name + "' (knobs: " + knob_names() + ")");
   if (k->values.empty()) {
     int n = 0;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || p != value.data() + value.size() || n < 1 || n > 1024)
-      throw InputError("strategy '" + spelled + "': " + name + "='" + value +
-                       "' is not an integer in 1..1024");
+      throw InputError("strategy '" + spelled + "': " + name + "='" + value + "' is not an integer in 1..1024");
     value = std::to_string(n);
   } else if (std::find(k->values.begin(), k->values.end(), value) == k->values.end()) {
     throw InputError("strategy '" + spelled + "': " + name + "='" + value + "' is not one of " + join(k->values, ", "));

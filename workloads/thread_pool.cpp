@@ -37,9 +37,7 @@ bool spin_until(Ready ready) {
 }
 
 struct RunningPoolScope {
-  explicit RunningPoolScope(const ThreadPool* pool) : saved(tls_running_pool) {
-    tls_running_pool = pool;
-  }
+  explicit RunningPoolScope(const ThreadPool* pool) : saved(tls_running_pool) { tls_running_pool = pool; }
   ~RunningPoolScope() { tls_running_pool = saved; }
   RunningPoolScope(const RunningPoolScope&) = delete;
   RunningPoolScope& operator=(const RunningPoolScope&) = delete;
@@ -49,8 +47,7 @@ struct RunningPoolScope {
 
 ThreadPool::ThreadPool(int threads) {
   if (threads < 1) {
-    throw std::invalid_argument("ThreadPool: thread count must be >= 1, got " +
-                                std::to_string(threads));
+    throw std::invalid_argument("ThreadPool: thread count must be >= 1, got " + std::to_string(threads));
   }
   workers_.reserve(static_cast<std::size_t>(threads - 1));
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
@@ -143,8 +140,7 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
 
 ThreadPool& shared_thread_pool(int threads) {
   if (threads < 1) {
-    throw std::invalid_argument("shared_thread_pool: thread count must be >= 1, got " +
-                                std::to_string(threads));
+    throw std::invalid_argument("shared_thread_pool: thread count must be >= 1, got " + std::to_string(threads));
   }
   static std::mutex mutex;
   // Never destroyed: workloads may still hold references during static destruction.

@@ -17,8 +17,8 @@ ParamValue parse_param_value(const ParamSpec& spec, const std::string& text) {
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec == std::errc::result_out_of_range)
-    throw InputError("parameter " + spec.name + "='" + text + "' is out of range (" +
-                     std::to_string(spec.min) + ".." + std::to_string(spec.max) + ")");
+    throw InputError("parameter " + spec.name + "='" + text + "' is out of range (" + std::to_string(spec.min) + ".." +
+                     std::to_string(spec.max) + ")");
   if (ec != std::errc() || p != text.data() + text.size() || text.empty())
     throw InputError("parameter " + spec.name + "='" + text + "' is not an integer");
   ParamValue v = n;

@@ -19,8 +19,7 @@ bool CellSortProxyModel::lessThan(const QModelIndex& left, const QModelIndex& ri
     const bool leftAbsent = !l.isValid();
     return sortOrder() == Qt::AscendingOrder ? !leftAbsent : leftAbsent;
   }
-  if (l.typeId() == QMetaType::Double && r.typeId() == QMetaType::Double)
-    return l.toDouble() < r.toDouble();
+  if (l.typeId() == QMetaType::Double && r.typeId() == QMetaType::Double) return l.toDouble() < r.toDouble();
   return QSortFilterProxyModel::lessThan(left, right);
 }
 

@@ -119,26 +119,21 @@ int CellTableModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(run_.cells.size());
 }
 
-int CellTableModel::columnCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : ColumnCount;
-}
+int CellTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant CellTableModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-    return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
   const sb::Cell& cell = *cellAt(index.row());
   const int column = index.column();
   switch (role) {
-    case Qt::DisplayRole:
-      return displayText(cell, column);
+    case Qt::DisplayRole: return displayText(cell, column);
     case SortRole:
       if (const sb::MetricField* f = metricOf(column)) return sortValue(*f, cell);
       if (column == ParamsColumn) return paramsSortKey(cell.params);
       return displayText(cell, column);
     case Qt::TextAlignmentRole:
       return metricOf(column) ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
-    case Qt::ForegroundRole:
-      return column == StatusColumn ? statusColor(cell.status) : QVariant();
+    case Qt::ForegroundRole: return column == StatusColumn ? statusColor(cell.status) : QVariant();
     case Qt::ToolTipRole: {
       // The page elides long strategies and params; the tooltip has them whole.
       QString tip;
@@ -150,8 +145,7 @@ QVariant CellTableModel::data(const QModelIndex& index, int role) const {
       }
       return tip.isEmpty() ? QVariant() : QVariant(tip);
     }
-    default:
-      return {};
+    default: return {};
   }
 }
 

@@ -8,8 +8,7 @@ namespace sb::gui {
 QString formatMeasurement(double value) {
   const double magnitude = std::abs(value);
   if (magnitude == 0.0) return QStringLiteral("0");
-  if (!std::isfinite(value) || magnitude < 1e-3 || magnitude >= 1e9)
-    return QString::number(value, 'g', 4);
+  if (!std::isfinite(value) || magnitude < 1e-3 || magnitude >= 1e9) return QString::number(value, 'g', 4);
   const int decimals = std::max(0, 3 - static_cast<int>(std::floor(std::log10(magnitude))));
   return QString::number(value, 'f', decimals);
 }

@@ -15,8 +15,7 @@ std::size_t indexOf(std::vector<std::string>& list, const std::string& value) {
 }
 
 bool inGroup(const sb::Cell& cell, const ChartGroup& group) {
-  return cell.workload == group.workload &&
-         (group.params.empty() || sb::params_to_string(cell.params) == group.params);
+  return cell.workload == group.workload && (group.params.empty() || sb::params_to_string(cell.params) == group.params);
 }
 
 }  // namespace
@@ -25,9 +24,7 @@ std::string chartGroupLabel(const ChartGroup& group) {
   return group.workload + " \u00b7 " + (group.params.empty() ? "all params" : group.params);
 }
 
-ChartGroup chartGroupOf(const sb::Cell& cell) {
-  return {cell.workload, sb::params_to_string(cell.params)};
-}
+ChartGroup chartGroupOf(const sb::Cell& cell) { return {cell.workload, sb::params_to_string(cell.params)}; }
 
 std::vector<ChartGroup> chartGroups(const sb::RunFile& run) {
   std::vector<std::string> workloads;
@@ -74,8 +71,7 @@ ThroughputChartData throughputChart(const sb::RunFile& run, const ChartGroup& gr
     bars.push_back({indexOf(out.categories, sb::params_to_string(cell.params)), set, tp->value});
   }
 
-  const bool mixedDevices =
-      std::adjacent_find(devices.begin(), devices.end(), std::not_equal_to<>()) != devices.end();
+  const bool mixedDevices = std::adjacent_find(devices.begin(), devices.end(), std::not_equal_to<>()) != devices.end();
   out.sets.resize(setKeys.size());
   for (std::size_t s = 0; s < setKeys.size(); ++s) {
     out.sets[s].label = mixedDevices ? strategies[s] + " (" + devices[s] + ")" : strategies[s];

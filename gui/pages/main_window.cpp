@@ -17,8 +17,8 @@
 
 #include "cell_table_page.hpp"
 #include "stratbench/gui/cell_table_model.hpp"
-#include "stratbench/gui/qt_text.hpp"
 #include "stratbench/gui/number_format.hpp"
+#include "stratbench/gui/qt_text.hpp"
 #include "stratbench/gui/run_loader.hpp"
 #include "throughput_chart_page.hpp"
 
@@ -27,8 +27,7 @@ namespace {
 
 QString cellCounts(const sb::RunFile& run) {
   QStringList parts;
-  for (auto status : {sb::CellStatus::ok, sb::CellStatus::failed, sb::CellStatus::skipped,
-                      sb::CellStatus::timeout}) {
+  for (auto status : {sb::CellStatus::ok, sb::CellStatus::failed, sb::CellStatus::skipped, sb::CellStatus::timeout}) {
     const auto n = std::count_if(run.cells.begin(), run.cells.end(),
                                  [status](const sb::Cell& cell) { return cell.status == status; });
     if (n > 0) parts << QStringLiteral("%1 %2").arg(n).arg(QLatin1String(sb::to_string(status)));
@@ -95,25 +94,24 @@ bool MainWindow::openFileInteractively(const QString& path) {
 }
 
 void MainWindow::showOpenDialog() {
-  const QString path = QFileDialog::getOpenFileName(
-      this, tr("Open results file"), lastDir_, tr("stratbench results (*.json);;All files (*)"));
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open results file"), lastDir_,
+                                                    tr("stratbench results (*.json);;All files (*)"));
   if (!path.isEmpty()) openFileInteractively(path);
 }
 
 void MainWindow::showRunSummary(const QString& path) {
   const sb::RunFile& run = model_->run();
   const sb::HostInfo& host = run.run.host;
-  QString commit = run.run.git.commit.empty() ? tr("unknown commit")
-                                              : tr("commit %1").arg(qstr(run.run.git.commit).left(10));
+  QString commit =
+      run.run.git.commit.empty() ? tr("unknown commit") : tr("commit %1").arg(qstr(run.run.git.commit).left(10));
   if (run.run.git.dirty) commit += tr(" (dirty)");
   summary_->setText(QStringLiteral("%1, %2 \u00b7 %3 \u00b7 %4")
-                        .arg(qstr(host.cpu), formatCount(host.cores, "core", "cores"), commit,
-                             cellCounts(run)));
+                        .arg(qstr(host.cpu), formatCount(host.cores, "core", "cores"), commit, cellCounts(run)));
   // The full provenance, for the reader who needs to reproduce the run.
   summary_->setToolTip(tr("%1\nrun %2, %3 to %4\n%5\n%6 %7, %8 build")
                            .arg(QDir::toNativeSeparators(path), qstr(run.run.id), qstr(run.run.started),
-                                qstr(run.run.finished), qstr(run.run.command), qstr(host.os),
-                                qstr(host.compiler), qstr(host.build_type)));
+                                qstr(run.run.finished), qstr(run.run.command), qstr(host.os), qstr(host.compiler),
+                                qstr(host.build_type)));
 }
 
 }  // namespace sb::gui

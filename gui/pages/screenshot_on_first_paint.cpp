@@ -17,15 +17,13 @@ constexpr int kSettleMs = 300;
 
 }  // namespace
 
-ScreenshotOnFirstPaint::ScreenshotOnFirstPaint(QWidget* window, QString path, int timeoutMs,
-                                               QObject* parent)
+ScreenshotOnFirstPaint::ScreenshotOnFirstPaint(QWidget* window, QString path, int timeoutMs, QObject* parent)
     : QObject(parent), window_(window), path_(std::move(path)) {
   // Any widget of the window may be the first to paint, so watch them all.
   QCoreApplication::instance()->installEventFilter(this);
   timeout_.setSingleShot(true);
   connect(&timeout_, &QTimer::timeout, this, [this, timeoutMs] {
-    std::fprintf(stderr, "stratbench-gui: the window was not painted within %d ms; no screenshot\n",
-                 timeoutMs);
+    std::fprintf(stderr, "stratbench-gui: the window was not painted within %d ms; no screenshot\n", timeoutMs);
     QCoreApplication::exit(1);
   });
   timeout_.start(timeoutMs);

@@ -17,8 +17,8 @@
 #include <QValueAxis>
 
 #include "stratbench/gui/cell_table_model.hpp"
-#include "stratbench/gui/qt_text.hpp"
 #include "stratbench/gui/number_format.hpp"
+#include "stratbench/gui/qt_text.hpp"
 
 namespace sb::gui {
 namespace {
@@ -104,18 +104,15 @@ void ThroughputChartPage::showGroup(int index) {
   }
   const ChartGroup& group = groups_[static_cast<std::size_t>(index)];
   shown_ = throughputChart(model_->run(), group);
-  const QString omitted =
-      shown_.omittedCells == 0
-          ? QString()
-          : tr("<br><small>%1 not drawn: not ok, without throughput, or in another unit</small>")
-                .arg(formatCount(static_cast<long long>(shown_.omittedCells), "cell", "cells"));
+  const QString omitted = shown_.omittedCells == 0
+                              ? QString()
+                              : tr("<br><small>%1 not drawn: not ok, without throughput, or in another unit</small>")
+                                    .arg(formatCount(static_cast<long long>(shown_.omittedCells), "cell", "cells"));
   if (shown_.empty()) {
-    chart->setTitle(tr("<b>%1</b>: no throughput to show").arg(qstr(chartGroupLabel(group)).toHtmlEscaped()) +
-                    omitted);
+    chart->setTitle(tr("<b>%1</b>: no throughput to show").arg(qstr(chartGroupLabel(group)).toHtmlEscaped()) + omitted);
     return;
   }
-  chart->setTitle(tr("<b>%1</b> throughput (higher is better)")
-                      .arg(qstr(chartGroupLabel(group)).toHtmlEscaped()) +
+  chart->setTitle(tr("<b>%1</b> throughput (higher is better)").arg(qstr(chartGroupLabel(group)).toHtmlEscaped()) +
                   omitted);
 
   // Composed strategies ("simd+blocked+threads=2+pool+int8") differ at their ends, which a
@@ -175,8 +172,7 @@ void ThroughputChartPage::showGroup(int index) {
     QToolTip::showText(QCursor::pos(),
                        QStringLiteral("%1, %2: %3")
                            .arg(set->label(), qstr(shown_.categories[c]),
-                                value ? formatMeasurement(*value) + u' ' + qstr(shown_.unit)
-                                      : tr("not measured")),
+                                value ? formatMeasurement(*value) + u' ' + qstr(shown_.unit) : tr("not measured")),
                        chartView_);
   });
 }

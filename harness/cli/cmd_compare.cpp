@@ -41,11 +41,12 @@ void require_comparable(const std::vector<std::string>& mismatches, bool force) 
 
 int cmd_compare(const Args& args) {
   if (wants_help(args)) {
-    std::cout << "usage: stratbench compare BASE NEW [options]\n\n"
-                 "Matches cells by id. Per cell: the ratio of median times (new/base) with a bootstrap 95% interval,\n"
-                 "a two-sided Mann-Whitney U test with Holm's correction across cells, and a verdict: faster, slower,\n"
-                 "same (the interval lies within 1±min-effect) or inconclusive (the noise is larger than the effect).\n\n"
-              << flags_help(compare_flags());
+    std::cout
+        << "usage: stratbench compare BASE NEW [options]\n\n"
+           "Matches cells by id. Per cell: the ratio of median times (new/base) with a bootstrap 95% interval,\n"
+           "a two-sided Mann-Whitney U test with Holm's correction across cells, and a verdict: faster, slower,\n"
+           "same (the interval lies within 1±min-effect) or inconclusive (the noise is larger than the effect).\n\n"
+        << flags_help(compare_flags());
     return 0;
   }
   CompareCliOptions o;

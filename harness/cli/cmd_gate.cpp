@@ -48,12 +48,17 @@ const std::vector<Flag<GateCliOptions>>& gate_flags() {
        [](GateCliOptions& o, const std::string& v) { o.il.candidate_bin = v; }},
       {"--baseline-flags", "", "\"FLAGS\"", "extra `run` flags for the baseline arm only",
        [](GateCliOptions& o, const std::string& v) { o.il.baseline_flags = split_words(v); }},
-      {"--candidate-flags", "", "\"FLAGS\"", "extra `run` flags for the candidate arm only (e.g. --inject-slowdown 0.05)",
+      {"--candidate-flags", "", "\"FLAGS\"",
+       "extra `run` flags for the candidate arm only (e.g. --inject-slowdown 0.05)",
        [](GateCliOptions& o, const std::string& v) { o.il.candidate_flags = split_words(v); }},
       {"--pairs", "", "N", "pairs per stage (default 20)",
-       [](GateCliOptions& o, const std::string& v) { o.il.pairs = static_cast<int>(parse_int_in("--pairs", v, 1, 100000)); }},
+       [](GateCliOptions& o, const std::string& v) {
+         o.il.pairs = static_cast<int>(parse_int_in("--pairs", v, 1, 100000));
+       }},
       {"--seed", "", "N", "seed of the random AB/BA order (default 1)",
-       [](GateCliOptions& o, const std::string& v) { o.il.seed = static_cast<std::uint64_t>(parse_int_in("--seed", v, 0, std::numeric_limits<long long>::max())); }},
+       [](GateCliOptions& o, const std::string& v) {
+         o.il.seed = static_cast<std::uint64_t>(parse_int_in("--seed", v, 0, std::numeric_limits<long long>::max()));
+       }},
       {"--workdir", "", "DIR", "where the arms' results go (default results/gate-<pid>)",
        [](GateCliOptions& o, const std::string& v) { o.il.workdir = v; }},
       {"--quiet", "-q", "", "no progress lines", [](GateCliOptions& o, const std::string&) { o.il.quiet = true; }},
@@ -66,12 +71,13 @@ const std::vector<Flag<GateCliOptions>>& gate_flags() {
 
 int cmd_gate(const Args& args) {
   if (wants_help(args)) {
-    std::cout << "usage: stratbench gate --policy FILE BASE NEW [--summary OUT.md] [--junit OUT.xml] [--force]\n"
-                 "       stratbench gate --policy FILE --interleave --baseline-bin OLD --candidate-bin NEW\n"
-                 "                       [--pairs N] [--candidate-flags \"...\"] ... -- RUN_FLAGS (-w gemm -s ... -p ...)\n\n"
-                 "Exit 0: no regression. Exit 1: a regression (a timing slower beyond the policy's alpha and minimum\n"
-                 "ratio, or a fixed limit broken, or a cell lost). Exit 2: bad input.\n\n"
-              << flags_help(gate_flags());
+    std::cout
+        << "usage: stratbench gate --policy FILE BASE NEW [--summary OUT.md] [--junit OUT.xml] [--force]\n"
+           "       stratbench gate --policy FILE --interleave --baseline-bin OLD --candidate-bin NEW\n"
+           "                       [--pairs N] [--candidate-flags \"...\"] ... -- RUN_FLAGS (-w gemm -s ... -p ...)\n\n"
+           "Exit 0: no regression. Exit 1: a regression (a timing slower beyond the policy's alpha and minimum\n"
+           "ratio, or a fixed limit broken, or a cell lost). Exit 2: bad input.\n\n"
+        << flags_help(gate_flags());
     return 0;
   }
   GateCliOptions o;
@@ -95,7 +101,8 @@ int cmd_gate(const Args& args) {
       throw InputError("gate --interleave needs --baseline-bin and --candidate-bin");
     for (const auto& b : {o.il.baseline_bin, o.il.candidate_bin})
       if (::access(b.c_str(), X_OK) != 0) throw InputError(b + ": not an executable file");
-    if (o.il.run_flags.empty()) throw InputError("gate --interleave needs the matrix after --, e.g. -- -w gemm -p m=256");
+    if (o.il.run_flags.empty())
+      throw InputError("gate --interleave needs the matrix after --, e.g. -- -w gemm -p m=256");
     if (o.il.workdir.empty()) o.il.workdir = "results/gate-" + std::to_string(::getpid());
     InterleaveOutcome io = run_interleaved_gate(o.il, policy);
     r = std::move(io.gate);

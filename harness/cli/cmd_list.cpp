@@ -2,8 +2,8 @@
 
 #include "commands.hpp"
 #include "stratbench/reports/text_table.hpp"
-#include "stratbench/result/text.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/text.hpp"
 #include "stratbench/workloads/strategy.hpp"
 #include "stratbench/workloads/workload.hpp"
 
@@ -16,15 +16,17 @@ static void list_workloads() {
     TextTable t({"  parameter", "default", "range", "meaning"});
     for (const auto& p : inf.params) {
       std::string range;
-      if (p.free_text) range = "text";
-      else if (p.choices.empty()) range = std::to_string(p.min) + ".." + std::to_string(p.max);
-      else range = join(p.choices, "|");
+      if (p.free_text)
+        range = "text";
+      else if (p.choices.empty())
+        range = std::to_string(p.min) + ".." + std::to_string(p.max);
+      else
+        range = join(p.choices, "|");
       t.add_row({"  " + p.name, p.default_value, range, p.help});
     }
     std::cout << t.render();
     std::cout << "  knobs honoured: " << join(inf.knobs, ", ") << "\n  devices: " << join(inf.devices, ", ")
-              << "\n  throughput in "
-              << inf.throughput_unit << "\n\n";
+              << "\n  throughput in " << inf.throughput_unit << "\n\n";
   }
 }
 
@@ -51,9 +53,12 @@ int cmd_list(const Args& args) {
     return args.empty() ? 2 : 0;
   }
   if (args.size() != 1) throw InputError("list takes one argument: workloads or strategies");
-  if (args[0] == "workloads") list_workloads();
-  else if (args[0] == "strategies") list_strategies();
-  else throw InputError("list: unknown topic '" + args[0] + "' (workloads, strategies)");
+  if (args[0] == "workloads")
+    list_workloads();
+  else if (args[0] == "strategies")
+    list_strategies();
+  else
+    throw InputError("list: unknown topic '" + args[0] + "' (workloads, strategies)");
   return 0;
 }
 

@@ -8,8 +8,8 @@
 #include "commands.hpp"
 #include "flags.hpp"
 #include "stratbench/reports/text_table.hpp"
-#include "stratbench/result/text.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/text.hpp"
 #include "stratbench/workloads/llm/gguf.hpp"
 #include "stratbench/workloads/llm/llama_gguf.hpp"
 #include "stratbench/workloads/llm/model_config.hpp"
@@ -28,7 +28,6 @@ struct ModelOptions {
 };
 
 using MFlag = Flag<ModelOptions>;
-
 
 const std::vector<MFlag>& write_flags() {
   static const std::vector<MFlag> t = {
@@ -96,7 +95,8 @@ std::string describe(const llm::ModelConfig& c) {
 
 int model_write(const ModelOptions& o, const std::vector<std::string>& pos) {
   if (pos.size() != 1) throw InputError("model write takes one output file (OUT.gguf)");
-  if (o.config.empty()) throw InputError("model write: --config is required (" + join(llm::model_config_names(), ", ") + ")");
+  if (o.config.empty())
+    throw InputError("model write: --config is required (" + join(llm::model_config_names(), ", ") + ")");
   if (o.type.empty()) throw InputError("model write: --type is required (f32, f16, bf16, q8_0, q4_0)");
   const llm::ModelConfig c = llm::model_config(o.config);
   const llm::WeightType type = llm::parse_weight_type(o.type);
@@ -106,8 +106,8 @@ int model_write(const ModelOptions& o, const std::vector<std::string>& pos) {
   const llm::Vocab vocab = llm::load_vocab_jsonl(o.vocab);
   const llm::GgufWriter w = llm::llama_gguf_writer(c, o.seed, type, vocab);
   w.write(pos[0]);
-  std::cout << "wrote " << pos[0] << ": config " << c.name << ", " << llm::to_string(type) << ", seed " << o.seed << ", "
-            << w.tensor_count() << " tensors, " << with_commas(llm::parameter_count(c)) << " parameters, "
+  std::cout << "wrote " << pos[0] << ": config " << c.name << ", " << llm::to_string(type) << ", seed " << o.seed
+            << ", " << w.tensor_count() << " tensors, " << with_commas(llm::parameter_count(c)) << " parameters, "
             << mib(w.file_size()) << "\n";
   return 0;
 }
@@ -144,9 +144,11 @@ int model_info(const ModelOptions& o, const std::vector<std::string>& pos) {
     e.second += t.bytes;
     total += t.bytes;
   }
-  line("tensors", std::to_string(f.tensors().size()) + " tensors, " + with_commas(total) + " bytes (" + mib(total) + ")");
+  line("tensors",
+       std::to_string(f.tensors().size()) + " tensors, " + with_commas(total) + " bytes (" + mib(total) + ")");
   for (const auto& [type, e] : per_type)
-    line("  " + type, std::to_string(e.first) + (e.first == 1 ? " tensor, " : " tensors, ") + with_commas(e.second) + " bytes");
+    line("  " + type,
+         std::to_string(e.first) + (e.first == 1 ? " tensor, " : " tensors, ") + with_commas(e.second) + " bytes");
   line("metadata", std::to_string(f.metadata().size()) + " keys");
   if (o.metadata) {
     TextTable t({"  key", "type", "value"});

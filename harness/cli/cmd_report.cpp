@@ -54,8 +54,10 @@ int cmd_report(const Args& args) {
   } else {
     write_report(*w, run);
   }
-  if (o.output.empty()) std::cout << buf.str();
-  else write_text_file_atomic(o.output, buf.str());
+  if (o.output.empty())
+    std::cout << buf.str();
+  else
+    write_text_file_atomic(o.output, buf.str());
   return 0;
 }
 

@@ -22,7 +22,7 @@ struct RunCliOptions {
   bool strategies_given = false, devices_given = false;
   std::string matrix_file, output, resume;
   bool retry_failed = false, dry_run = false;
-  OptionValues overrides;         // measure/runner fields set by flags (option_table.hpp)
+  OptionValues overrides;              // measure/runner fields set by flags (option_table.hpp)
   std::vector<const OptionSpec*> set;  // which of them, so a matrix file's values are kept otherwise
   std::vector<std::string> only_cells;
 };
@@ -33,10 +33,10 @@ Flag<RunCliOptions> option_flag(const OptionSpec& row) {
   return {row.flag, "", row.value_name, help, [&row](RunCliOptions& o, const std::string& v) {
             double x = 0;
             if (std::holds_alternative<int MeasureOptions::*>(row.field)) {
-              x = static_cast<double>(parse_int_in(row.flag, v, static_cast<long long>(row.min),
-                                                   static_cast<long long>(row.max)));
+              x = static_cast<double>(
+                  parse_int_in(row.flag, v, static_cast<long long>(row.min), static_cast<long long>(row.max)));
             } else if (auto* bytes = std::get_if<std::uint64_t RunnerOptions::*>(&row.field)) {
-              o.overrides.runner.**bytes = parse_size(row.flag, v);
+              o.overrides.runner.** bytes = parse_size(row.flag, v);
               o.set.push_back(&row);
               return;
             } else {
@@ -66,7 +66,8 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
       {"--param", "-p", "NAME=VALUES", "parameter values: m=256,1024 or ranges 256-2048*2, 1-9+2 (repeatable)",
        [](RunCliOptions& o, const std::string& v) {
          auto eq = v.find('=');
-         if (eq == std::string::npos || eq == 0) throw InputError("option --param: expected NAME=VALUES, got '" + v + "'");
+         if (eq == std::string::npos || eq == 0)
+           throw InputError("option --param: expected NAME=VALUES, got '" + v + "'");
          const std::string name = v.substr(0, eq);
          auto vals = expand_value_list(name, v.substr(eq + 1));
          auto& dst = o.group.params[name];
@@ -88,7 +89,8 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
        [](RunCliOptions& o, const std::string& v) { o.only_cells = split_list("--only-cells", v); }},
       {"--resume", "", "LOG", "finish an interrupted run from its .jsonl log, re-running no finished cell",
        [](RunCliOptions& o, const std::string& v) { o.resume = v; }},
-      {"--dry-run", "-n", "", "validate the matrix and print its cells (id, what, skipped and why); run nothing, write nothing",
+      {"--dry-run", "-n", "",
+       "validate the matrix and print its cells (id, what, skipped and why); run nothing, write nothing",
        [](RunCliOptions& o, const std::string&) { o.dry_run = true; }},
       {"--retry-failed", "", "", "with --resume: run the log's failed and timed-out cells again",
        [](RunCliOptions& o, const std::string&) { o.retry_failed = true; }},
@@ -159,8 +161,10 @@ std::string default_results_path() {
 
 std::string log_path_for(const std::string& results) {
   std::filesystem::path p(results);
-  if (p.extension() == ".json") p.replace_extension(".jsonl");
-  else p += ".jsonl";
+  if (p.extension() == ".json")
+    p.replace_extension(".jsonl");
+  else
+    p += ".jsonl";
   return p.string();
 }
 
@@ -204,11 +208,13 @@ int cmd_run(const Args& args, const std::string& command_line) {
     req.resume_log = o.resume;
     req.results_path = o.output;
   } else {
-    if (!o.matrix_file.empty()) req.spec = read_matrix_file(o.matrix_file);
+    if (!o.matrix_file.empty())
+      req.spec = read_matrix_file(o.matrix_file);
     else if (o.group_given) {
       if (o.group.workloads.empty()) throw InputError("no workload given (-w); see `stratbench list workloads`");
       req.spec.groups = {o.group};
-    } else req.spec = default_matrix();
+    } else
+      req.spec = default_matrix();
     apply_overrides(o, req.spec);
     if (!o.only_cells.empty()) req.spec.only_cells = o.only_cells;
     const std::vector<CellPlan> plan = expand(req.spec);  // validate everything before creating any file
@@ -227,8 +233,9 @@ int cmd_run(const Args& args, const std::string& command_line) {
   std::cout << format_run_table(out.run);
   int failed = 0;
   for (const auto& c : out.run.cells) failed += c.status == CellStatus::failed || c.status == CellStatus::timeout;
-  std::cout << "\n" << out.ran << " cells run, " << out.reused << " resumed from the log, " << out.skipped
-            << " skipped, " << failed << " failed or timed out\n";
+  std::cout << "\n"
+            << out.ran << " cells run, " << out.reused << " resumed from the log, " << out.skipped << " skipped, "
+            << failed << " failed or timed out\n";
   std::cout << "results: " << out.results_path << "\nlog:     " << out.log_path << "\n";
   if (out.interrupted) {
     std::cout << "interrupted: finish with  stratbench run --resume " << out.log_path << "\n";

@@ -11,11 +11,11 @@
 
 #include "commands.hpp"
 #include "flags.hpp"
-#include "token_ids.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/workloads/text/bpe_encoder.hpp"
 #include "stratbench/workloads/text/text_input.hpp"
+#include "token_ids.hpp"
 
 namespace sb::cli {
 namespace {

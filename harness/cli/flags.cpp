@@ -27,7 +27,8 @@ long long parse_int(const std::string& flag, const std::string& v) {
 long long parse_int_in(const std::string& flag, const std::string& v, long long lo, long long hi) {
   const long long n = parse_int(flag, v);
   if (n < lo || n > hi)
-    throw InputError("option " + flag + ": " + v + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+    throw InputError("option " + flag + ": " + v + " is out of range " + std::to_string(lo) + ".." +
+                     std::to_string(hi));
   return n;
 }
 
@@ -36,9 +37,21 @@ unsigned long long parse_size(const std::string& flag, const std::string& v) {
   unsigned long long mult = 1;
   std::string digits = v;
   switch (v.back()) {
-    case 'K': case 'k': mult = 1ull << 10; digits.pop_back(); break;
-    case 'M': case 'm': mult = 1ull << 20; digits.pop_back(); break;
-    case 'G': case 'g': mult = 1ull << 30; digits.pop_back(); break;
+    case 'K':
+    case 'k':
+      mult = 1ull << 10;
+      digits.pop_back();
+      break;
+    case 'M':
+    case 'm':
+      mult = 1ull << 20;
+      digits.pop_back();
+      break;
+    case 'G':
+    case 'g':
+      mult = 1ull << 30;
+      digits.pop_back();
+      break;
     default: break;
   }
   const long long n = parse_int(flag, digits);

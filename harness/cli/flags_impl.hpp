@@ -41,8 +41,10 @@ std::string flags_help(const std::vector<Flag<Options>>& table) {
   for (const auto& f : table) {
     std::string left = "  " + (f.short_name.empty() ? "    " : f.short_name + ", ") + f.long_name;
     if (!f.value_name.empty()) left += " " + f.value_name;
-    if (left.size() < 30) left += std::string(30 - left.size(), ' ');
-    else left += "\n" + std::string(30, ' ');
+    if (left.size() < 30)
+      left += std::string(30 - left.size(), ' ');
+    else
+      left += "\n" + std::string(30, ' ');
     out += left + f.help + "\n";
   }
   return out;

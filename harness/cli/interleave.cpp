@@ -13,10 +13,10 @@
 #include <random>
 
 #include "stratbench/harness/spawn.hpp"
-#include "stratbench/result/text.hpp"
 #include "stratbench/reports/paired_gate.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
+#include "stratbench/result/text.hpp"
 
 namespace sb::cli {
 namespace {
@@ -66,8 +66,8 @@ ArmRun run_arm(const std::string& bin, const std::vector<std::string>& flags, co
 }
 
 struct Stage {
-  PairLogRatios log_ratios;                               // cell id -> log(candidate/baseline), one per pair
-  ArmRun first_base, first_cand;                          // for the fixed limits and labels
+  PairLogRatios log_ratios;       // cell id -> log(candidate/baseline), one per pair
+  ArmRun first_base, first_cand;  // for the fixed limits and labels
 };
 
 Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only, const std::string& tag,
@@ -102,7 +102,8 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
       st.first_base = std::move(b);
       st.first_cand = std::move(c);
     }
-    if (!o.quiet) std::cerr << "[" << tag << " pair " << i + 1 << "/" << o.pairs << "] " << (base_first ? "AB" : "BA") << "\n";
+    if (!o.quiet)
+      std::cerr << "[" << tag << " pair " << i + 1 << "/" << o.pairs << "] " << (base_first ? "AB" : "BA") << "\n";
   }
   return st;
 }

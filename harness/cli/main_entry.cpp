@@ -51,7 +51,6 @@ static std::string usage() {
   return u + "\n  stratbench <command> --help   options of a command\n  stratbench --version\n";
 }
 
-
 // Every argument ends up in JSON (the run header's command, params, paths), which must be
 // UTF-8; a stray byte is refused here, naming the argument, rather than after work began.
 static void require_utf8(int argc, char** argv) {
@@ -103,7 +102,8 @@ int stratbench_main(int argc, char** argv) {
     }
     if (cmd == "--version") {
       std::cout << "stratbench " << STRATBENCH_VERSION;
-      if (*STRATBENCH_GIT_COMMIT) std::cout << " (built from " << std::string(STRATBENCH_GIT_COMMIT).substr(0, 12) << ")";
+      if (*STRATBENCH_GIT_COMMIT)
+        std::cout << " (built from " << std::string(STRATBENCH_GIT_COMMIT).substr(0, 12) << ")";
       std::cout << "\n";
       return 0;
     }

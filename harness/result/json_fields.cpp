@@ -7,12 +7,8 @@
 
 namespace sb::jf {
 
-Path Path::operator/(const std::string& key) const {
-  return {where, path.empty() ? key : path + "." + key};
-}
-Path Path::operator[](std::size_t i) const {
-  return {where, path + "[" + std::to_string(i) + "]"};
-}
+Path Path::operator/(const std::string& key) const { return {where, path.empty() ? key : path + "." + key}; }
+Path Path::operator[](std::size_t i) const { return {where, path + "[" + std::to_string(i) + "]"}; }
 void Path::fail(const std::string& what) const {
   throw InputError(where + ": " + (path.empty() ? "document" : path) + ": " + what);
 }

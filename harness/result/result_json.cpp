@@ -12,13 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "stratbench/result/json_fields.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/json_fields.hpp"
 
 namespace sb {
 
-using nlohmann::json;
 using jf::Path;
+using nlohmann::json;
 
 // ---------- writing ----------
 
@@ -32,8 +32,8 @@ json to_json(const Params& p) {
 }
 
 static json to_json(const Summary& s) {
-  return {{"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"stddev", s.stddev}, {"cv", s.cv},
-          {"p50", s.p50}, {"p90", s.p90}, {"p99", s.p99}, {"n", s.n}};
+  return {{"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"stddev", s.stddev}, {"cv", s.cv}, {"p50", s.p50},
+          {"p90", s.p90}, {"p99", s.p99}, {"n", s.n}};
 }
 
 static json to_json(const Metrics& m) {
@@ -53,7 +53,8 @@ static json to_json(const Metrics& m) {
   if (!q.empty()) j["quality"] = q;
   if (!m.counters.empty()) j["counters"] = m.counters;
   if (m.gpu)
-    j["gpu"] = {{"kernel_time_ms", m.gpu->kernel_time_ms}, {"launches", m.gpu->launches},
+    j["gpu"] = {{"kernel_time_ms", m.gpu->kernel_time_ms},
+                {"launches", m.gpu->launches},
                 {"memcpy_bytes", m.gpu->memcpy_bytes}};
   if (m.stopping)
     j["stopping"] = {{"target_rse", m.stopping->target_rse},
@@ -65,9 +66,8 @@ static json to_json(const Metrics& m) {
 }
 
 json to_json(const Cell& c) {
-  json j = {{"id", c.id},           {"workload", c.workload}, {"strategy", c.strategy},
-            {"device", c.device},   {"params", to_json(c.params)},
-            {"status", to_string(c.status)}};
+  json j = {{"id", c.id},         {"workload", c.workload},      {"strategy", c.strategy},
+            {"device", c.device}, {"params", to_json(c.params)}, {"status", to_string(c.status)}};
   if (!c.reason.empty()) j["reason"] = c.reason;
   j["samples"] = c.samples;
   j["metrics"] = to_json(c.metrics);
@@ -108,10 +108,14 @@ static Params params_from(const json& j, const Path& p) {
   jf::object(j, p);
   Params out;
   for (const auto& [k, v] : j.items()) {
-    if (v.is_number_integer() || v.is_number_unsigned()) out[k] = jf::i64(v, p / k);
-    else if (v.is_number_float()) out[k] = jf::num(v, p / k);
-    else if (v.is_string()) out[k] = v.get<std::string>();
-    else (p / k).fail("expected a number or a string");
+    if (v.is_number_integer() || v.is_number_unsigned())
+      out[k] = jf::i64(v, p / k);
+    else if (v.is_number_float())
+      out[k] = jf::num(v, p / k);
+    else if (v.is_string())
+      out[k] = v.get<std::string>();
+    else
+      (p / k).fail("expected a number or a string");
   }
   return out;
 }
@@ -145,8 +149,8 @@ static Metrics metrics_from(const json& j, const Path& p) {
   if (const json* v = jf::find(j, "throughput")) {
     Path tp = p / "throughput";
     jf::object(*v, tp);
-    m.throughput = Throughput{jf::num(jf::need(*v, "value", tp), tp / "value"),
-                              jf::str(jf::need(*v, "unit", tp), tp / "unit")};
+    m.throughput =
+        Throughput{jf::num(jf::need(*v, "value", tp), tp / "value"), jf::str(jf::need(*v, "unit", tp), tp / "unit")};
   }
   if (const json* v = jf::find(j, "memory")) {
     Path mp = p / "memory";
@@ -220,7 +224,8 @@ static Cell cell_from(const json& j, const Path& p) {
   // Reports, compare and the gate would otherwise judge a cell on nothing.
   if (c.status == CellStatus::ok) {
     auto it = c.samples.find("time_s");
-    if (it == c.samples.end() || it->second.empty()) (p / "samples" / "time_s").fail("an ok cell needs its time samples");
+    if (it == c.samples.end() || it->second.empty())
+      (p / "samples" / "time_s").fail("an ok cell needs its time samples");
     if (!c.metrics.latency_ms) (p / "metrics" / "latency_ms").fail("an ok cell needs its latency summary");
   }
   return c;
@@ -285,8 +290,8 @@ RunFile run_from_json(const json& j, const std::string& where) {
     r.cells.push_back(cell_from(cells[i], (root / "cells")[i]));
     // Every consumer matches cells by id: a repeated id would pair the wrong cells.
     if (auto [it, fresh] = index_of.emplace(r.cells.back().id, i); !fresh)
-      ((root / "cells")[i] / "id").fail("duplicate cell id '" + it->first + "' (also cells[" + std::to_string(it->second) +
-                                        "].id)");
+      ((root / "cells")[i] / "id")
+          .fail("duplicate cell id '" + it->first + "' (also cells[" + std::to_string(it->second) + "].id)");
   }
   return r;
 }

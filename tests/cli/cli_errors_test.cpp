@@ -63,8 +63,9 @@ TEST(CliErrors, MalformedAndTruncatedFiles) {
   const std::string bad_value = write("badvalue.json", R"({"workloads": ["gemm"], "params": {"m": [0]}})");
   const std::string empty = write("empty.json", "");
   const std::string truncated_result = write("result.json", R"({"schema":"stratbench/run/v1","run":{"id":)");
-  const std::string wrong_result =
-      write("wrong.json", R"({"schema":"stratbench/run/v1","run":{"id":"x","started":"s","host":{"cpu":"c","cores":"two"}},"cells":[]})");
+  const std::string wrong_result = write(
+      "wrong.json",
+      R"({"schema":"stratbench/run/v1","run":{"id":"x","started":"s","host":{"cpu":"c","cores":"two"}},"cells":[]})");
   expect_input_error({{"run", "-m", truncated_matrix}, "trunc.json: invalid JSON at byte"}, dir);
   expect_input_error({{"run", "-m", bad_field}, "params.m[0]: expected an integer or a string"}, dir);
   expect_input_error({{"run", "-m", bad_value}, "m=0 is out of range"}, dir);
@@ -76,8 +77,12 @@ TEST(CliErrors, MalformedAndTruncatedFiles) {
 }
 
 TEST(CliErrors, HelpAndVersionSucceed) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"--version"}, {"run", "--help"}, {"report", "--help"}, {"compare", "--help"}, {"list", "--help"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--help"},
+                                                                {"--version"},
+                                                                {"run", "--help"},
+                                                                {"report", "--help"},
+                                                                {"compare", "--help"},
+                                                                {"list", "--help"}}) {
     Proc p = run_cli(args);
     EXPECT_EQ(p.exit_code, 0) << args[0];
     EXPECT_FALSE(p.out.empty());

@@ -30,7 +30,8 @@ Files write_pair(const std::string& name, const RunFile& base, const RunFile& ne
 TEST(CliGate, ExitCodesSummaryAndJunit) {
   auto [base, slow] = crafted_pair(1.10, 1.0, 1.0, 1.0);
   Files f = write_pair("gate-regression", base, slow);
-  Proc p = run_cli({"gate", "--policy", f.policy, f.base, f.next, "--summary", f.dir + "/s.md", "--junit", f.dir + "/j.xml"});
+  Proc p = run_cli(
+      {"gate", "--policy", f.policy, f.base, f.next, "--summary", f.dir + "/s.md", "--junit", f.dir + "/j.xml"});
   EXPECT_EQ(p.exit_code, 1) << p.err;
   EXPECT_NE(slurp(f.dir + "/s.md").find("1 regression"), std::string::npos);
   EXPECT_NE(slurp(f.dir + "/j.xml").find("<failure"), std::string::npos);
@@ -92,9 +93,21 @@ TEST(CliGate, InterleavedIdenticalArmsPassAndASlowArmFails) {
   std::ofstream(dir + "/p.json") << R"({"schema":"stratbench/policy/v1","timing":{"alpha":0.05,"min_ratio":1.02}})";
   const std::string bin = STRATBENCH_TEST_BIN;
   auto gate = [&](const std::string& name, const std::string& cand_flags) {
-    std::vector<std::string> a = {"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin,
-                                  "--candidate-bin", bin, "--pairs", "6", "--quiet", "--workdir", dir + "/" + name,
-                                  "--junit", dir + "/" + name + ".xml"};
+    std::vector<std::string> a = {"gate",
+                                  "--policy",
+                                  dir + "/p.json",
+                                  "--interleave",
+                                  "--baseline-bin",
+                                  bin,
+                                  "--candidate-bin",
+                                  bin,
+                                  "--pairs",
+                                  "6",
+                                  "--quiet",
+                                  "--workdir",
+                                  dir + "/" + name,
+                                  "--junit",
+                                  dir + "/" + name + ".xml"};
     if (!cand_flags.empty()) a.insert(a.end(), {"--candidate-flags", cand_flags});
     a.insert(a.end(), {"--", "-w", "fault", "-p", "ms=3", "--min-samples", "3", "--max-samples", "3", "--budget", "0",
                        "--warmup", "0.01", "--sample-time", "0.01"});
@@ -115,15 +128,15 @@ TEST(CliGate, InterleaveInputErrors) {
   const std::string dir = fresh_dir("gate-interleave-bad");
   std::ofstream(dir + "/p.json") << R"({"schema":"stratbench/policy/v1"})";
   const std::string bin = STRATBENCH_TEST_BIN;
-  EXPECT_NE(run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin, "--", "-w", "gemm"}).err.find(
-                "--candidate-bin"),
+  EXPECT_NE(run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin, "--", "-w", "gemm"})
+                .err.find("--candidate-bin"),
             std::string::npos);
   EXPECT_NE(run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin, "--candidate-bin",
                      dir + "/nope", "--", "-w", "gemm"})
                 .err.find("not an executable"),
             std::string::npos);
-  Proc bad_matrix = run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin, "--candidate-bin",
-                             bin, "--pairs", "5", "--workdir", dir + "/w", "--", "-w", "gemn"});
+  Proc bad_matrix = run_cli({"gate", "--policy", dir + "/p.json", "--interleave", "--baseline-bin", bin,
+                             "--candidate-bin", bin, "--pairs", "5", "--workdir", dir + "/w", "--", "-w", "gemn"});
   EXPECT_EQ(bad_matrix.exit_code, 2);
   EXPECT_NE(bad_matrix.err.find("unknown workload 'gemn'"), std::string::npos) << bad_matrix.err;
 }

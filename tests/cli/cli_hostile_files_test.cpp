@@ -46,13 +46,15 @@ std::string write(const std::string& dir, const std::string& name, const std::st
   return dir + "/" + name;
 }
 
-void expect_exit2(const std::vector<std::string>& args, const std::vector<std::string>& needles, const std::string& cwd = "") {
+void expect_exit2(const std::vector<std::string>& args, const std::vector<std::string>& needles,
+                  const std::string& cwd = "") {
   Proc p = run_cli(args, cwd);
   std::string all;
   for (const auto& a : args) all += a + " ";
   EXPECT_EQ(p.exit_code, 2) << all << "\nstderr: " << p.err << "\nstdout: " << p.out;
   EXPECT_EQ(p.err.find("internal error"), std::string::npos) << all << "\n" << p.err;
-  for (const auto& n : needles) EXPECT_NE(p.err.find(n), std::string::npos) << all << "\nwant: " << n << "\nstderr: " << p.err;
+  for (const auto& n : needles)
+    EXPECT_NE(p.err.find(n), std::string::npos) << all << "\nwant: " << n << "\nstderr: " << p.err;
 }
 
 TEST(HostileFiles, DuplicateCellIdsAreRefusedByCompareGateReportAndHistory) {
@@ -67,9 +69,11 @@ TEST(HostileFiles, DuplicateCellIdsAreRefusedByCompareGateReportAndHistory) {
 
 TEST(HostileFiles, RecordsThatContradictTheSchemaAreRefused) {
   Dir d = pair_files("hostile-records");
-  const std::string negative = edited(d.next, "neg.json", [](json& j) { j["cells"][0]["samples"]["time_s"][2] = -0.5; });
+  const std::string negative =
+      edited(d.next, "neg.json", [](json& j) { j["cells"][0]["samples"]["time_s"][2] = -0.5; });
   expect_exit2({"compare", d.base, negative}, {"neg.json", "cells[0].samples.time_s[2]", "negative"});
-  const std::string no_latency = edited(d.next, "nolat.json", [](json& j) { j["cells"][1]["metrics"].erase("latency_ms"); });
+  const std::string no_latency =
+      edited(d.next, "nolat.json", [](json& j) { j["cells"][1]["metrics"].erase("latency_ms"); });
   expect_exit2({"compare", d.base, no_latency}, {"nolat.json", "cells[1].metrics.latency_ms", "ok cell"});
   const std::string no_samples = edited(d.next, "nosamp.json", [](json& j) { j["cells"][3].erase("samples"); });
   expect_exit2({"gate", "--policy", d.policy, d.base, no_samples}, {"nosamp.json", "cells[3].samples.time_s"});
@@ -112,18 +116,22 @@ TEST(HostileFiles, MisplacedAndUnknownKeysAreErrors) {
   const std::string measure =
       write(d.dir, "m1.json", R"({"matrices":[{"workloads":["gemm"],"measure":{"min_samples":50}}]})");
   expect_exit2({"run", "-m", measure}, {"m1.json", "matrices[0].measure", "belongs at the top"}, d.dir);
-  const std::string nested = write(d.dir, "m2.json", R"({"matrices":[{"workloads":["gemm"],"matrices":[{"workloads":["nope"]}]}]})");
+  const std::string nested =
+      write(d.dir, "m2.json", R"({"matrices":[{"workloads":["gemm"],"matrices":[{"workloads":["nope"]}]}]})");
   expect_exit2({"run", "-m", nested}, {"m2.json", "matrices[0].matrices"}, d.dir);
-  const std::string unknown = write(d.dir, "m3.json", R"({"matrices":[{"workloads":["gemm"],"strategy":["blocked"]}]})");
+  const std::string unknown =
+      write(d.dir, "m3.json", R"({"matrices":[{"workloads":["gemm"],"strategy":["blocked"]}]})");
   expect_exit2({"run", "-m", unknown}, {"m3.json", "matrices[0].strategy", "unknown field"}, d.dir);
-  for (const char* rule : {R"("max_ratio": -1)", R"("max_ratio": 0.5)", R"("max_increase": -3)", R"("min": 5, "max": 1)"}) {
-    const std::string p = write(d.dir, "p.json",
-                                std::string(R"({"schema":"stratbench/policy/v1","limits":{"memory.peak_rss_bytes":{)") +
-                                    rule + "}}}");
+  for (const char* rule :
+       {R"("max_ratio": -1)", R"("max_ratio": 0.5)", R"("max_increase": -3)", R"("min": 5, "max": 1)"}) {
+    const std::string p =
+        write(d.dir, "p.json",
+              std::string(R"({"schema":"stratbench/policy/v1","limits":{"memory.peak_rss_bytes":{)") + rule + "}}}");
     expect_exit2({"gate", "--policy", p, d.base, d.next}, {"p.json", "limits.memory.peak_rss_bytes."});
   }
   // Identical runs still pass a sane policy.
-  const std::string sane = write(d.dir, "ok.json", R"({"schema":"stratbench/policy/v1","limits":{"memory.peak_rss_bytes":{"max_ratio":1}}})");
+  const std::string sane = write(
+      d.dir, "ok.json", R"({"schema":"stratbench/policy/v1","limits":{"memory.peak_rss_bytes":{"max_ratio":1}}})");
   EXPECT_EQ(run_cli({"gate", "--policy", sane, d.base, d.base}).exit_code, 0);
 }
 

@@ -25,7 +25,8 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-const std::vector<std::string> kQuick = {"--min-samples", "3", "--budget", "0", "--warmup", "0", "--sample-time", "0.01"};
+const std::vector<std::string> kQuick = {"--min-samples", "3", "--budget",      "0",
+                                         "--warmup",      "0", "--sample-time", "0.01"};
 
 std::vector<std::string> quick(std::vector<std::string> args) {
   args.insert(args.end(), kQuick.begin(), kQuick.end());
@@ -73,7 +74,8 @@ std::vector<std::string> log_lines(const std::string& path) {
 TEST(HostileRunner, ASecondRunnerOnTheSameOutputIsRefusedAtOnce) {
   const std::string dir = fresh_dir("hostile-lock");
   const std::string results = dir + "/r.json", log = dir + "/r.jsonl";
-  const pid_t first = spawn(quick({"run", "-w", "fault", "-p", "index=1-4", "-p", "ms=200", "-o", results}), dir + "/first.out");
+  const pid_t first =
+      spawn(quick({"run", "-w", "fault", "-p", "index=1-4", "-p", "ms=200", "-o", results}), dir + "/first.out");
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (log_lines(log).empty() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_FALSE(log_lines(log).empty());
@@ -106,8 +108,8 @@ TEST(HostileRunner, AMemoryLimitNeverHangsACellThatFitsAndStopsOneThatDoesNot) {
   for (const auto& c : read_run_file(dir + "/fits.json").cells) EXPECT_EQ(c.status, CellStatus::ok) << c.reason;
 
   const auto t1 = Clock::now();
-  Proc hog = run_cli(quick({"run", "-w", "fault", "-p", "mode=oom", "--memory-limit", "200M", "--timeout", "60", "-o",
-                            dir + "/hog.json"}));
+  Proc hog = run_cli(quick(
+      {"run", "-w", "fault", "-p", "mode=oom", "--memory-limit", "200M", "--timeout", "60", "-o", dir + "/hog.json"}));
   EXPECT_EQ(hog.exit_code, 1);
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - t1).count(), 30.0) << "failed promptly, not at the timeout";
   const Cell c = read_run_file(dir + "/hog.json").cells.at(0);
@@ -137,7 +139,8 @@ TEST(HostileRunner, ResumeChecksEveryRecordAgainstTheSchemaAndTheMatrix) {
       {"nometrics", "line 3: metrics.latency_ms: an ok cell needs", [](json& c) { c.erase("metrics"); }},
       {"params", "line 3: cell", [](json& c) { c["params"]["index"] = 3; }},
       {"stranger", "is not a cell of the log's matrix", [](json& c) { c["id"] = "0123456789abcdef"; }},
-      {"negative", "line 3: samples.time_s[0]: a sample cannot be negative", [](json& c) { c["samples"]["time_s"][0] = -1; }},
+      {"negative", "line 3: samples.time_s[0]: a sample cannot be negative",
+       [](json& c) { c["samples"]["time_s"][0] = -1; }},
   };
   for (const auto& c : cases) {
     const std::string log = variant(c.name, c.edit);
@@ -173,8 +176,8 @@ TEST(HostileRunner, NothingIsWrittenToTheSharedTempDirectory) {
   // cell ran, where another user could plant a symlink. Watch $TMPDIR while cells run.
   const std::string dir = fresh_dir("hostile-tmp"), tmp = fresh_dir("hostile-tmp-shared");
   ::setenv("TMPDIR", tmp.c_str(), 1);
-  const pid_t pid = spawn(quick({"run", "-w", "fault", "-p", "index=1-2", "-p", "ms=100", "-o", dir + "/r.json"}),
-                          dir + "/out");
+  const pid_t pid =
+      spawn(quick({"run", "-w", "fault", "-p", "index=1-2", "-p", "ms=100", "-o", dir + "/r.json"}), dir + "/out");
   ::unsetenv("TMPDIR");
   int seen = 0, status = 0;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
@@ -290,8 +293,8 @@ TEST(HostileRunner, TimeoutsPrintTheirFractionAndInterruptsCountTheSkipped) {
   EXPECT_EQ(p.exit_code, 1);
   EXPECT_NE(read_run_file(dir + "/t.json").cells.at(0).reason.find("timed out after 0.5 s"), std::string::npos);
 
-  const pid_t pid = spawn(quick({"run", "-w", "fault", "-p", "index=1-6", "-p", "ms=300", "-o", dir + "/s.json"}),
-                          dir + "/s.out");
+  const pid_t pid =
+      spawn(quick({"run", "-w", "fault", "-p", "index=1-6", "-p", "ms=300", "-o", dir + "/s.json"}), dir + "/s.out");
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (log_lines(dir + "/s.jsonl").size() < 2 && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -302,7 +305,8 @@ TEST(HostileRunner, TimeoutsPrintTheirFractionAndInterruptsCountTheSkipped) {
   for (const auto& c : r.cells) skipped += c.status == CellStatus::skipped;
   EXPECT_GT(skipped, 0);
   const std::string summary = slurp(dir + "/s.out");
-  EXPECT_NE(summary.find("resumed from the log, " + std::to_string(skipped) + " skipped"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("resumed from the log, " + std::to_string(skipped) + " skipped"), std::string::npos)
+      << summary;
   Proc resume = run_cli({"run", "--resume", dir + "/s.jsonl"});
   EXPECT_NE(resume.out.find(std::to_string(skipped) + " cells run"), std::string::npos) << resume.out;
 }

@@ -49,7 +49,8 @@ Spans value_spans(const std::string& s) {
       if (k >= s.size() || s[k] != ':') out.strings.push_back({i, j + 1 - i});
       i = j + 1;
       prev = '"';
-    } else if ((c == '-' || std::isdigit(static_cast<unsigned char>(c))) && (prev == ':' || prev == '[' || prev == ',')) {
+    } else if ((c == '-' || std::isdigit(static_cast<unsigned char>(c))) &&
+               (prev == ':' || prev == '[' || prev == ',')) {
       std::size_t j = i + 1;
       while (j < s.size() && std::strchr("0123456789.eE+-", s[j])) ++j;
       out.numbers.push_back({i, j - i});
@@ -98,7 +99,8 @@ class CliProperty : public testing::Test {
     valid_ = fresh_dir("property-valid-" + std::to_string(::getpid()));
     auto [base, next] = crafted_pair(1.0, 1.0, 1.0, 1.0);
     write_run_file_atomic(valid_ + "/base.json", base);
-    std::ofstream(valid_ + "/policy.json") << R"({"schema":"stratbench/policy/v1","timing":{"alpha":0.01,"min_ratio":1.02}})";
+    std::ofstream(valid_ + "/policy.json")
+        << R"({"schema":"stratbench/policy/v1","timing":{"alpha":0.01,"min_ratio":1.02}})";
     Proc p = run_cli({"run", "-w", "fault", "-p", "index=1-2", "--min-samples", "3", "--budget", "0", "--warmup", "0",
                       "--sample-time", "0.01", "-o", valid_ + "/run.json"});
     ASSERT_EQ(p.exit_code, 0) << p.err;
@@ -108,21 +110,25 @@ class CliProperty : public testing::Test {
 std::string CliProperty::valid_;
 
 TEST_F(CliProperty, BadFlagValuesExitTwoNamingTheFlag) {
-  const std::vector<std::string> flags = {"--timeout", "--memory-limit", "--target-rse", "--min-samples", "--max-samples",
-                                          "--budget",  "--sample-time",  "--warmup",     "--inject-slowdown"};
+  const std::vector<std::string> flags = {"--timeout",     "--memory-limit", "--target-rse",
+                                          "--min-samples", "--max-samples",  "--budget",
+                                          "--sample-time", "--warmup",       "--inject-slowdown"};
   // Bad for every one of those flags.
-  const std::vector<std::string> values = {"",   "abc", "1e400", "-1e400", "NaN",  "inf", "-inf", "-1",
-                                           "1,5", "5x", "--",    "٣",     "4294967299x", "0x",  " "};
+  const std::vector<std::string> values = {"",    "abc", "1e400", "-1e400", "NaN",         "inf", "-inf", "-1",
+                                           "1,5", "5x",  "--",    "٣",      "4294967299x", "0x",  " "};
   std::mt19937 rng(kSeed);
   const std::string dir = fresh_dir("property-flags-" + std::to_string(::getpid()));
   for (int i = 0; i < 60; ++i) {
     const std::string flag = flags[rng() % flags.size()], value = values[rng() % values.size()];
     const bool inline_form = rng() % 2;
     std::vector<std::string> args = {"run", "-w", "fault", "--dry-run"};
-    if (inline_form) args.push_back(flag + "=" + value);
-    else args.insert(args.end(), {flag, value});
+    if (inline_form)
+      args.push_back(flag + "=" + value);
+    else
+      args.insert(args.end(), {flag, value});
     Proc p = run_cli(args, dir);
-    const std::string what = "seed " + std::to_string(kSeed) + " case " + std::to_string(i) + ": " + flag + " '" + value + "'";
+    const std::string what =
+        "seed " + std::to_string(kSeed) + " case " + std::to_string(i) + ": " + flag + " '" + value + "'";
     EXPECT_EQ(p.exit_code, 2) << what << "\n" << p.err << p.out;
     EXPECT_NE(p.err.find(flag), std::string::npos) << what << "\n" << p.err;
     EXPECT_EQ(file_count(dir), 0) << what;
@@ -133,9 +139,13 @@ TEST_F(CliProperty, MutatedInputFilesExitTwoNamingTheFileAndLeaveNothing) {
   const std::string v = valid_;
   const std::vector<Template> templates = {
       {"results.json", slurp(v + "/base.json"), true,
-       [](const std::string& f, const std::string&) { return std::vector<std::string>{"report", f, "--format", "csv"}; }},
+       [](const std::string& f, const std::string&) {
+         return std::vector<std::string>{"report", f, "--format", "csv"};
+       }},
       {"new.json", slurp(v + "/base.json"), true,
-       [](const std::string& f, const std::string& d) { return std::vector<std::string>{"compare", d + "/base.json", f}; }},
+       [](const std::string& f, const std::string& d) {
+         return std::vector<std::string>{"compare", d + "/base.json", f};
+       }},
       {"gated.json", slurp(v + "/base.json"), true,
        [](const std::string& f, const std::string& d) {
          return std::vector<std::string>{"gate", "--policy", d + "/policy.json", d + "/base.json", f};
@@ -148,12 +158,20 @@ TEST_F(CliProperty, MutatedInputFilesExitTwoNamingTheFileAndLeaveNothing) {
        [](const std::string& f, const std::string& d) {
          return std::vector<std::string>{"gate", "--policy", f, d + "/base.json", d + "/base.json"};
        }},
-      {"matrix.json", R"({"matrices":[{"workloads":["fault"],"params":{"index":[1,2],"ms":"0"}}],"measure":{"min_samples":3,"budget_s":0.5},"runner":{"timeout_s":30}})",
-       true, [](const std::string& f, const std::string&) { return std::vector<std::string>{"run", "--dry-run", "-m", f}; }},
+      {"matrix.json",
+       R"({"matrices":[{"workloads":["fault"],"params":{"index":[1,2],"ms":"0"}}],"measure":{"min_samples":3,"budget_s":0.5},"runner":{"timeout_s":30}})",
+       true,
+       [](const std::string& f, const std::string&) {
+         return std::vector<std::string>{"run", "--dry-run", "-m", f};
+       }},
       {"run.jsonl", slurp(v + "/run.jsonl"), true,
-       [](const std::string& f, const std::string&) { return std::vector<std::string>{"run", "--resume", f}; }},
+       [](const std::string& f, const std::string&) {
+         return std::vector<std::string>{"run", "--resume", f};
+       }},
       {"ids.json", "[31373, 995, 0, 50256]", false,
-       [](const std::string& f, const std::string&) { return std::vector<std::string>{"tokenize", "--decode", f}; }},
+       [](const std::string& f, const std::string&) {
+         return std::vector<std::string>{"tokenize", "--decode", f};
+       }},
   };
   std::mt19937 rng(kSeed + 1);
   for (int i = 0; i < 160; ++i) {

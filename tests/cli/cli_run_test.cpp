@@ -81,8 +81,9 @@ namespace {
 TEST(CliRun, InjectSlowdownLengthensIterationsAndIsRecorded) {
   const std::string dir = fresh_dir("cli-inject");
   auto p50 = [&](const std::string& name, const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"run", "-w", "fault", "-p", "ms=20", "--min-samples", "3", "--budget", "0",
-                                     "--sample-time", "0.04", "--warmup", "0.1", "-o", dir + "/" + name};
+    std::vector<std::string> args = {"run",           "-w",       "fault",    "-p", "ms=20",
+                                     "--min-samples", "3",        "--budget", "0",  "--sample-time",
+                                     "0.04",          "--warmup", "0.1",      "-o", dir + "/" + name};
     args.insert(args.end(), extra.begin(), extra.end());
     Proc p = run_cli(args);
     EXPECT_EQ(p.exit_code, 0) << p.err;

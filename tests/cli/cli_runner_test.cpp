@@ -26,9 +26,9 @@ TEST(Runner, CrashHangExitOomAndWrongCellsAreRecordedAndTheMatrixGoesOn) {
   const std::string dir = fresh_dir("runner-faults");
   // The timeout is generous so that on a loaded machine (ctest -j beside other builds) only
   // the hanging cell meets it.
-  Proc p = run_cli({"run", "-w", "fault", "-p", "mode=crash,hang,exit,oom,wrong,ok", "--timeout", "10",
-                    "--memory-limit", "1G", "--min-samples", "3", "--budget", "0.2", "--sample-time", "0.01", "-o",
-                    dir + "/r.json"});
+  Proc p =
+      run_cli({"run", "-w", "fault", "-p", "mode=crash,hang,exit,oom,wrong,ok", "--timeout", "10", "--memory-limit",
+               "1G", "--min-samples", "3", "--budget", "0.2", "--sample-time", "0.01", "-o", dir + "/r.json"});
   EXPECT_EQ(p.exit_code, 1) << p.err;  // failures make the run's answer negative
   RunFile r = read_run_file(dir + "/r.json");
   auto cells = by_mode(r);

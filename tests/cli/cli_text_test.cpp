@@ -21,13 +21,13 @@ bool have_vocab() {
          std::filesystem::exists(std::string(STRATBENCH_DATASETS) + "/vocab/cl100k_base.tiktoken");
 }
 
-#define REQUIRE_VOCAB()                                                                   \
-  do {                                                                                    \
-    if (!have_vocab()) {                                                                  \
-      const char* r = std::getenv("STRATBENCH_REQUIRE_DATASETS");                         \
+#define REQUIRE_VOCAB()                                                                       \
+  do {                                                                                        \
+    if (!have_vocab()) {                                                                      \
+      const char* r = std::getenv("STRATBENCH_REQUIRE_DATASETS");                             \
       if (r && std::string(r) == "1") FAIL() << "vocabularies missing: run scripts/setup.sh"; \
-      GTEST_SKIP() << "vocabularies missing: run scripts/setup.sh";                       \
-    }                                                                                     \
+      GTEST_SKIP() << "vocabularies missing: run scripts/setup.sh";                           \
+    }                                                                                         \
   } while (0)
 
 TEST(CliTokenize, EncodesAFileToTiktokensIds) {

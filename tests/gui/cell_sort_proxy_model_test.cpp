@@ -49,9 +49,9 @@ class CellSortProxyModelTest : public QObject {
     proxy.sort(CellTableModel::ThroughputColumn, Qt::AscendingOrder);
     // As text, "23.20" would come before "3.940"; as numbers it does not.
     QCOMPARE(column(proxy, CellTableModel::ThroughputColumn),
-             (QStringList{"0.5900 GFLOP/s", "1.120 GFLOP/s", "3.940 GFLOP/s", "4.300 GFLOP/s",
-                          "23.20 GFLOP/s", "24.49 GFLOP/s", "43.29 GFLOP/s", "45.46 GFLOP/s",
-                          "78.66 GFLOP/s", "94.33 GFLOP/s", "\u2014", "\u2014"}));
+             (QStringList{"0.5900 GFLOP/s", "1.120 GFLOP/s", "3.940 GFLOP/s", "4.300 GFLOP/s", "23.20 GFLOP/s",
+                          "24.49 GFLOP/s", "43.29 GFLOP/s", "45.46 GFLOP/s", "78.66 GFLOP/s", "94.33 GFLOP/s", "\u2014",
+                          "\u2014"}));
     // Absent values keep the run's order among themselves: failed fp16, then skipped cuda.
     QCOMPARE(proxy.index(10, CellTableModel::StatusColumn).data().toString(), QString("failed"));
     QCOMPARE(proxy.index(11, CellTableModel::StatusColumn).data().toString(), QString("skipped"));
@@ -64,8 +64,8 @@ class CellSortProxyModelTest : public QObject {
     proxy.setSourceModel(&model);
     proxy.sort(CellTableModel::LatencyP50Column, Qt::DescendingOrder);
     QCOMPARE(column(proxy, CellTableModel::LatencyP50Column),
-             (QStringList{"452.7", "68.20", "29.88", "11.57", "7.801", "5.905", "2.846", "1.370",
-                          "0.7751", "0.4266", "\u2014", "\u2014"}));
+             (QStringList{"452.7", "68.20", "29.88", "11.57", "7.801", "5.905", "2.846", "1.370", "0.7751", "0.4266",
+                          "\u2014", "\u2014"}));
   }
 
   void everyNumericColumnIsMonotonic() {
@@ -73,9 +73,8 @@ class CellSortProxyModelTest : public QObject {
     model.setRun(sample_);
     CellSortProxyModel proxy;
     proxy.setSourceModel(&model);
-    for (int c : {CellTableModel::LatencyP50Column, CellTableModel::ThroughputColumn,
-                  CellTableModel::PeakRssColumn, CellTableModel::CvColumn,
-                  CellTableModel::RelErrorColumn}) {
+    for (int c : {CellTableModel::LatencyP50Column, CellTableModel::ThroughputColumn, CellTableModel::PeakRssColumn,
+                  CellTableModel::CvColumn, CellTableModel::RelErrorColumn}) {
       for (Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
         proxy.sort(c, order);
         double previous = order == Qt::AscendingOrder ? -1e300 : 1e300;

@@ -51,13 +51,10 @@ class CellTableModelTest : public QObject {
   void headers() {
     CellTableModel model;
     QStringList headers;
-    for (int c = 0; c < model.columnCount(); ++c)
-      headers << model.headerData(c, Qt::Horizontal).toString();
-    QCOMPARE(headers, (QStringList{"Workload", "Strategy", "Params", "Device", "Status", "p50 (ms)",
-                                   "Throughput", "Peak RSS (MiB)", "CV", "Rel. error", "Top-1", "KL"}));
-    QVERIFY(!model.headerData(CellTableModel::CvColumn, Qt::Horizontal, Qt::ToolTipRole)
-                 .toString()
-                 .isEmpty());
+    for (int c = 0; c < model.columnCount(); ++c) headers << model.headerData(c, Qt::Horizontal).toString();
+    QCOMPARE(headers, (QStringList{"Workload", "Strategy", "Params", "Device", "Status", "p50 (ms)", "Throughput",
+                                   "Peak RSS (MiB)", "CV", "Rel. error", "Top-1", "KL"}));
+    QVERIFY(!model.headerData(CellTableModel::CvColumn, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
     // Headings and tooltips come from the metrics table; the tooltip names the heading's unit.
     QCOMPARE(model.headerData(CellTableModel::PeakRssColumn, Qt::Horizontal, Qt::ToolTipRole).toString(),
              QString("Peak resident set size of the cell process, in MiB"));
@@ -93,8 +90,7 @@ class CellTableModelTest : public QObject {
     const QVariant p50 = model.index(0, CellTableModel::LatencyP50Column).data(CellTableModel::SortRole);
     QCOMPARE(p50.typeId(), int(QMetaType::Double));
     QCOMPARE(p50.toDouble(), 29.883);
-    QCOMPARE(model.index(0, CellTableModel::ThroughputColumn).data(CellTableModel::SortRole).toDouble(),
-             1.12);
+    QCOMPARE(model.index(0, CellTableModel::ThroughputColumn).data(CellTableModel::SortRole).toDouble(), 1.12);
     QCOMPARE(model.index(0, CellTableModel::CvColumn).data(CellTableModel::SortRole).toDouble(), 0.00818);
     QCOMPARE(model.index(0, CellTableModel::PeakRssColumn).data(CellTableModel::SortRole).toDouble(),
              7233536.0 / (1024 * 1024));
@@ -107,9 +103,8 @@ class CellTableModelTest : public QObject {
     model.setRun(sample_);
     for (int row : {5, 11}) {  // the failed fp16 cell and the skipped cuda cell
       for (int column : {CellTableModel::LatencyP50Column, CellTableModel::ThroughputColumn,
-                         CellTableModel::PeakRssColumn, CellTableModel::CvColumn,
-                         CellTableModel::RelErrorColumn, CellTableModel::Top1Column,
-                         CellTableModel::KlColumn}) {
+                         CellTableModel::PeakRssColumn, CellTableModel::CvColumn, CellTableModel::RelErrorColumn,
+                         CellTableModel::Top1Column, CellTableModel::KlColumn}) {
         QCOMPARE(text(model, row, column), sb::gui::absentMark());
         QVERIFY(!model.index(row, column).data(CellTableModel::SortRole).isValid());
       }
@@ -117,8 +112,7 @@ class CellTableModelTest : public QObject {
   }
 
   void qualityOfAnLlmCellSitsNextToItsSpeed() {
-    sb::Cell int8 = sb::gui::test::okCell("decode", "simd+int8", {{"model", std::string("tiny")}}, 1275,
-                                          "tokens/s");
+    sb::Cell int8 = sb::gui::test::okCell("decode", "simd+int8", {{"model", std::string("tiny")}}, 1275, "tokens/s");
     int8.metrics.quality.rel_error = 0.04477;
     int8.metrics.quality.top1_agreement = 0.9375;
     int8.metrics.quality.kl = 0.00015239;
@@ -136,8 +130,7 @@ class CellTableModelTest : public QObject {
     QCOMPARE(text(model, 1, CellTableModel::RelErrorColumn), QString("0"));
     QCOMPARE(text(model, 1, CellTableModel::Top1Column), QString("100.00%"));
     QCOMPARE(model.index(0, CellTableModel::Top1Column).data(CellTableModel::SortRole).toDouble(), 0.9375);
-    QCOMPARE(model.index(1, CellTableModel::KlColumn).data(CellTableModel::SortRole).typeId(),
-             int(QMetaType::Double));
+    QCOMPARE(model.index(1, CellTableModel::KlColumn).data(CellTableModel::SortRole).typeId(), int(QMetaType::Double));
     QCOMPARE(model.index(0, CellTableModel::KlColumn).data(Qt::TextAlignmentRole).toInt(),
              int(Qt::AlignRight | Qt::AlignVCenter));
     QVERIFY(!model.headerData(CellTableModel::KlColumn, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());

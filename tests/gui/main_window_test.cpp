@@ -76,8 +76,8 @@ class MainWindowTest : public QObject {
     QVERIFY(window.windowTitle().startsWith("gui_sample_run.json"));
     const auto* summary = window.findChild<QLabel*>("runSummary");
     QVERIFY(summary);
-    for (const char* part : {"AMD EPYC 7B13", "2 cores", "commit 9c41e7b2d0", "12 cells", "10 ok",
-                             "1 failed", "1 skipped"})
+    for (const char* part :
+         {"AMD EPYC 7B13", "2 cores", "commit 9c41e7b2d0", "12 cells", "10 ok", "1 failed", "1 skipped"})
       QVERIFY2(summary->text().contains(part), qPrintable(summary->text() + " lacks " + part));
 
     // The first group is every parameter set of gemm: 5 strategies x 2 sizes.
@@ -130,8 +130,7 @@ class MainWindowTest : public QObject {
     for (QBarSet* set : barSeries(window)->barSets()) {  // color() is not const in Qt 6.4
       if (set->at(0) < 20) continue;
       ++checked;
-      QVERIFY2(sb::gui::test::countPixels(chart, set->color()) > 500,
-               qPrintable(set->label() + " has no bars"));
+      QVERIFY2(sb::gui::test::countPixels(chart, set->color()) > 500, qPrintable(set->label() + " has no bars"));
     }
     QCOMPARE(checked, 3);
     // The table has text in it: many colours from anti-aliased glyphs.

@@ -23,8 +23,6 @@ inline bool registerTest(TestFactory factory) {
 
 }  // namespace sb::gui::test
 
-#define SB_GUI_REGISTER_TEST(Class)                                          \
-  [[maybe_unused]] static const bool sbGuiTestRegistered_##Class =         \
-      ::sb::gui::test::registerTest([]() -> std::unique_ptr<QObject> {     \
-        return std::make_unique<Class>();                                  \
-      })
+#define SB_GUI_REGISTER_TEST(Class)                                \
+  [[maybe_unused]] static const bool sbGuiTestRegistered_##Class = \
+      ::sb::gui::test::registerTest([]() -> std::unique_ptr<QObject> { return std::make_unique<Class>(); })

@@ -12,8 +12,8 @@ using sb::gui::loadRunFile;
 using sb::gui::RunLoadResult;
 
 // Declares r as the result of loading path, failing the test if loading throws.
-#define LOAD(r, path)  \
-  RunLoadResult r;     \
+#define LOAD(r, path) \
+  RunLoadResult r;    \
   QVERIFY_THROWS_NO_EXCEPTION(r = loadRunFile(path))
 
 class RunLoaderTest : public QObject {
@@ -29,7 +29,6 @@ class RunLoaderTest : public QObject {
     if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size()) return {};
     return path;
   }
-
 
  private Q_SLOTS:
   void initTestCase() {

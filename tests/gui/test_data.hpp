@@ -15,8 +15,8 @@ inline QString samplePath() { return QStringLiteral(STRATBENCH_GUI_SAMPLE); }
 inline sb::RunFile loadSample() { return sb::read_run_file(STRATBENCH_GUI_SAMPLE); }
 
 // An ok cell with a throughput and nothing else measured.
-inline sb::Cell okCell(std::string workload, std::string strategy, sb::Params params,
-                       double throughput, std::string unit = "GFLOP/s", std::string device = "cpu") {
+inline sb::Cell okCell(std::string workload, std::string strategy, sb::Params params, double throughput,
+                       std::string unit = "GFLOP/s", std::string device = "cpu") {
   sb::Cell c;
   c.workload = std::move(workload);
   c.strategy = std::move(strategy);

@@ -49,8 +49,8 @@ class ThroughputChartDataTest : public QObject {
     QCOMPARE(data.categories, (std::vector<std::string>{k256, k512}));
     // Run order; the failed fp16 cell and the skipped cuda cell are not drawn, so no
     // "(device)" suffix either.
-    QCOMPARE(labels(data), (std::vector<std::string>{"naive", "blocked", "blocked+simd",
-                                                     "blocked+simd+threads=2", "blas"}));
+    QCOMPARE(labels(data),
+             (std::vector<std::string>{"naive", "blocked", "blocked+simd", "blocked+simd+threads=2", "blas"}));
     QCOMPARE(data.omittedCells, std::size_t{2});
     QCOMPARE(data.sets[0].values, (std::vector<std::optional<double>>{1.12, 0.59}));
     QCOMPARE(data.sets[4].values, (std::vector<std::optional<double>>{78.66, 94.33}));

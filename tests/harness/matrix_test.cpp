@@ -96,7 +96,8 @@ TEST(Expand, InputErrorsNameTheProblem) {
   EXPECT_NE(error_of(gemm_spec({"naive"}, {{"m", {"-1"}}})).find("m=-1 is out of range"), std::string::npos);
   EXPECT_NE(error_of(gemm_spec({"naive"}, {{"m", {"abc"}}})).find("'abc' is not an integer"), std::string::npos);
   EXPECT_NE(error_of(gemm_spec({"naive"}, {{"m", {"99999999999"}}})).find("out of range"), std::string::npos);
-  EXPECT_NE(error_of(gemm_spec({"naive"}, {{"m", {"99999999999999999999999"}}})).find("out of range"), std::string::npos);
+  EXPECT_NE(error_of(gemm_spec({"naive"}, {{"m", {"99999999999999999999999"}}})).find("out of range"),
+            std::string::npos);
   EXPECT_NE(error_of(gemm_spec({"threads=0"}, {})).find("threads='0'"), std::string::npos);
   MatrixSpec bad_d = gemm_spec({"naive"}, {});
   bad_d.groups[0].devices = {"tpu"};
@@ -129,7 +130,8 @@ TEST(MatrixFile, ErrorsNameTheField) {
   EXPECT_NE(err(R"({"strategies":["naive"]})").find("m.json: workloads: missing required field"), std::string::npos);
   EXPECT_NE(err(R"({"workloads":"gemm","params":{"m":[true]}})").find("params.m[0]"), std::string::npos);
   EXPECT_NE(err(R"({"workloads":"gemm","parms":{}})").find("parms: unknown field"), std::string::npos);
-  EXPECT_NE(err(R"({"workloads":"gemm","measure":{"min_samples":"5"}})").find("measure.min_samples"), std::string::npos);
+  EXPECT_NE(err(R"({"workloads":"gemm","measure":{"min_samples":"5"}})").find("measure.min_samples"),
+            std::string::npos);
   EXPECT_NE(err(R"([1,2])").find("expected an object"), std::string::npos);
 }
 

@@ -22,7 +22,8 @@ TEST(Measure, KeepsEverySampleAndTimesTheWork) {
   o.max_samples = 8;
   o.budget_s = 0.5;
   o.sample_time_s = 0.01;
-  auto r = measure("sleep2ms", [] { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }, o);
+  auto r = measure(
+      "sleep2ms", [] { std::this_thread::sleep_for(std::chrono::milliseconds(2)); }, o);
   ASSERT_TRUE(r.error.empty()) << r.error;
   ASSERT_GE(r.seconds_per_iteration.size(), 5u);
   ASSERT_LE(r.seconds_per_iteration.size(), 8u);
@@ -94,10 +95,12 @@ TEST(Measure, DeviceTimedWorkUsesTheDeviceSeconds) {
   o.max_samples = 4;
   o.sample_time_s = 0.01;
   int calls = 0;
-  auto r = measure("device", [] {}, o, [&] {
-    ++calls;
-    return 0.003;  // what CUDA events would have said
-  });
+  auto r = measure(
+      "device", [] {}, o,
+      [&] {
+        ++calls;
+        return 0.003;  // what CUDA events would have said
+      });
   ASSERT_TRUE(r.error.empty()) << r.error;
   ASSERT_EQ(r.seconds_per_iteration.size(), 4u);
   for (double s : r.seconds_per_iteration) EXPECT_NEAR(s, 0.003, 1e-12);

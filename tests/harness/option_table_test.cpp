@@ -50,8 +50,10 @@ TEST(OptionTable, ErrorsNameTheFileFieldAndFlag) {
   auto err = [](const char* section, const char* text) {
     try {
       const auto j = nlohmann::json::parse(text);
-      if (std::string(section) == "measure") measure_options_from_json(j, "m.json");
-      else runner_options_from_json(j, "m.json");
+      if (std::string(section) == "measure")
+        measure_options_from_json(j, "m.json");
+      else
+        runner_options_from_json(j, "m.json");
     } catch (const InputError& e) {
       return std::string(e.what());
     }

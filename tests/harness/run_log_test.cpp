@@ -71,10 +71,10 @@ TEST(RunLog, CorruptMiddleLineIsAnError) {
   RunHeader h;
   h.id = "z";
   h.started = "2026-11-22T00:00:00Z";
-  {
-    RunLogWriter w(path, h, spec(), "out.json");
-  }
-  std::ofstream(path, std::ios::app) << "garbage\n" << R"({"type":"cell","cell":{}})" << "\n";
+  { RunLogWriter w(path, h, spec(), "out.json"); }
+  std::ofstream(path, std::ios::app) << "garbage\n"
+                                     << R"({"type":"cell","cell":{}})"
+                                     << "\n";
   try {
     read_run_log(path);
     FAIL();

@@ -18,7 +18,7 @@ TEST(Strategy, PresetsComposeLeftToRight) {
   EXPECT_EQ(parse_strategy("blas+threads=1").k.threads, 1);
   EXPECT_EQ(parse_strategy("blas").set_knobs.count("threads"), 0u);  // "as shipped": the library decides
   EXPECT_EQ(parse_strategy("blas").canonical(), "library=blas");
-  EXPECT_EQ(parse_strategy("threads=2+threads=1").k.threads, 1);     // later settings win
+  EXPECT_EQ(parse_strategy("threads=2+threads=1").k.threads, 1);  // later settings win
 }
 
 TEST(Strategy, TypedKnobsFollowTheTable) {

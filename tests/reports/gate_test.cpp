@@ -37,7 +37,8 @@ TEST(Gate, ClearImprovementAndNoisePass) {
   // Pure noise: 20 trials of same-distribution pairs, none may fail at alpha 0.01 with Holm.
   for (unsigned t = 0; t < 20; ++t) {
     auto [b, n] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
-    for (int i = 0; i < 4; ++i) n.cells[i] = test::timed_cell(n.cells[i].id, n.cells[i].strategy, 1.0, 1000 + t * 4 + i);
+    for (int i = 0; i < 4; ++i)
+      n.cells[i] = test::timed_cell(n.cells[i].id, n.cells[i].strategy, 1.0, 1000 + t * 4 + i);
     EXPECT_FALSE(gate_runs(b, n, policy()).regression()) << "trial " << t;
   }
 }
@@ -53,9 +54,9 @@ TEST(Gate, SmallButSignificantSlowdownBelowMinRatioPasses) {
 TEST(Gate, FixedLimitsAndMissingCells) {
   auto [base, next] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
   next.cells[1].metrics.memory.peak_rss_bytes = 120u << 20;  // +20% > 10%
-  next.cells[2].metrics.memory.alloc_count = 11;              // +1 > 0
-  next.cells[3].metrics.quality.rel_error = 1e-3;             // > 1e-4
-  next.cells.erase(next.cells.begin());                       // naive lost
+  next.cells[2].metrics.memory.alloc_count = 11;             // +1 > 0
+  next.cells[3].metrics.quality.rel_error = 1e-3;            // > 1e-4
+  next.cells.erase(next.cells.begin());                      // naive lost
   GateResult r = gate_runs(base, next, policy());
   EXPECT_EQ(r.regressions(), 4);
   EXPECT_EQ(r.cells[0].checks[0].rule, "missing");
@@ -115,14 +116,17 @@ TEST(GatePolicy, ErrorsNameTheField) {
   };
   EXPECT_NE(err(R"({"timing":{}})").find("p.json: schema: missing required field"), std::string::npos);
   EXPECT_NE(err(R"({"schema":"stratbench/policy/v9"})").find("unsupported policy schema"), std::string::npos);
-  EXPECT_NE(err(R"({"schema":"stratbench/policy/v1","timing":{"alpha":"low"}})").find("timing.alpha: expected a number"),
-            std::string::npos);
+  EXPECT_NE(
+      err(R"({"schema":"stratbench/policy/v1","timing":{"alpha":"low"}})").find("timing.alpha: expected a number"),
+      std::string::npos);
   EXPECT_NE(err(R"({"schema":"stratbench/policy/v1","timing":{"alpha":0.9}})").find("timing.alpha: must be in"),
             std::string::npos);
-  EXPECT_NE(err(R"({"schema":"stratbench/policy/v1","limits":{"speed":{"max":1}}})").find("limits.speed: unknown metric"),
-            std::string::npos);
-  EXPECT_NE(err(R"({"schema":"stratbench/policy/v1","limits":{"quality.kl":{"most":1}}})").find("limits.quality.kl.most"),
-            std::string::npos);
+  EXPECT_NE(
+      err(R"({"schema":"stratbench/policy/v1","limits":{"speed":{"max":1}}})").find("limits.speed: unknown metric"),
+      std::string::npos);
+  EXPECT_NE(
+      err(R"({"schema":"stratbench/policy/v1","limits":{"quality.kl":{"most":1}}})").find("limits.quality.kl.most"),
+      std::string::npos);
   EXPECT_NE(err(R"({"schema":"stratbench/policy/v1","extra":1})").find("extra: unknown field"), std::string::npos);
 }
 

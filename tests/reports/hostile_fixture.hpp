@@ -19,8 +19,9 @@ inline const std::vector<std::string>& hostile_strings() {
       "``` `x` ```",
       "a|b\nc",
       "\x1b[31mred\x1b[0m\x07",
-      "\xc2\x9b" "6n",  // CSI as a C1 control in UTF-8
-      "\xff",           // not UTF-8
+      "\xc2\x9b"
+      "6n",    // CSI as a C1 control in UTF-8
+      "\xff",  // not UTF-8
       "=HYPERLINK(\"http://x\",\"y\")",
       "+1",
       "-2",

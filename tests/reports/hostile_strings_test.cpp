@@ -3,10 +3,10 @@
 // here each output is checked the way its reader would take it.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <sstream>
 #include <string_view>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -69,8 +69,10 @@ void expect_terminal_safe(const std::string& out, const std::string& what) {
 std::string unescaped_syntax(std::string_view line) {
   std::string found;
   for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\\') ++i;  // the next character is escaped
-    else if (std::string_view("[]*_`~$<>").find(line[i]) != npos) found += line[i];
+    if (line[i] == '\\')
+      ++i;  // the next character is escaped
+    else if (std::string_view("[]*_`~$<>").find(line[i]) != npos)
+      found += line[i];
   }
   return found;
 }
@@ -78,8 +80,10 @@ std::string unescaped_syntax(std::string_view line) {
 std::size_t unescaped_pipes(std::string_view line) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\\') ++i;
-    else n += line[i] == '|';
+    if (line[i] == '\\')
+      ++i;
+    else
+      n += line[i] == '|';
   }
   return n;
 }
@@ -134,9 +138,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (quoted) {
-      if (c != '"') field += c;
-      else if (i + 1 < s.size() && s[i + 1] == '"') field += s[++i];
-      else quoted = false;
+      if (c != '"')
+        field += c;
+      else if (i + 1 < s.size() && s[i + 1] == '"')
+        field += s[++i];
+      else
+        quoted = false;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',' || (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')) {
@@ -168,10 +175,10 @@ TEST(HostileStrings, CsvWriter) {
           << records[0][col] << " of record " << i << " starts a formula: " << f;
     }
   }
-  EXPECT_EQ(records[1][1], "[click](https://x)");                 // text that is only text stays as it is
+  EXPECT_EQ(records[1][1], "[click](https://x)");               // text that is only text stays as it is
   EXPECT_EQ(records[9][1], "'=HYPERLINK(\"http://x\",\"y\")");  // cell 8's workload
-  EXPECT_EQ(records[11][1], "'-2");                              // a string that looks like a number
-  EXPECT_EQ(records[2][15], "-1.5");                             // a number we wrote stays a number
+  EXPECT_EQ(records[11][1], "'-2");                             // a string that looks like a number
+  EXPECT_EQ(records[2][15], "-1.5");                            // a number we wrote stays a number
 }
 
 TEST(HostileStrings, HtmlWriter) {
@@ -191,7 +198,7 @@ TEST(HostileStrings, JsonWritersKeepTheData) {
   }
   const auto j = nlohmann::json::parse(render("json", run));
   EXPECT_EQ(j["cells"][5]["workload"], test::hostile_strings()[5]);  // ESC and BEL as \u001b, \u0007
-  EXPECT_EQ(j["cells"][7]["workload"], "\xef\xbf\xbd");               // not UTF-8: U+FFFD, not an exception
+  EXPECT_EQ(j["cells"][7]["workload"], "\xef\xbf\xbd");              // not UTF-8: U+FFFD, not an exception
 }
 
 // Base and new differ in host, timing (new is 3x slower), a lost cell and a failed one, so

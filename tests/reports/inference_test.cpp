@@ -97,15 +97,11 @@ void check_exact_against_enumeration(int n, int m) {
   for (std::size_t i = 0; i < splits.size(); ++i)
     u[i] = mann_whitney_u(splits[i].first, splits[i].second, Alternative::greater).statistic;
   for (std::size_t i = 0; i < splits.size(); ++i) {
-    const double at_least =
-        static_cast<double>(std::count_if(u.begin(), u.end(), [&](double v) { return v >= u[i]; }));
-    const double at_most =
-        static_cast<double>(std::count_if(u.begin(), u.end(), [&](double v) { return v <= u[i]; }));
+    const double at_least = static_cast<double>(std::count_if(u.begin(), u.end(), [&](double v) { return v >= u[i]; }));
+    const double at_most = static_cast<double>(std::count_if(u.begin(), u.end(), [&](double v) { return v <= u[i]; }));
     const double all = static_cast<double>(u.size());
-    EXPECT_NEAR(mann_whitney_u(splits[i].first, splits[i].second, Alternative::greater).p,
-                at_least / all, kTol);
-    EXPECT_NEAR(mann_whitney_u(splits[i].first, splits[i].second, Alternative::less).p,
-                at_most / all, kTol);
+    EXPECT_NEAR(mann_whitney_u(splits[i].first, splits[i].second, Alternative::greater).p, at_least / all, kTol);
+    EXPECT_NEAR(mann_whitney_u(splits[i].first, splits[i].second, Alternative::less).p, at_most / all, kTol);
   }
 }
 
@@ -155,8 +151,8 @@ TEST(MannWhitney, SwappingGroupsAndFlippingAlternativeKeepsP) {
       EXPECT_NEAR(fwd.p, rev.p, 1e-12);
       EXPECT_NEAR(fwd.z, -rev.z, 1e-12);
       EXPECT_DOUBLE_EQ(fwd.statistic + rev.statistic, static_cast<double>(x.size() * y.size()));
-      EXPECT_NEAR(mann_whitney_u(x, y, Alternative::two_sided).p,
-                  mann_whitney_u(y, x, Alternative::two_sided).p, 1e-12);
+      EXPECT_NEAR(mann_whitney_u(x, y, Alternative::two_sided).p, mann_whitney_u(y, x, Alternative::two_sided).p,
+                  1e-12);
     }
   }
 }
@@ -230,8 +226,8 @@ TEST(WilcoxonSignedRank, ExactMatchesEnumeration) {
   for (unsigned mask = 0; mask < w.size(); ++mask) {
     V d(n);
     for (int r = 0; r < n; ++r) d[r] = ((mask >> r) & 1u) ? r + 1 : -(r + 1);
-    const double at_least = static_cast<double>(
-        std::count_if(w.begin(), w.end(), [&](double v) { return v >= w[mask]; }));
+    const double at_least =
+        static_cast<double>(std::count_if(w.begin(), w.end(), [&](double v) { return v >= w[mask]; }));
     const RankTest g = wilcoxon_signed_rank(d, Alternative::greater);
     EXPECT_DOUBLE_EQ(g.statistic, w[mask]);
     EXPECT_NEAR(g.p, at_least / static_cast<double>(w.size()), kTol);
@@ -390,8 +386,7 @@ TEST(Bootstrap, CoverageNearNominal) {
   constexpr int kSets = 200;
   for (int t = 0; t < kSets; ++t) {
     const V base = g.lognormal(20, 100.0, 0.05), next = g.lognormal(20, 110.0, 0.05);
-    const Interval ci =
-        bootstrap_median_ratio_ci(base, next, 0.95, 1000, static_cast<std::uint64_t>(t));
+    const Interval ci = bootstrap_median_ratio_ci(base, next, 0.95, 1000, static_cast<std::uint64_t>(t));
     if (ci.lo <= 1.10 && 1.10 <= ci.hi) ++covered;
   }
   EXPECT_GE(covered / static_cast<double>(kSets), 0.88);
@@ -441,8 +436,7 @@ TEST(Bootstrap, RejectsBadInput) {
 // Fraction of `trials` seeded experiments (n vs n, lognormal, next scaled by `shift`) in
 // which the one-sided test rejects at alpha = 0.05. `step` > 0 rounds the data to that
 // grid, which creates ties and so exercises the normal approximation.
-double mann_whitney_rejection_rate(std::size_t n, double shift, double sigma, double step,
-                                   int trials) {
+double mann_whitney_rejection_rate(std::size_t n, double shift, double sigma, double step, int trials) {
   Gaussian g(2024);
   int rejections = 0;
   for (int t = 0; t < trials; ++t) {

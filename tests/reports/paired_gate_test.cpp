@@ -49,7 +49,7 @@ TEST(PairedGate, OnlyAConfirmedSuspectIsARegression) {
   s1[a] = logs({1.10, 1.08, 1.12, 1.09, 1.11, 1.10, 1.07, 1.13, 1.10, 1.09});
   s1[b] = s1[a];
   PairLogRatios s2;
-  s2[a] = s1[a];                                                                  // confirmed
+  s2[a] = s1[a];                                                               // confirmed
   s2[b] = logs({1.01, 0.99, 1.02, 0.98, 1.00, 1.01, 0.99, 1.02, 0.98, 1.00});  // not confirmed
   GatePolicy policy;
   const GateResult r = paired_gate(base, cand, policy, judge_pairs(s1), judge_pairs(s2), 10);

@@ -48,7 +48,8 @@ TEST(Writers, HtmlEscapesEverythingFromTheFile) {
   EXPECT_NE(html.find("naive|&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   // Nothing is loaded at view time: the only URL is the SVG namespace name.
   std::string rest = html;
-  for (auto p = rest.find("http://www.w3.org/2000/svg"); p != std::string::npos; p = rest.find("http://www.w3.org/2000/svg"))
+  for (auto p = rest.find("http://www.w3.org/2000/svg"); p != std::string::npos;
+       p = rest.find("http://www.w3.org/2000/svg"))
     rest.erase(p, 26);
   EXPECT_EQ(rest.find("http://"), std::string::npos);
   EXPECT_EQ(rest.find("https://"), std::string::npos);
@@ -65,9 +66,7 @@ TEST(Writers, GbenchHasOneEntryPerSampleAndTheAggregates) {
   EXPECT_DOUBLE_EQ(b[4]["real_time"].get<double>(), 0.55);
 }
 
-TEST(Writers, JsonIsTheRunFile) {
-  EXPECT_EQ(nlohmann::json::parse(render("json")), to_json(test::fixture_run()));
-}
+TEST(Writers, JsonIsTheRunFile) { EXPECT_EQ(nlohmann::json::parse(render("json")), to_json(test::fixture_run())); }
 
 TEST(Writers, MarkdownEscapesCellText) {
   const std::string md = render("md");

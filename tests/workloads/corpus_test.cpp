@@ -83,8 +83,9 @@ TEST(CorpusPipeline, CountsWordsEntitiesAndSentimentOfADocument) {
 TEST(CorpusPipeline, MergedWorkersEqualOneWorker) {
   SB_REQUIRE_VOCAB("gpt2");
   const Lexicons lex = small_lexicons();
-  const std::string text = "Alpha beta gamma. Paris is good.\n\nBeta gamma delta, not bad.\n\nNew York, New York!\n\n"
-                           "gamma delta epsilon Paris.\n\nLove and hate in France.";
+  const std::string text =
+      "Alpha beta gamma. Paris is good.\n\nBeta gamma delta, not bad.\n\nNew York, New York!\n\n"
+      "gamma delta epsilon Paris.\n\nLove and hate in France.";
   DocumentProcessor one(Encoding::get("gpt2"), lex, false), a(Encoding::get("gpt2"), lex, true),
       b(Encoding::get("gpt2"), lex, false);
   CorpusCounts whole, left, right;
@@ -181,8 +182,9 @@ TEST(TokenizeWorkload, EmptyAndMissingInputsAreClearErrors) {
     EXPECT_NE(std::string(e.what()).find("the input is empty"), std::string::npos);
   }
   try {
-    w->prepare(s, {{"input", std::string("/no/such.txt")}, {"encoding", std::string("gpt2")}, {"chunk", std::int64_t{1024}}},
-               "cpu");
+    w->prepare(
+        s, {{"input", std::string("/no/such.txt")}, {"encoding", std::string("gpt2")}, {"chunk", std::int64_t{1024}}},
+        "cpu");
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("/no/such.txt: no such input file"), std::string::npos);

@@ -84,8 +84,7 @@ class GemmVariantTest : public ::testing::TestWithParam<std::tuple<Variant, Shap
 TEST_P(GemmVariantTest, MatchesDoublePrecisionReference) {
   const auto& [variant, shape] = GetParam();
   if (!variant.naive && !simd_level_supported(variant.simd)) {
-    GTEST_SKIP() << "this CPU lacks " << to_string(variant.simd) << " (best is "
-                 << to_string(best_simd_level()) << ")";
+    GTEST_SKIP() << "this CPU lacks " << to_string(variant.simd) << " (best is " << to_string(best_simd_level()) << ")";
   }
   const Inputs& in = inputs_for(shape);
   // NaN in C before the call: C = A·B must overwrite it, never read it.
@@ -101,8 +100,8 @@ TEST_P(GemmVariantTest, MatchesDoublePrecisionReference) {
     const double err = std::fabs(static_cast<double>(c[idx]) - in.ref[idx]);
     const double tol = factor * in.abs_ref[idx] + 1e-30;
     if (!(err <= tol) && ++bad <= 5) {  // !(<=) so that NaN fails too
-      ADD_FAILURE() << "C[" << idx / shape.n << "][" << idx % shape.n << "] = " << c[idx]
-                    << ", reference " << in.ref[idx] << ", |error| " << err << " > " << tol;
+      ADD_FAILURE() << "C[" << idx / shape.n << "][" << idx % shape.n << "] = " << c[idx] << ", reference "
+                    << in.ref[idx] << ", |error| " << err << " > " << tol;
     }
   }
   EXPECT_EQ(bad, 0) << "wrong elements of " << c.size();
@@ -137,8 +136,7 @@ std::vector<std::tuple<Variant, Shape>> cases() {
 
 std::string case_name(const ::testing::TestParamInfo<std::tuple<Variant, Shape>>& info) {
   const auto& [v, s] = info.param;
-  return std::string(v.name) + "_" + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
-         std::to_string(s.k);
+  return std::string(v.name) + "_" + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
 }
 
 INSTANTIATE_TEST_SUITE_P(Gemm, GemmVariantTest, ::testing::ValuesIn(cases()), case_name);

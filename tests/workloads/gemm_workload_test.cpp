@@ -40,8 +40,15 @@ TEST_P(GemmStrategies, MatchesFloat64Reference) {
 
 std::vector<Case> cases() {
   std::vector<Case> out;
-  const char* all[] = {"naive", "naive+threads=2", "blocked", "blocked+threads=2", "blocked+simd",
-                       "blocked+simd+threads=2", "blocked+simd=avx512", "blas", "blas+threads=1"};
+  const char* all[] = {"naive",
+                       "naive+threads=2",
+                       "blocked",
+                       "blocked+threads=2",
+                       "blocked+simd",
+                       "blocked+simd+threads=2",
+                       "blocked+simd=avx512",
+                       "blas",
+                       "blas+threads=1"};
   const int sizes[][3] = {{1, 1, 1}, {17, 17, 17}, {255, 255, 255}, {7, 300, 13}, {129, 65, 257}, {1000, 1000, 1000}};
   for (const char* s : all)
     for (const auto& sz : sizes) {
@@ -81,7 +88,8 @@ namespace {
 TEST(GemmCuda, StrategiesMatchFloat64Reference) {
   const Workload* w = find_workload("gemm");
   for (const char* st : {"naive", "blocked", "blas"}) {
-    for (const auto& sz : {std::array<int, 3>{17, 33, 9}, std::array<int, 3>{255, 257, 129}, std::array<int, 3>{1000, 1000, 1000}}) {
+    for (const auto& sz :
+         {std::array<int, 3>{17, 33, 9}, std::array<int, 3>{255, 257, 129}, std::array<int, 3>{1000, 1000, 1000}}) {
       Params p{{"m", std::int64_t{sz[0]}}, {"n", std::int64_t{sz[1]}}, {"k", std::int64_t{sz[2]}}};
       const Strategy s = parse_strategy(st);
       const std::string why = w->unsupported(s, p, "cuda");

@@ -114,7 +114,10 @@ TEST_P(GgufRoundTrip, WriteThenReadIsBitIdentical) {
         err += (static_cast<double>(got[k]) - values[k]) * (static_cast<double>(got[k]) - values[k]);
         norm += static_cast<double>(values[k]) * values[k];
       }
-      const double limit = type == GgmlType::f32 ? 0 : type == GgmlType::q4_0 ? 0.25 : type == GgmlType::q8_0 ? 0.02 : 0.01;
+      const double limit = type == GgmlType::f32    ? 0
+                           : type == GgmlType::q4_0 ? 0.25
+                           : type == GgmlType::q8_0 ? 0.02
+                                                    : 0.01;
       EXPECT_LE(std::sqrt(err / norm), limit) << t.name;
     }
   }
@@ -186,7 +189,8 @@ TEST(GgufModel, ConfigFromAFileNamesMissingKeysAndBadShapes) {
     llama_config_from_gguf(GgufFile::from_memory(bytes, "l.gguf"));
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("l.gguf: kv[1] 'llama.embedding_length' (byte "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("l.gguf: kv[1] 'llama.embedding_length' (byte "), std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("is string, expected an integer"), std::string::npos) << e.what();
   }
   // A shape mismatch names the tensor.
@@ -279,7 +283,8 @@ TEST(GgufWriterTest, RefusesWhatNoReaderWouldTake) {
   EXPECT_THROW(w.add_tensor("a", GgmlType::q8_0, {33}, std::vector<std::uint8_t>(34)), std::invalid_argument);
   EXPECT_THROW(w.add_tensor("a", GgmlType::f32, {}, std::vector<std::uint8_t>()), std::invalid_argument);
   EXPECT_THROW(w.add_tensor("a", GgmlType::f32, {1, 1, 1, 1, 1}, std::vector<std::uint8_t>(4)), std::invalid_argument);
-  EXPECT_THROW(w.add_tensor(std::string(65, 'n'), GgmlType::f32, {1}, std::vector<std::uint8_t>(4)), std::invalid_argument);
+  EXPECT_THROW(w.add_tensor(std::string(65, 'n'), GgmlType::f32, {1}, std::vector<std::uint8_t>(4)),
+               std::invalid_argument);
   w.add_tensor("a", GgmlType::f32, {2}, std::vector<std::uint8_t>(8));
   EXPECT_THROW(w.add_tensor("a", GgmlType::f32, {2}, std::vector<std::uint8_t>(8)), std::invalid_argument);
   EXPECT_THROW(GgufWriter(24), std::invalid_argument);

@@ -23,7 +23,8 @@ ModelConfig odd_config() {
 
 // Float64 forward over a whole sequence, no cache, from the synthetic floats: logits of
 // every position.
-std::vector<std::vector<double>> reference_logits(const ModelConfig& c, std::uint64_t seed, const std::vector<int>& toks) {
+std::vector<std::vector<double>> reference_logits(const ModelConfig& c, std::uint64_t seed,
+                                                  const std::vector<int>& toks) {
   auto T = [&](const std::string& name) {
     for (const auto& s : llama_tensor_specs(c))
       if (s.name == name) {
@@ -60,7 +61,8 @@ std::vector<std::vector<double>> reference_logits(const ModelConfig& c, std::uin
   };
   const auto emb = T("token_embd.weight");
   std::vector<std::vector<double>> x(n);
-  for (int t = 0; t < n; ++t) x[t].assign(emb.begin() + static_cast<std::size_t>(toks[t]) * D, emb.begin() + (toks[t] + 1) * D);
+  for (int t = 0; t < n; ++t)
+    x[t].assign(emb.begin() + static_cast<std::size_t>(toks[t]) * D, emb.begin() + (toks[t] + 1) * D);
   for (int l = 0; l < c.n_layers; ++l) {
     const std::string b = "blk." + std::to_string(l) + ".";
     const auto an = T(b + "attn_norm.weight"), wq = T(b + "attn_q.weight"), wk = T(b + "attn_k.weight"),
@@ -262,7 +264,8 @@ TEST(LlmEngine, GreedyBaselineIsDeterministicAndKvCacheOffGivesTheSameTokens) {
   EngineOptions off;
   off.kv_cache = false;
   Engine d(m, off, 1, 16);
-  const auto ga = generate(a, prompts, 6, false), gb = generate(b, prompts, 6, false), ga2 = generate(a, prompts, 6, false);
+  const auto ga = generate(a, prompts, 6, false), gb = generate(b, prompts, 6, false),
+             ga2 = generate(a, prompts, 6, false);
   const auto gd = generate(d, prompts, 6, false);
   EXPECT_EQ(ga.tokens, gb.tokens);
   EXPECT_EQ(ga.tokens, ga2.tokens);
@@ -286,8 +289,8 @@ TEST(LlmEngine, BadInputIsAnInputError) {
 }  // namespace
 }  // namespace sb::llm
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "stratbench/workloads/llm/llama_gguf.hpp"
 

@@ -65,7 +65,8 @@ double reference_dot(const Matrix& w, int o, const std::vector<float>& x, SimdLe
 
 TEST(LlmKernels, DotOfEveryTypeMatchesFloat64) {
   for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0}) {
-    const std::vector<int> sizes = is_block(t) ? std::vector<int>{32, 96, 288, 800} : std::vector<int>{1, 7, 33, 80, 100, 291};
+    const std::vector<int> sizes =
+        is_block(t) ? std::vector<int>{32, 96, 288, 800} : std::vector<int>{1, 7, 33, 80, 100, 291};
     for (int n : sizes) {
       const int rows = 5;
       Matrix w = Matrix::from_floats(t, rows, n, randn(static_cast<std::size_t>(rows) * n, n));
@@ -109,24 +110,25 @@ TEST(LlmKernels, MatmulOverThreadsMatchesFloat64) {
 TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
   if (vector_levels().empty()) GTEST_SKIP() << "the tiles are vector kernels; this CPU lacks AVX2";
   for (SimdLevel s : vector_levels())
-  for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})
-    for (int cols : is_block(t) ? std::vector<int>{32, 160} : std::vector<int>{5, 8, 100})
-      for (int rows : {1, 2, 3, 4, 7, 13})
-        for (int ntok : {1, 2, 3, 4, 5, 7, 8, 12, 50}) {
-          Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows * 31 + cols));
-          std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
-          std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
-          KernelOptions opt{s, nullptr, true};
-          matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
-          for (int tk = 0; tk < ntok; ++tk)
-            for (int o = 0; o < rows; ++o) {
-              std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
-              const double ref = reference_dot(w, o, xt, s);
-              ASSERT_NEAR(y[tk * rows + o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
-                  << to_string(t) << " simd=" << to_string(s) << " rows=" << rows << " cols=" << cols << " ntok=" << ntok << " at token " << tk
-                  << " row " << o;
-            }
-        }
+    for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})
+      for (int cols : is_block(t) ? std::vector<int>{32, 160} : std::vector<int>{5, 8, 100})
+        for (int rows : {1, 2, 3, 4, 7, 13})
+          for (int ntok : {1, 2, 3, 4, 5, 7, 8, 12, 50}) {
+            Matrix w =
+                Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows * 31 + cols));
+            std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
+            std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
+            KernelOptions opt{s, nullptr, true};
+            matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
+            for (int tk = 0; tk < ntok; ++tk)
+              for (int o = 0; o < rows; ++o) {
+                std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
+                const double ref = reference_dot(w, o, xt, s);
+                ASSERT_NEAR(y[tk * rows + o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
+                    << to_string(t) << " simd=" << to_string(s) << " rows=" << rows << " cols=" << cols
+                    << " ntok=" << ntok << " at token " << tk << " row " << o;
+              }
+          }
 }
 
 // Q4_0/Q8_0 rows interleaved 16 to a vector (the AVX-512 prefill tiles): whole groups by the
@@ -135,27 +137,26 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
 TEST(LlmKernels, InterleavedBlockRowsMatchFloat64) {
   if (!avx512_llm_supported()) GTEST_SKIP() << "AVX-512 kernel; this CPU lacks AVX512F/BW/VL/VNNI/BF16";
   for (GgmlType t : {GgmlType::q4_0, GgmlType::q8_0})
-  for (int rows : {15, 16, 37, 64, 100})
-    for (int cols : {32, 96})
-      for (int ntok : {2, 3, 4, 5, 50})
-        for (int threads : {1, 2}) {
-          Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows + cols));
-          w.interleave16();
-          EXPECT_EQ(w.interleaved() != nullptr, rows >= 16);
-          std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
-          std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
-          KernelOptions opt{SimdLevel::avx512, threads > 1 ? &shared_thread_pool(threads) : nullptr, true};
-          matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
-          for (int tk = 0; tk < ntok; ++tk)
-            for (int o = 0; o < rows; ++o) {
-              std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
-              const double ref = reference_dot(w, o, xt);
-              ASSERT_NEAR(y[tk * rows + o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
-                  << to_string(t) << " rows=" << rows << " cols=" << cols << " ntok=" << ntok << " threads=" << threads
-                  << " token " << tk
-                  << " row " << o;
-            }
-        }
+    for (int rows : {15, 16, 37, 64, 100})
+      for (int cols : {32, 96})
+        for (int ntok : {2, 3, 4, 5, 50})
+          for (int threads : {1, 2}) {
+            Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows + cols));
+            w.interleave16();
+            EXPECT_EQ(w.interleaved() != nullptr, rows >= 16);
+            std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, ntok), y(ntok * rows, NAN);
+            std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, ntok, cols));
+            KernelOptions opt{SimdLevel::avx512, threads > 1 ? &shared_thread_pool(threads) : nullptr, true};
+            matmul(w, x.data(), cols, ntok, y.data(), rows, opt, scratch.data());
+            for (int tk = 0; tk < ntok; ++tk)
+              for (int o = 0; o < rows; ++o) {
+                std::vector<float> xt(x.begin() + tk * cols, x.begin() + (tk + 1) * cols);
+                const double ref = reference_dot(w, o, xt);
+                ASSERT_NEAR(y[tk * rows + o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
+                    << to_string(t) << " rows=" << rows << " cols=" << cols << " ntok=" << ntok
+                    << " threads=" << threads << " token " << tk << " row " << o;
+              }
+          }
 }
 
 // The vector quantizer rounds ties to even where the reference rounds them away from zero:
@@ -165,7 +166,7 @@ TEST(LlmKernels, VectorActivationQuantizerAgreesWithTheReference) {
   const int n = 32 * 9;
   std::vector<float> x = randn(n, 5);
   x[3] = 0.f;
-  for (int j = 32; j < 64; ++j) x[j] = 0.f;        // an all-zero block: d = 0
+  for (int j = 32; j < 64; ++j) x[j] = 0.f;              // an all-zero block: d = 0
   for (int j = 64; j < 96; ++j) x[j] = (j - 80) + 0.5f;  // d = 127/127 = 1: every value a tie
   x[64] = 127.f;
   std::vector<std::uint8_t> ref(n / 32 * 34), vec(ref.size());
@@ -176,7 +177,8 @@ TEST(LlmKernels, VectorActivationQuantizerAgreesWithTheReference) {
     EXPECT_EQ(ref[34 * b + 1], vec[34 * b + 1]) << "block " << b;
     for (int j = 0; j < 32; ++j)
       EXPECT_LE(std::abs(static_cast<int>(static_cast<std::int8_t>(ref[34 * b + 2 + j])) -
-                         static_cast<int>(static_cast<std::int8_t>(vec[34 * b + 2 + j]))), 1)
+                         static_cast<int>(static_cast<std::int8_t>(vec[34 * b + 2 + j]))),
+                1)
           << "block " << b << " element " << j;
   }
   // 2.5 (element 82): the reference gives 3, the vector kernel 2 (ties to even).

@@ -76,14 +76,18 @@ TEST(LlmWorkloads, AttentionStrategiesMatchFloat64OnAwkwardShapes) {
   ASSERT_NE(wl, nullptr);
   for (const char* st : {"baseline", "fused", "simd", "fused+simd+threads=2", "threads=3"})
     for (auto [n, h, hd, kv] : {std::tuple{1, 1, 2, 1}, std::tuple{37, 6, 24, 2}, std::tuple{70, 4, 13, 4}}) {
-      const Params p{{"seq_len", std::int64_t{n}}, {"heads", std::int64_t{h}}, {"head_dim", std::int64_t{hd}},
+      const Params p{{"seq_len", std::int64_t{n}},
+                     {"heads", std::int64_t{h}},
+                     {"head_dim", std::int64_t{hd}},
                      {"kv_heads", std::int64_t{kv}}};
       const Strategy s = parse_strategy(st);
       ASSERT_EQ(wl->unsupported(s, p, "cpu"), "");
       const CheckResult r = wl->prepare(s, p, "cpu")->check();
       EXPECT_TRUE(r.ok) << st << " n=" << n << ": " << r.detail;
     }
-  const Params bad{{"seq_len", std::int64_t{4}}, {"heads", std::int64_t{6}}, {"head_dim", std::int64_t{8}},
+  const Params bad{{"seq_len", std::int64_t{4}},
+                   {"heads", std::int64_t{6}},
+                   {"head_dim", std::int64_t{8}},
                    {"kv_heads", std::int64_t{4}}};
   EXPECT_THROW(wl->prepare(parse_strategy("baseline"), bad, "cpu"), InputError);
 }

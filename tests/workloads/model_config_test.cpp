@@ -135,7 +135,7 @@ TEST(ModelSynthetic, DeterministicPerSeedAndName) {
   const double pinned[] = {-0.0296312682, 0.00638873596, -0.0332486629, -0.0317185968};
   for (int i = 0; i < 4; ++i) EXPECT_NEAR(e[i], pinned[i], 1e-8) << i;
   EXPECT_NEAR(synthetic_tensor(specs[1], 1)[0], 1.00619817, 1e-7);  // blk.0.attn_norm
-  const auto outliers = outlier_channels(specs[2], 1);             // blk.0.attn_q, 64 inputs: one
+  const auto outliers = outlier_channels(specs[2], 1);              // blk.0.attn_q, 64 inputs: one
   ASSERT_EQ(outliers.size(), 1u);
   EXPECT_EQ(outliers[0].channel, 39u);
   EXPECT_NEAR(outliers[0].scale, 18.4280853, 1e-5);
@@ -221,7 +221,8 @@ TEST(ModelVocab, ErrorsNameTheLine) {
       {ok + "{\"id\":1,\"piece\":\"\",\"score\":0,\"type\":1}\n", "v.jsonl:2: \"piece\" must be a non-empty string"},
       {ok + "{\"id\":1,\"piece\":\"a\",\"score\":\"x\",\"type\":1}\n", "v.jsonl:2: \"score\" must be a finite number"},
       {ok + "{\"id\":1,\"piece\":\"a\",\"score\":1e300,\"type\":1}\n", "v.jsonl:2: \"score\" must be a finite number"},
-      {ok + "{\"id\":1,\"piece\":\"a\",\"score\":1e400,\"type\":1}\n", "v.jsonl:2: invalid JSON: a number out of range"},
+      {ok + "{\"id\":1,\"piece\":\"a\",\"score\":1e400,\"type\":1}\n",
+       "v.jsonl:2: invalid JSON: a number out of range"},
       {ok + "{\"id\":1,\"piece\":\"a\",\"score\":0,\"type\":7}\n", "v.jsonl:2: \"type\" must be an integer in 1..6"},
       {ok + "{\"id\":1,\"piece\":\"<unk>\",\"score\":0,\"type\":1}\n", "v.jsonl:2: piece \"<unk>\" repeats line 1"},
       {ok + "[1,2]\n", "v.jsonl:2: expected a JSON object"},

@@ -24,9 +24,12 @@ std::uint32_t bits(float f) { return std::bit_cast<std::uint32_t>(f); }
 double half_by_definition(std::uint16_t h) {
   const int sign = h >> 15, exp = (h >> 10) & 31, mant = h & 1023;
   double v;
-  if (exp == 0) v = std::ldexp(mant, -24);
-  else if (exp == 31) v = mant ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
-  else v = std::ldexp(1024 + mant, exp - 25);
+  if (exp == 0)
+    v = std::ldexp(mant, -24);
+  else if (exp == 31)
+    v = mant ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
+  else
+    v = std::ldexp(1024 + mant, exp - 25);
   return sign ? -v : v;
 }
 
@@ -40,15 +43,20 @@ std::uint16_t half_oracle(float f) {
   std::uint16_t lo = 0, hi = 0x7bff;
   while (lo < hi) {  // largest pattern whose value <= a
     const std::uint16_t mid = static_cast<std::uint16_t>((lo + hi + 1) / 2);
-    if (half_by_definition(mid) <= a) lo = mid;
-    else hi = static_cast<std::uint16_t>(mid - 1);
+    if (half_by_definition(mid) <= a)
+      lo = mid;
+    else
+      hi = static_cast<std::uint16_t>(mid - 1);
   }
   if (lo == 0x7bff) return sign | lo;  // a < 65520: rounds down to the largest half
   const double below = half_by_definition(lo), above = half_by_definition(static_cast<std::uint16_t>(lo + 1));
   std::uint16_t r;
-  if (a - below < above - a) r = lo;
-  else if (a - below > above - a) r = static_cast<std::uint16_t>(lo + 1);
-  else r = (lo & 1) ? static_cast<std::uint16_t>(lo + 1) : lo;
+  if (a - below < above - a)
+    r = lo;
+  else if (a - below > above - a)
+    r = static_cast<std::uint16_t>(lo + 1);
+  else
+    r = (lo & 1) ? static_cast<std::uint16_t>(lo + 1) : lo;
   return sign | r;
 }
 
@@ -64,15 +72,15 @@ TEST(QuantFp16, KnownValues) {
   EXPECT_EQ(fp32_to_fp16(65520.f), 0x7c00);  // the tie rounds to even: infinity
   EXPECT_EQ(fp32_to_fp16(1e10f), 0x7c00);
   EXPECT_EQ(fp32_to_fp16(-std::numeric_limits<float>::infinity()), 0xfc00);
-  EXPECT_EQ(fp32_to_fp16(0x1p-14f), 0x0400);   // smallest normal
-  EXPECT_EQ(fp32_to_fp16(0x1p-24f), 0x0001);   // smallest subnormal
-  EXPECT_EQ(fp32_to_fp16(0x1p-25f), 0x0000);   // tie between 0 and 2^-24: even
+  EXPECT_EQ(fp32_to_fp16(0x1p-14f), 0x0400);  // smallest normal
+  EXPECT_EQ(fp32_to_fp16(0x1p-24f), 0x0001);  // smallest subnormal
+  EXPECT_EQ(fp32_to_fp16(0x1p-25f), 0x0000);  // tie between 0 and 2^-24: even
   EXPECT_EQ(fp32_to_fp16(0x1.8p-25f), 0x0001);
-  EXPECT_EQ(fp32_to_fp16(0x1.8p-24f), 0x0002); // tie between 1 and 2 units: even
-  EXPECT_EQ(fp32_to_fp16(0x1.ffcp-15f), 0x0400); // largest subnormal + half unit... rounds up into the normals
-  EXPECT_EQ(fp32_to_fp16(1.f + 0x1p-11f), 0x3c00);                // tie: down to even
-  EXPECT_EQ(fp32_to_fp16(1.f + 0x1p-11f + 0x1p-23f), 0x3c01);     // just past the tie
-  EXPECT_EQ(fp32_to_fp16(1.f + 3 * 0x1p-11f), 0x3c02);            // tie: up to even
+  EXPECT_EQ(fp32_to_fp16(0x1.8p-24f), 0x0002);      // tie between 1 and 2 units: even
+  EXPECT_EQ(fp32_to_fp16(0x1.ffcp-15f), 0x0400);    // largest subnormal + half unit... rounds up into the normals
+  EXPECT_EQ(fp32_to_fp16(1.f + 0x1p-11f), 0x3c00);  // tie: down to even
+  EXPECT_EQ(fp32_to_fp16(1.f + 0x1p-11f + 0x1p-23f), 0x3c01);  // just past the tie
+  EXPECT_EQ(fp32_to_fp16(1.f + 3 * 0x1p-11f), 0x3c02);         // tie: up to even
   const std::uint16_t nan = fp32_to_fp16(std::numeric_limits<float>::quiet_NaN());
   EXPECT_EQ(nan & 0x7c00, 0x7c00);
   EXPECT_NE(nan & 0x03ff, 0);
@@ -138,7 +146,8 @@ std::uint16_t bf16_oracle(float f) {
   // Past the largest finite bf16 the next step up is 2^128 (IEEE rounds as if the exponent
   // went on), which the float cannot hold.
   const std::uint32_t next = lo + 0x10000u;
-  const double above = (next & 0x7fffffffu) == 0x7f800000u ? std::ldexp(1.0, 128) : std::fabs(static_cast<double>(from_bits(next)));
+  const double above =
+      (next & 0x7fffffffu) == 0x7f800000u ? std::ldexp(1.0, 128) : std::fabs(static_cast<double>(from_bits(next)));
   if (x - below < above - x) return static_cast<std::uint16_t>(lo >> 16);
   if (x - below > above - x) return static_cast<std::uint16_t>(next >> 16);
   return static_cast<std::uint16_t>(((lo >> 16) & 1) ? next >> 16 : lo >> 16);
@@ -165,8 +174,10 @@ TEST(QuantBf16, EveryBf16RoundTripsAndEncodeMatchesTheOracle) {
   for (std::uint32_t h = 0; h <= 0xffff; ++h) {
     const float f = bf16_to_fp32(static_cast<std::uint16_t>(h));
     ASSERT_EQ(bits(f), h << 16);
-    if (std::isnan(f)) ASSERT_TRUE(std::isnan(bf16_to_fp32(fp32_to_bf16(f))));
-    else ASSERT_EQ(fp32_to_bf16(f), h);
+    if (std::isnan(f))
+      ASSERT_TRUE(std::isnan(bf16_to_fp32(fp32_to_bf16(f))));
+    else
+      ASSERT_EQ(fp32_to_bf16(f), h);
   }
   for (std::uint64_t u = 0; u <= 0xffffffffull; u += 40009) {
     const float f = from_bits(static_cast<std::uint32_t>(u));
@@ -317,8 +328,8 @@ std::vector<std::vector<float>> awkward_rows() {
     std::vector<float> r(32 * 37);
     for (auto& v : r) v = static_cast<float>(scale * n01(rng));
     for (std::size_t b = 0; b < r.size(); b += 32 * 5) r[b + (b / 32) % 32] *= 40.f;  // outliers
-    for (std::size_t j = 32 * 3; j < 32 * 4; ++j) r[j] = static_cast<float>(scale);           // constant block
-    for (std::size_t j = 32 * 6; j < 32 * 7; ++j) r[j] = std::fabs(r[j]);                    // one sign
+    for (std::size_t j = 32 * 3; j < 32 * 4; ++j) r[j] = static_cast<float>(scale);   // constant block
+    for (std::size_t j = 32 * 6; j < 32 * 7; ++j) r[j] = std::fabs(r[j]);             // one sign
     rows.push_back(r);
   }
   return rows;

@@ -28,20 +28,20 @@ inline std::string missing_vocab(const std::string& encoding) {
 
 }  // namespace sb::testing
 
-#define SB_REQUIRE_VOCAB(enc)                                                 \
-  do {                                                                        \
-    const std::string why_ = ::sb::testing::missing_vocab(enc);               \
-    if (!why_.empty()) {                                                      \
-      if (::sb::testing::require_datasets()) FAIL() << why_;                  \
-      GTEST_SKIP() << why_;                                                   \
-    }                                                                         \
+#define SB_REQUIRE_VOCAB(enc)                                   \
+  do {                                                          \
+    const std::string why_ = ::sb::testing::missing_vocab(enc); \
+    if (!why_.empty()) {                                        \
+      if (::sb::testing::require_datasets()) FAIL() << why_;    \
+      GTEST_SKIP() << why_;                                     \
+    }                                                           \
   } while (0)
 
-#define SB_REQUIRE_FILE(path)                                                            \
-  do {                                                                                   \
-    const std::string p_ = (path);                                                       \
-    if (!std::filesystem::exists(p_)) {                                                  \
+#define SB_REQUIRE_FILE(path)                                                                     \
+  do {                                                                                            \
+    const std::string p_ = (path);                                                                \
+    if (!std::filesystem::exists(p_)) {                                                           \
       if (::sb::testing::require_datasets()) FAIL() << p_ << " is missing: run scripts/setup.sh"; \
-      GTEST_SKIP() << p_ << " is missing: run scripts/setup.sh";                         \
-    }                                                                                    \
+      GTEST_SKIP() << p_ << " is missing: run scripts/setup.sh";                                  \
+    }                                                                                             \
   } while (0)

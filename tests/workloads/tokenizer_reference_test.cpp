@@ -60,7 +60,8 @@ TEST_P(ReferenceTest, SampleIdsEqualTiktokens) {
   SB_REQUIRE_VOCAB(GetParam());
   const auto ref = reference()["sample"];
   const std::string path = datasets_dir() + "/sample/sample.txt";
-  ASSERT_EQ(file_size(path), ref["bytes"].get<std::size_t>()) << "the sample changed: run scripts/make-reference-ids.sh";
+  ASSERT_EQ(file_size(path), ref["bytes"].get<std::size_t>())
+      << "the sample changed: run scripts/make-reference-ids.sh";
   const Ours ours = encode_file(path, GetParam());
   EXPECT_EQ(ours.tokens, ref[GetParam()]["tokens"].get<std::size_t>());
   EXPECT_EQ(ours.fnv, ref[GetParam()]["fnv1a64"].get<std::string>());

@@ -95,8 +95,9 @@ TEST(RankTable, CorruptFilesNameTheLine) {
             std::string::npos);
   EXPECT_NE(parse_error(good + "aGk= 7\n").find(":257: rank 7 was already given on line 8"), std::string::npos);
   EXPECT_NE(parse_error(good + "aGk= 257\n").find("rank 256 is missing"), std::string::npos);
-  EXPECT_NE(parse_error(good + "aGk= 256\naGk= 257\n").find(":258: the token of rank 257 repeats the bytes of rank 256"),
-            std::string::npos);
+  EXPECT_NE(
+      parse_error(good + "aGk= 256\naGk= 257\n").find(":258: the token of rank 257 repeats the bytes of rank 256"),
+      std::string::npos);
   EXPECT_NE(parse_error(good + "\n").find(":257: empty line"), std::string::npos);
   EXPECT_NE(parse_error(good + "aGk= 99999999999\n").find("implausibly large"), std::string::npos);
   EXPECT_NE(parse_error(good, 50256).find("has 256 ranks, expected 50256"), std::string::npos);
@@ -134,7 +135,10 @@ TEST_P(EncodingTest, ArbitraryBytesRoundTripIdenticallyUnderEveryStrategy) {
   std::mt19937 rng(7);
   for (int i = 0; i < 300; ++i) {
     std::string s(rng() % 64, '\0');
-    for (auto& c : s) c = static_cast<char>(rng() % 4 ? "a \n'\xC3\xA9\xE4\xB8\xAD" "0"[rng() % 10] : rng() % 256);
+    for (auto& c : s)
+      c = static_cast<char>(rng() % 4 ? "a \n'\xC3\xA9\xE4\xB8\xAD"
+                                        "0"[rng() % 10]
+                                      : rng() % 256);
     const auto want = encode(enc, s);
     EXPECT_EQ(encode(enc, s, {MergeAlgo::heap, true}), want);
     EXPECT_EQ(enc.decode(want), s) << "case " << i;

@@ -28,8 +28,8 @@ using std::ptrdiff_t;
 constexpr int kScalarMr = 4;
 constexpr int kScalarNr = 4;
 
-SB_NO_AUTOVECTORIZE void gemm_ukernel_scalar(int kc, const float* a, const float* b, float* c,
-                                             ptrdiff_t ldc, bool accumulate) {
+SB_NO_AUTOVECTORIZE void gemm_ukernel_scalar(int kc, const float* a, const float* b, float* c, ptrdiff_t ldc,
+                                             bool accumulate) {
   // 16 accumulators: as many as x86-64 has scalar float registers, less the operands.
   float acc[kScalarMr][kScalarNr] = {};
   for (int p = 0; p < kc; ++p) {
@@ -125,19 +125,16 @@ Blocking make_blocking(int mc, int kc, int nc, detail::MicroKernel kernel) {
 
 Blocking blocking_for(SimdLevel simd) {
   switch (simd) {
-    case SimdLevel::scalar:
-      return make_blocking<kScalarMr, kScalarNr>(128, 256, 4096, &gemm_ukernel_scalar);
+    case SimdLevel::scalar: return make_blocking<kScalarMr, kScalarNr>(128, 256, 4096, &gemm_ukernel_scalar);
     case SimdLevel::avx2:
       // Zen 3 / Haswell-class: 32 KiB L1d, 512 KiB-1 MiB L2. A KC×NR sliver of B is 16 KiB,
       // an MC×KC block of A 144 KiB.
-      return make_blocking<detail::kAvx2Mr, detail::kAvx2Nr>(144, 256, 4080,
-                                                             &detail::gemm_ukernel_avx2);
+      return make_blocking<detail::kAvx2Mr, detail::kAvx2Nr>(144, 256, 4080, &detail::gemm_ukernel_avx2);
     case SimdLevel::avx512:
       // Skylake-SP / Zen 4-class: 32-48 KiB L1d, 1-2 MiB L2. NR is twice as wide, so KC is
       // halved to keep the KC×NR sliver of B at 16 KiB of L1; MC doubles to keep the MC×KC
       // block of A near 144 KiB of L2.
-      return make_blocking<detail::kAvx512Mr, detail::kAvx512Nr>(288, 128, 4096,
-                                                                 &detail::gemm_ukernel_avx512);
+      return make_blocking<detail::kAvx512Mr, detail::kAvx512Nr>(288, 128, 4096, &detail::gemm_ukernel_avx512);
   }
   throw std::logic_error("gemm: unknown SimdLevel");
 }
@@ -182,9 +179,7 @@ struct GemmWorkspace::Impl {
 
 namespace {
 
-int task_count(const GemmWorkspace::Impl& ws) {
-  return ws.options.pool != nullptr ? ws.options.pool->size() : 1;
-}
+int task_count(const GemmWorkspace::Impl& ws) { return ws.options.pool != nullptr ? ws.options.pool->size() : 1; }
 
 // Splits C into a tm×tn grid of slabs, tm*tn == tasks, choosing the grid whose slabs are
 // closest to square: that minimizes what each task packs (its rows of A and columns of B)
@@ -216,8 +211,8 @@ Slab slab_for(int task, int tasks, int m, int n, const Blocking& bk) {
   return s;
 }
 
-void gemm_slab(const Blocking& bk, int k, int n, const float* A, const float* B, float* C,
-               const Slab& s, float* pa, float* pb) {
+void gemm_slab(const Blocking& bk, int k, int n, const float* A, const float* B, float* C, const Slab& s, float* pa,
+               float* pb) {
   const ptrdiff_t lda = k;
   const ptrdiff_t ldb = n;
   const ptrdiff_t ldc = n;
@@ -266,8 +261,7 @@ void gemm_slab(const Blocking& bk, int k, int n, const float* A, const float* B,
 GemmWorkspace::GemmWorkspace(const GemmOptions& options) : impl_(std::make_unique<Impl>()) {
   if (!simd_level_supported(options.simd)) {
     throw std::runtime_error(std::string("gemm_blocked: SIMD level '") + to_string(options.simd) +
-                             "' is not supported by this CPU (best available: '" +
-                             to_string(best_simd_level()) + "')");
+                             "' is not supported by this CPU (best available: '" + to_string(best_simd_level()) + "')");
   }
   impl_->options = options;
   impl_->blocking = blocking_for(options.simd);
@@ -287,8 +281,7 @@ const GemmOptions& GemmWorkspace::options() const { return impl_->options; }
 int GemmWorkspace::mr() const { return impl_->blocking.mr; }
 int GemmWorkspace::nr() const { return impl_->blocking.nr; }
 
-void gemm_blocked(int m, int n, int k, const float* A, const float* B, float* C,
-                  GemmWorkspace& ws) {
+void gemm_blocked(int m, int n, int k, const float* A, const float* B, float* C, GemmWorkspace& ws) {
   if (m < 0 || n < 0 || k < 0) {
     throw std::invalid_argument("gemm_blocked: negative dimension");
   }
@@ -303,8 +296,7 @@ void gemm_blocked(int m, int n, int k, const float* A, const float* B, float* C,
   const double work = static_cast<double>(m) * n * k;
   const int tasks = work < 262144.0 ? 1 : task_count(w);
   const auto run_task = [&](int t) {
-    gemm_slab(bk, k, n, A, B, C, slab_for(t, tasks, m, n, bk), w.packed_a[t].get(),
-              w.packed_b[t].get());
+    gemm_slab(bk, k, n, A, B, C, slab_for(t, tasks, m, n, bk), w.packed_a[t].get(), w.packed_b[t].get());
   };
   if (tasks == 1) {
     run_task(0);

@@ -15,8 +15,7 @@ static_assert(kNr == 16, "the kernel holds a C row in two ymm registers");
 // 6×16 tile: 12 ymm accumulators + 2 for the B row + 1 broadcast of A = 15 of the 16
 // registers. Per k step that is 12 FMAs against 2 loads and 6 broadcasts, which keeps both
 // FMA pipes of Zen 3 / Haswell-class cores busy without saturating the load ports.
-void gemm_ukernel_avx2(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
-                       bool accumulate) {
+void gemm_ukernel_avx2(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate) {
   __m256 acc[kMr][2];
 #pragma GCC unroll 6
   for (int i = 0; i < kMr; ++i) {

@@ -15,8 +15,7 @@ static_assert(kNr == 32, "the kernel holds a C row in two zmm registers");
 
 // 6×32 tile: 12 zmm accumulators + 2 for the B row + 1 broadcast of A, well inside the 32
 // registers; 12 FMAs per k step against 2 loads and 6 broadcasts.
-void gemm_ukernel_avx512(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
-                         bool accumulate) {
+void gemm_ukernel_avx512(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate) {
   __m512 acc[kMr][2];
 #pragma GCC unroll 6
   for (int i = 0; i < kMr; ++i) {

@@ -83,12 +83,10 @@ class GemmInstance final : public Instance {
           });
         }
         break;
-      case Impl::blocked:
-        kernels::gemm_blocked(m_, n_, k_, a_.data(), b_.data(), c_.data(), *ws_);
-        break;
+      case Impl::blocked: kernels::gemm_blocked(m_, n_, k_, a_.data(), b_.data(), c_.data(), *ws_); break;
       case Impl::blas:
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m_, n_, k_, 1.f, a_.data(), k_, b_.data(), n_,
-                    0.f, c_.data(), n_);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m_, n_, k_, 1.f, a_.data(), k_, b_.data(), n_, 0.f,
+                    c_.data(), n_);
         break;
       case Impl::cuda_naive:
       case Impl::cuda_tiled:
@@ -110,7 +108,8 @@ class GemmInstance final : public Instance {
     if (static_cast<double>(m_) * n_ * k_ <= kFullCheckLimit || m_ <= kSampledRows) {
       for (int i = 0; i < m_; ++i) rows.push_back(i);
     } else {
-      for (int r = 0; r < kSampledRows; ++r) rows.push_back(static_cast<int>(static_cast<long>(m_ - 1) * r / (kSampledRows - 1)));
+      for (int r = 0; r < kSampledRows; ++r)
+        rows.push_back(static_cast<int>(static_cast<long>(m_ - 1) * r / (kSampledRows - 1)));
     }
     double err2 = 0, ref2 = 0, max_abs = 0;
     std::vector<double> ref(n_);
@@ -124,7 +123,8 @@ class GemmInstance final : public Instance {
       for (int j = 0; j < n_; ++j) {
         const double got = c_[static_cast<std::size_t>(i) * n_ + j];
         const double e = got - ref[j];
-        if (std::isnan(e)) return {false, "output C[" + std::to_string(i) + "][" + std::to_string(j) + "] is NaN (not written)", {}};
+        if (std::isnan(e))
+          return {false, "output C[" + std::to_string(i) + "][" + std::to_string(j) + "] is NaN (not written)", {}};
         err2 += e * e;
         ref2 += ref[j] * ref[j];
         max_abs = std::max(max_abs, std::abs(e));
@@ -142,9 +142,10 @@ class GemmInstance final : public Instance {
 
   double work_per_iteration() const override { return 2.0 * m_ * n_ * k_; }
   std::map<std::string, double> counters() const override {
-    return {{"flops", work_per_iteration()},
-            {"threads", on_device(impl_) ? 0.0 : static_cast<double>(threads_)},
-            {"bytes", 4.0 * (static_cast<double>(m_) * k_ + static_cast<double>(k_) * n_ + static_cast<double>(m_) * n_)}};
+    return {
+        {"flops", work_per_iteration()},
+        {"threads", on_device(impl_) ? 0.0 : static_cast<double>(threads_)},
+        {"bytes", 4.0 * (static_cast<double>(m_) * k_ + static_cast<double>(k_) * n_ + static_cast<double>(m_) * n_)}};
   }
 
  private:
@@ -169,20 +170,18 @@ bool cpu_has(SimdLevel want) {
 class GemmWorkload final : public Workload {
  public:
   const WorkloadInfo& info() const override {
-    static const WorkloadInfo inf{
-        .name = "gemm",
-        .description = "fp32 matrix product C = A·B (row-major A m×k, B k×n), checked against float64",
-        .params = {{.name = "m", .help = "rows of A and C", .default_value = "512"},
-                   {.name = "n", .help = "columns of B and C", .default_value = "512"},
-                   {.name = "k", .help = "inner dimension", .default_value = "512"}},
-        .knobs = {"layout", "simd", "threads", "library"},
+    static const WorkloadInfo inf {
+      .name = "gemm", .description = "fp32 matrix product C = A·B (row-major A m×k, B k×n), checked against float64",
+      .params = {{.name = "m", .help = "rows of A and C", .default_value = "512"},
+                 {.name = "n", .help = "columns of B and C", .default_value = "512"},
+                 {.name = "k", .help = "inner dimension", .default_value = "512"}},
+      .knobs = {"layout", "simd", "threads", "library"},
 #if defined(STRATBENCH_HAVE_CUDA)
-        .devices = {"cpu", "cuda"},
+      .devices = {"cpu", "cuda"},
 #else
-        .devices = {"cpu"},
+      .devices = {"cpu"},
 #endif
-        .throughput_unit = "GFLOP/s",
-        .throughput_scale = 1e-9,
+      .throughput_unit = "GFLOP/s", .throughput_scale = 1e-9,
     };
     return inf;
   }
@@ -208,14 +207,15 @@ class GemmWorkload final : public Workload {
 
   std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string& device) const override {
     Impl impl = s.k.library == Library::blas ? Impl::blas : s.k.layout == Layout::blocked ? Impl::blocked : Impl::naive;
-    if (device == "cuda") impl = impl == Impl::blas ? Impl::cuda_blas : impl == Impl::blocked ? Impl::cuda_tiled : Impl::cuda_naive;
+    if (device == "cuda")
+      impl = impl == Impl::blas ? Impl::cuda_blas : impl == Impl::blocked ? Impl::cuda_tiled : Impl::cuda_naive;
     // "blas" as shipped: OpenBLAS on every core unless the strategy names a thread count.
     int threads = s.k.threads;
     if (impl == Impl::blas && !s.set_knobs.count("threads"))
       threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::make_unique<GemmInstance>(static_cast<int>(int_param(p, "m")), static_cast<int>(int_param(p, "n")),
-                                          static_cast<int>(int_param(p, "k")), impl, simd_level(s.k.simd, best_simd_level()),
-                                          threads);
+                                          static_cast<int>(int_param(p, "k")), impl,
+                                          simd_level(s.k.simd, best_simd_level()), threads);
   }
 };
 

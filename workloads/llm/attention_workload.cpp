@@ -55,8 +55,10 @@ class AttentionInstance final : public Instance {
                           scores_.data() + static_cast<std::size_t>(task) * n_, o, simd_);
       }
     };
-    if (pool_) pool_->run(tasks_, work);
-    else work(0);
+    if (pool_)
+      pool_->run(tasks_, work);
+    else
+      work(0);
   }
 
   CheckResult check() override {
@@ -66,7 +68,8 @@ class AttentionInstance final : public Instance {
     const int group = h_ / kvh_;
     const std::size_t stride = static_cast<std::size_t>(kvh_) * hd_;
     for (int c = 0; c < std::min(n_, kCheckedTokens); ++c) {
-      const int t = n_ <= kCheckedTokens ? c : static_cast<int>(static_cast<long long>(n_ - 1) * c / (kCheckedTokens - 1));
+      const int t =
+          n_ <= kCheckedTokens ? c : static_cast<int>(static_cast<long long>(n_ - 1) * c / (kCheckedTokens - 1));
       for (int h = 0; h < h_; ++h) {
         const int g = h / group;
         const float* q = q_.data() + (static_cast<std::size_t>(t) * h_ + h) * hd_;
@@ -83,7 +86,8 @@ class AttentionInstance final : public Instance {
           for (int i = 0; i < hd_; ++i) ref[i] += s[j] / sum * v_[stride * j + g * hd_ + i];
         for (int i = 0; i < hd_; ++i) {
           const double e = out_[(static_cast<std::size_t>(t) * h_ + h) * hd_ + i] - ref[i];
-          if (std::isnan(e)) return {false, "output of token " + std::to_string(t) + " head " + std::to_string(h) + " not written", {}};
+          if (std::isnan(e))
+            return {false, "output of token " + std::to_string(t) + " head " + std::to_string(h) + " not written", {}};
           e2 += e * e, r2 += ref[i] * ref[i];
         }
       }
@@ -120,10 +124,11 @@ class AttentionWorkload final : public Workload {
         .name = "attention",
         .description =
             "causal grouped-query attention of seq_len tokens (a prefill's attention alone), checked against float64",
-        .params = {{.name = "seq_len", .help = "tokens (queries, and keys/values)", .default_value = "256", .max = 1 << 15},
-                   {.name = "heads", .help = "query heads", .default_value = "8", .max = 256},
-                   {.name = "head_dim", .help = "dimensions per head", .default_value = "64", .max = 1024},
-                   {.name = "kv_heads", .help = "key/value heads (divides heads)", .default_value = "8", .max = 256}},
+        .params =
+            {{.name = "seq_len", .help = "tokens (queries, and keys/values)", .default_value = "256", .max = 1 << 15},
+             {.name = "heads", .help = "query heads", .default_value = "8", .max = 256},
+             {.name = "head_dim", .help = "dimensions per head", .default_value = "64", .max = 1024},
+             {.name = "kv_heads", .help = "key/value heads (divides heads)", .default_value = "8", .max = 256}},
         .knobs = {"simd", "threads", "fusion"},
         .throughput_unit = "tokens/s",
     };
@@ -140,8 +145,8 @@ class AttentionWorkload final : public Workload {
     if (heads % kv != 0)
       throw InputError("parameter kv_heads=" + std::to_string(kv) + " does not divide heads=" + std::to_string(heads));
     return std::make_unique<AttentionInstance>(static_cast<int>(int_param(p, "seq_len")), heads,
-                                               static_cast<int>(int_param(p, "head_dim")), kv,
-                                               s.k.fusion, llm::llm_simd_level(s.k.simd), s.k.threads);
+                                               static_cast<int>(int_param(p, "head_dim")), kv, s.k.fusion,
+                                               llm::llm_simd_level(s.k.simd), s.k.threads);
   }
 };
 

@@ -91,7 +91,8 @@ class Cursor {
   std::string string(const std::string& field, std::uint64_t max_len) {
     const std::uint64_t at = pos_;
     const auto len = read<std::uint64_t>(field + " length");
-    if (len > max_len) fail(field + " length", at, "length " + std::to_string(len) + " exceeds " + std::to_string(max_len));
+    if (len > max_len)
+      fail(field + " length", at, "length " + std::to_string(len) + " exceeds " + std::to_string(max_len));
     if (len > remaining())
       fail(field + " length", at,
            "length " + std::to_string(len) + " runs past the end of the file (" + std::to_string(remaining()) +
@@ -126,7 +127,8 @@ GgufValue read_value(Cursor& c, GgufType type, const std::string& field) {
   }
   const std::uint64_t type_at = c.pos();
   const auto elem = c.read<std::uint32_t>(field + " array type");
-  if (elem == static_cast<std::uint32_t>(GgufType::array)) c.fail(field + " array type", type_at, "nested arrays are not supported");
+  if (elem == static_cast<std::uint32_t>(GgufType::array))
+    c.fail(field + " array type", type_at, "nested arrays are not supported");
   if (!valid_value_type(elem)) c.fail(field + " array type", type_at, "unknown value type " + std::to_string(elem));
   v.elem = static_cast<GgufType>(elem);
   const std::uint64_t len_at = c.pos();
@@ -135,9 +137,8 @@ GgufValue read_value(Cursor& c, GgufType type, const std::string& field) {
   if (v.count > c.remaining() / min_size)
     c.fail(field + " array length", len_at,
            std::to_string(v.count) + " elements of " + to_string(v.elem) + " need at least " +
-               (v.count > std::numeric_limits<std::uint64_t>::max() / min_size
-                    ? std::string("2^64")
-                    : std::to_string(v.count * min_size)) +
+               (v.count > std::numeric_limits<std::uint64_t>::max() / min_size ? std::string("2^64")
+                                                                               : std::to_string(v.count * min_size)) +
                " bytes, but only " + std::to_string(c.remaining()) + " remain");
   if (v.elem != GgufType::string) {
     const std::uint64_t at = c.pos();
@@ -350,7 +351,8 @@ void GgufFile::parse() {
   // Two tensors sharing bytes would alias each other's weights: refuse.
   std::vector<std::size_t> order(tensors_.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return tensors_[a].offset < tensors_[b].offset; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return tensors_[a].offset < tensors_[b].offset; });
   for (std::size_t k = 1; k < order.size(); ++k) {
     const GgufTensor& prev = tensors_[order[k - 1]];
     const GgufTensor& cur = tensors_[order[k]];

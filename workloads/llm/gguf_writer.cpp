@@ -128,9 +128,10 @@ void GgufWriter::set(const std::string& key, GgufValue value) {
   if (key == "general.alignment")
     throw std::invalid_argument("GgufWriter::set: general.alignment follows the constructor's alignment");
   if (value.type == GgufType::array) {
-    const bool consistent = value.elem == GgufType::string
-                                ? value.strings.size() == value.count
-                                : value.elem != GgufType::array && value.raw.size() == value.count * gguf_scalar_size(value.elem);
+    const bool consistent =
+        value.elem == GgufType::string
+            ? value.strings.size() == value.count
+            : value.elem != GgufType::array && value.raw.size() == value.count * gguf_scalar_size(value.elem);
     if (!consistent) throw std::invalid_argument("GgufWriter::set: array '" + key + "' is nested or inconsistent");
   }
   for (auto& kv : kvs_)
@@ -153,7 +154,8 @@ void GgufWriter::add_tensor(std::string name, GgmlType type, std::vector<std::ui
     n *= d;
   }
   if (dims[0] % block_elements(type) != 0) bad("dims[0] is not a multiple of the block size");
-  tensors_.push_back({std::move(name), type, std::move(dims), n / block_elements(type) * block_bytes(type), std::move(produce)});
+  tensors_.push_back(
+      {std::move(name), type, std::move(dims), n / block_elements(type) * block_bytes(type), std::move(produce)});
 }
 
 void GgufWriter::add_tensor(std::string name, GgmlType type, std::vector<std::uint64_t> dims,

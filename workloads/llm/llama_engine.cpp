@@ -125,12 +125,14 @@ void Engine::attention(int layer, const float* qkv, const int* seqs, const int* 
       if (opt_.fused)
         attend_online(q, k, v, c.kv_dim(), pos[t] + 1, hd, sc, o, opt_.simd);
       else
-        attend_two_pass(q, k, v, c.kv_dim(), pos[t] + 1, hd, sc, scores + static_cast<std::size_t>(task) * cache_.capacity(),
-                        o, opt_.simd);
+        attend_two_pass(q, k, v, c.kv_dim(), pos[t] + 1, hd, sc,
+                        scores + static_cast<std::size_t>(task) * cache_.capacity(), o, opt_.simd);
     }
   };
-  if (tasks > 1) kopt_.pool->run(tasks, work);
-  else work(0);
+  if (tasks > 1)
+    kopt_.pool->run(tasks, work);
+  else
+    work(0);
 }
 
 // SwiGLU without its two hidden-width intermediates: each task takes slices of 32 hidden
@@ -158,8 +160,10 @@ void Engine::ffn_fused(const LayerWeights& w, const float* x, const float* s, in
         }
     }
   };
-  if (tasks > 1) kopt_.pool->run(tasks, work);
-  else work(0);
+  if (tasks > 1)
+    kopt_.pool->run(tasks, work);
+  else
+    work(0);
 }
 
 void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits, float* logits) {

@@ -137,7 +137,8 @@ GgufWriter llama_gguf_writer(const ModelConfig& c, std::uint64_t seed, WeightTyp
 
   for (const auto& spec : specs) {
     const GgmlType type = storage_type(t, spec, c.tied_embeddings);
-    w.add_tensor(spec.name, type, spec.dims, [spec, seed, type] { return encode_tensor(type, synthetic_tensor(spec, seed)); });
+    w.add_tensor(spec.name, type, spec.dims,
+                 [spec, seed, type] { return encode_tensor(type, synthetic_tensor(spec, seed)); });
   }
   return w;
 }
@@ -161,7 +162,8 @@ ModelConfig llama_config_from_gguf(const GgufFile& f) {
   c.n_kv_heads = f.has("llama.attention.head_count_kv") ? count("llama.attention.head_count_kv") : c.n_heads;
   c.hidden_dim = count("llama.feed_forward_length");
   c.max_seq_len = count("llama.context_length");
-  if (f.has("llama.vocab_size")) c.vocab_size = count("llama.vocab_size");
+  if (f.has("llama.vocab_size"))
+    c.vocab_size = count("llama.vocab_size");
   else if (f.has("tokenizer.ggml.tokens")) {
     const auto n = f.get_string_array("tokenizer.ggml.tokens").size();
     if (n == 0 || n > static_cast<std::size_t>(std::numeric_limits<int>::max()))

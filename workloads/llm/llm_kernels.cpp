@@ -166,8 +166,7 @@ bool avx512_llm_supported() {
   // libgcc's checks include the OS's XCR0 state for the zmm and mask registers.
   static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
-                         __builtin_cpu_supports("avx512bf16") && cpu_has_f16c() &&
-                         __builtin_cpu_supports("fma");
+                         __builtin_cpu_supports("avx512bf16") && cpu_has_f16c() && __builtin_cpu_supports("fma");
   return ok;
 #else
   return false;
@@ -366,8 +365,8 @@ void attend_two_pass(const float* q, const float* k, const float* v, std::size_t
   for (int j = 0; j < len; ++j) axpy(scores[j] * inv, v + stride * j, out, head_dim, simd);
 }
 
-void attend_online(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
-                   float sc, float* out, SimdLevel simd) {
+void attend_online(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim, float sc,
+                   float* out, SimdLevel simd) {
   float m = -INFINITY, l = 0;
   std::fill(out, out + head_dim, 0.f);
   for (int j = 0; j < len; ++j) {

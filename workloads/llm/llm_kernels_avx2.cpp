@@ -7,9 +7,9 @@
 #include <cstring>
 #include <vector>
 
+#include "llm_x86_helpers.hpp"
 #include "stratbench/workloads/llm/llm_kernels.hpp"
 #include "stratbench/workloads/llm/quant.hpp"
-#include "llm_x86_helpers.hpp"
 
 namespace sb::llm::detail {
 namespace {
@@ -99,7 +99,8 @@ float dot_q4_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n) {
 void axpy_f32_avx2(float a, const float* x, float* y, int n) {
   const __m256 va = _mm256_set1_ps(a);
   int i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
   for (; i < n; ++i) y[i] += a * x[i];
 }
 
@@ -180,8 +181,7 @@ template <int R, int T, class Rows>
 void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size_t ldx, int n, float* y,
                 std::size_t ldy) {
   __m256 acc[R][T];
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
   int i = 0;
   for (; i + 8 <= n; i += 8) {
     __m256 xv[T];
@@ -191,12 +191,11 @@ void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size
       SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_fmadd_ps(wv, xv[t], acc[r][t]);
     }
   }
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) {
-      float s = hsum(acc[r][t]);
-      for (int j = i; j < n; ++j) s += Rows::at(w + ws * r, j) * x[ldx * t + j];
-      y[ldy * t + r] = s;
-    }
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) {
+    float s = hsum(acc[r][t]);
+    for (int j = i; j < n; ++j) s += Rows::at(w + ws * r, j) * x[ldx * t + j];
+    y[ldy * t + r] = s;
+  }
 }
 
 // Q8_0 or Q4_0 weights against Q8_0 activations, block by block: each weight block is
@@ -211,8 +210,7 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
                 std::size_t ldy) {
   constexpr std::size_t wb = Q4 ? 18 : 34;
   __m256 acc[R][T];
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
   for (int b = 0; b < n / 32; ++b) {
     __m256i qw[R], aw[R];
@@ -243,8 +241,7 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
       }
     }
   }
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
 }
 
 // The token side of a four-token tile for one block, the same for every row tile of the
@@ -294,16 +291,16 @@ void prepare_tokens4(const std::uint8_t* xq, std::size_t ldq, int nb, TokenBlock
 // is at most 2 * 15 * 127, so four pairs stay below 2^15. Q8_0 pairs reach 2 * 127 * 127
 // and are widened first (madd), then folded with hadd_epi32.
 template <int R, bool Q4>
-void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq,
-                 const TokenBlock4* tb, int n, float* y, std::size_t ldy) {
+void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq, const TokenBlock4* tb,
+                 int n, float* y, std::size_t ldy) {
   constexpr std::size_t wb = Q4 ? 18 : 34;
   __m256 acc[R];
   SB_UNROLL for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
   const __m256i ones = _mm256_set1_epi16(1);
   for (int b = 0; b < n / 32; ++b) {
     __m256i qx[4];
-    SB_UNROLL for (int t = 0; t < 4; ++t)
-      qx[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + ldq * t + 34 * static_cast<std::size_t>(b) + 2));
+    SB_UNROLL for (int t = 0; t < 4; ++t) qx[t] =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + ldq * t + 34 * static_cast<std::size_t>(b) + 2));
     const __m256 dx = _mm256_set_m128(tb[b].d4, tb[b].d4);
     SB_UNROLL for (int r = 0; r < R; ++r) {
       const std::uint8_t* blk = w + ws * r + wb * b;
@@ -317,8 +314,8 @@ void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, 
         const __m256i qw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 2));
         const __m256i aw = _mm256_sign_epi8(qw, qw);
         __m256i p[4];
-        SB_UNROLL for (int t = 0; t < 4; ++t)
-          p[t] = _mm256_madd_epi16(_mm256_maddubs_epi16(aw, _mm256_sign_epi8(qx[t], qw)), ones);
+        SB_UNROLL for (int t = 0; t < 4; ++t) p[t] =
+            _mm256_madd_epi16(_mm256_maddubs_epi16(aw, _mm256_sign_epi8(qx[t], qw)), ones);
         sum = _mm256_hadd_epi32(_mm256_hadd_epi32(p[0], p[1]), _mm256_hadd_epi32(p[2], p[3]));
       }
       acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(_mm256_set1_ps(half(blk)), dx), acc[r]);
@@ -401,9 +398,8 @@ struct Avx2 {
 
 }  // namespace
 
-void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
-                       std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
-                       std::size_t ldy) {
+void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x, std::size_t ldx,
+                       const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y, std::size_t ldy) {
   auto floats = [&]<class Rows>(Rows) {
     tile_loop(nrows, ntok, 4, 3, [&](int r, int nr, int t, int nt) {
       const std::uint8_t* wr = w + ws * r;

@@ -24,7 +24,9 @@
 namespace sb::llm::detail {
 namespace {
 
-inline __mmask16 first16(int k) { return k >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << k) - 1); }
+inline __mmask16 first16(int k) {
+  return k >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << k) - 1);
+}
 inline __mmask32 first32(int k) { return k >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << k) - 1); }
 
 // Elements [i, i + 32) of x rounded to bf16 (lanes past k valid ones are zero).
@@ -42,7 +44,9 @@ inline __m256i zero() { return _mm256_setzero_si256(); }
 
 // Int32 sums of Q8_0 x Q8_0 over one block, 8 lanes. vpdpbusd wants its first operand
 // unsigned: |w| against x carrying w's sign gives the same products.
-inline __m256i q8_sums(__m256i aw, __m256i qw, __m256i qx) { return _mm256_dpbusd_epi32(zero(), aw, _mm256_sign_epi8(qx, qw)); }
+inline __m256i q8_sums(__m256i aw, __m256i qw, __m256i qx) {
+  return _mm256_dpbusd_epi32(zero(), aw, _mm256_sign_epi8(qx, qw));
+}
 
 // Four 8-lane sums folded to [s0 s1 s2 s3] per 128-bit lane (lanes i and i + 4 hold sum i).
 inline __m256i fold32(__m256i a, __m256i b, __m256i c, __m256i d) {
@@ -157,8 +161,7 @@ template <int R, int T, class Rows>
 void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size_t ldx, int n, float* y,
                 std::size_t ldy) {
   __m512 acc[R][T];
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
   for (int i = 0; i < n; i += 16) {
     const __mmask16 m = first16(n - i);
     __m512 xv[T];
@@ -168,8 +171,7 @@ void tile_float(const std::uint8_t* w, std::size_t ws, const float* x, std::size
       SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_fmadd_ps(wv, xv[t], acc[r][t]);
     }
   }
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = reduce16(acc[r][t]);
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = reduce16(acc[r][t]);
 }
 
 // bf16 rows against activations already rounded to bf16 (xb, rows of ldb elements, zero
@@ -178,8 +180,7 @@ template <int R, int T>
 void tile_bf16(const std::uint8_t* w, std::size_t ws, const std::uint16_t* xb, std::size_t ldb, int n, float* y,
                std::size_t ldy) {
   __m512 acc[R][T];
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
   for (int i = 0; i < n; i += 32) {
     const __mmask32 m = first32(n - i);
     __m512bh xv[T];
@@ -189,8 +190,7 @@ void tile_bf16(const std::uint8_t* w, std::size_t ws, const std::uint16_t* xb, s
       SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm512_dpbf16_ps(acc[r][t], wv, xv[t]);
     }
   }
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = reduce16(acc[r][t]);
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = reduce16(acc[r][t]);
 }
 
 // Edge tiles of fewer than four tokens: one int32 sum, conversion and FMA per row, token
@@ -200,8 +200,7 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
                 std::size_t ldy) {
   constexpr std::size_t wb = Q4 ? 18 : 34;
   __m256 acc[R][T];
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) acc[r][t] = _mm256_setzero_ps();
   for (int b = 0; b < n / 32; ++b) {
     __m256i qw[R], aw[R];
     __m256 dw[R];
@@ -227,8 +226,7 @@ void tile_block(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, s
       }
     }
   }
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < T; ++t) y[ldy * t + r] = hsum(acc[r][t]);
 }
 
 // The token side of a four-token tile for one block, shared by every row tile of the
@@ -257,8 +255,8 @@ void prepare_tokens4(const std::uint8_t* xq, std::size_t ldq, int nb, TokenBlock
 // the conversion, scale and FMA run once per row and block (as in the AVX2 tile, where
 // Q4_0 folded int16 sums and Q8_0 had to widen first; VNNI gives int32 for both).
 template <int R, bool Q4>
-void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq,
-                 const TokenBlock4* tb, int n, float* y, std::size_t ldy) {
+void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, std::size_t ldq, const TokenBlock4* tb,
+                 int n, float* y, std::size_t ldy) {
   constexpr std::size_t wb = Q4 ? 18 : 34;
   __m256 acc[R];
   SB_UNROLL for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
@@ -280,8 +278,7 @@ void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, 
       acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), _mm256_mul_ps(_mm256_set1_ps(half(blk)), dx), acc[r]);
     }
   }
-  SB_UNROLL for (int r = 0; r < R; ++r)
-    SB_UNROLL for (int t = 0; t < 4; ++t) y[ldy * t + r] = reduce4(acc[r], t);
+  SB_UNROLL for (int r = 0; r < R; ++r) SB_UNROLL for (int t = 0; t < 4; ++t) y[ldy * t + r] = reduce4(acc[r], t);
 }
 
 // One token against Q4_0 rows four at a time (decode), as gemv_q4_0_rows4 of the AVX2
@@ -456,7 +453,8 @@ void matmul_tiles_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, i
   auto floats = [&]<class Rows>(Rows) {
     tile_loop(nrows, ntok, kFloatRows, kFloatToks, [&](int r, int nr, int t, int nt) {
       const float* xt = x + ldx * t;
-      pick<kFloatRows, kFloatToks>(nr, nt, [&]<int R, int T>() { tile_float<R, T, Rows>(w + ws * r, ws, xt, ldx, n, y + ldy * t + r, ldy); });
+      pick<kFloatRows, kFloatToks>(
+          nr, nt, [&]<int R, int T>() { tile_float<R, T, Rows>(w + ws * r, ws, xt, ldx, n, y + ldy * t + r, ldy); });
     });
   };
   if (type == GgmlType::bf16) {
@@ -469,7 +467,8 @@ void matmul_tiles_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, i
         _mm512_storeu_si512(xb.data() + static_cast<std::size_t>(ldb) * t + i, (__m512i)x_bf16(x + ldx * t + i, n - i));
     tile_loop(nrows, ntok, kFloatRows, kFloatToks, [&](int r, int nr, int t, int nt) {
       const std::uint16_t* xt = xb.data() + static_cast<std::size_t>(ldb) * t;
-      pick<kFloatRows, kFloatToks>(nr, nt, [&]<int R, int T>() { tile_bf16<R, T>(w + ws * r, ws, xt, ldb, n, y + ldy * t + r, ldy); });
+      pick<kFloatRows, kFloatToks>(
+          nr, nt, [&]<int R, int T>() { tile_bf16<R, T>(w + ws * r, ws, xt, ldb, n, y + ldy * t + r, ldy); });
     });
     return;
   }

@@ -39,8 +39,10 @@ class LlmInstance final : public Instance {
     batch_ = static_cast<int>(int_param(p, "batch"));
     gen_len_ = kind == Kind::prefill ? 1 : static_cast<int>(int_param(p, "gen_len"));
     if (prompt_len_ + gen_len_ > spec_.cfg.max_seq_len)
-      throw InputError("prompt_len=" + std::to_string(prompt_len_) + (kind == Kind::prefill ? "" : " + gen_len=" + std::to_string(gen_len_)) +
-                       " exceeds the context of " + spec_.describe + " (" + std::to_string(spec_.cfg.max_seq_len) + " positions)");
+      throw InputError("prompt_len=" + std::to_string(prompt_len_) +
+                       (kind == Kind::prefill ? "" : " + gen_len=" + std::to_string(gen_len_)) +
+                       " exceeds the context of " + spec_.describe + " (" + std::to_string(spec_.cfg.max_seq_len) +
+                       " positions)");
     precision_ = s.k.precision;
     opt_ = engine_options(s);
     build();
@@ -174,8 +176,10 @@ class LlmWorkload final : public Workload {
 const std::vector<std::string> kKnobs = {"precision", "simd", "layout", "threads", "fusion", "memory", "kv_cache"};
 
 ParamSpec model_param() {
-  return {.name = "model", .help = "tiny | small | 1b (synthetic weights) or a path to a llama GGUF file",
-          .default_value = "tiny", .free_text = true};
+  return {.name = "model",
+          .help = "tiny | small | 1b (synthetic weights) or a path to a llama GGUF file",
+          .default_value = "tiny",
+          .free_text = true};
 }
 
 ParamSpec count_param(const char* name, const char* help, const char* default_value, std::int64_t max) {

@@ -90,8 +90,7 @@ void tile_loop(int nrows, int ntok, int rmax, int tmax, Run&& run) {
   for (int t0 = 0; t0 < ntok; t0 += kTokBlock) {
     const int t1 = t0 + kTokBlock < ntok ? t0 + kTokBlock : ntok;
     for (int r = 0; r < nrows; r += rmax)
-      for (int t = t0; t < t1; t += tmax)
-        run(r, rmax < nrows - r ? rmax : nrows - r, t, tmax < t1 - t ? tmax : t1 - t);
+      for (int t = t0; t < t1; t += tmax) run(r, rmax < nrows - r ? rmax : nrows - r, t, tmax < t1 - t ? tmax : t1 - t);
   }
 }
 
@@ -121,7 +120,8 @@ void block_tiles(const std::uint8_t* w, std::size_t ws, int nrows, const std::ui
     const std::uint8_t* xt = xq + ldq * t;
     float* yt = y + ldy * t + r;
     if (nt < 4)
-      return pick<Isa::kRows4, 3>(nr, nt, [&]<int R, int T>() { Isa::template edge<R, T, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
+      return pick<Isa::kRows4, 3>(nr, nt,
+                                  [&]<int R, int T>() { Isa::template edge<R, T, Q4>(wr, ws, xt, ldq, n, yt, ldy); });
     typename Isa::Tokens* tb = tokens.data() + static_cast<std::size_t>(t % kTokBlock / 4) * nb;
     if (r == 0) Isa::template prepare4<Q4>(xt, ldq, nb, tb);
     pick<Isa::kRows4, 1>(nr, 1, [&]<int R, int T>() { Isa::template block4<R, Q4>(wr, ws, xt, ldq, tb, n, yt, ldy); });

@@ -33,14 +33,12 @@ std::vector<std::string> model_config_names() {
 ModelConfig model_config(const std::string& name) {
   for (const auto& c : named_configs())
     if (c.name == name) return c;
-  throw InputError("unknown model config '" + name + "' (known: " +
-                   join(named_configs(), ", ", [](const ModelConfig& c) { return c.name; }) + ")");
+  throw InputError("unknown model config '" + name +
+                   "' (known: " + join(named_configs(), ", ", [](const ModelConfig& c) { return c.name; }) + ")");
 }
 
 void validate(const ModelConfig& c) {
-  auto fail = [&](const std::string& what) {
-    throw InputError("model config '" + c.name + "': " + what);
-  };
+  auto fail = [&](const std::string& what) { throw InputError("model config '" + c.name + "': " + what); };
   auto positive = [&](const char* field, long long v) {
     if (v <= 0) fail(std::string(field) + " = " + std::to_string(v) + " must be positive");
   };
@@ -51,7 +49,8 @@ void validate(const ModelConfig& c) {
   positive("hidden_dim", c.hidden_dim);
   positive("vocab_size", c.vocab_size);
   positive("max_seq_len", c.max_seq_len);
-  if (c.dim % c.n_heads != 0) fail("dim " + std::to_string(c.dim) + " is not a multiple of n_heads " + std::to_string(c.n_heads));
+  if (c.dim % c.n_heads != 0)
+    fail("dim " + std::to_string(c.dim) + " is not a multiple of n_heads " + std::to_string(c.n_heads));
   if (c.n_heads % c.n_kv_heads != 0)
     fail("n_heads " + std::to_string(c.n_heads) + " is not a multiple of n_kv_heads " + std::to_string(c.n_kv_heads));
   if (c.head_dim() % 2 != 0) fail("head_dim " + std::to_string(c.head_dim()) + " is odd (rope rotates pairs)");
@@ -64,10 +63,10 @@ void validate(const ModelConfig& c) {
 
 std::uint64_t parameter_count(const ModelConfig& c) {
   const std::uint64_t d = c.dim, h = c.hidden_dim, v = c.vocab_size, kv = c.kv_dim();
-  const std::uint64_t per_layer = 2 * d          // attn_norm, ffn_norm
-                                  + d * d * 2    // q, output
-                                  + d * kv * 2   // k, v
-                                  + d * h * 3;   // gate, up, down
+  const std::uint64_t per_layer = 2 * d         // attn_norm, ffn_norm
+                                  + d * d * 2   // q, output
+                                  + d * kv * 2  // k, v
+                                  + d * h * 3;  // gate, up, down
   return v * d + per_layer * c.n_layers + d + (c.tied_embeddings ? 0 : v * d);
 }
 

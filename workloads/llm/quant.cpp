@@ -75,8 +75,7 @@ void check_sizes(const char* what, std::size_t n_floats, std::size_t n_bytes, st
 }
 
 void check_finite(const char* what, float v, std::size_t index) {
-  if (!std::isfinite(v))
-    throw InputError(std::string(what) + ": value " + std::to_string(index) + " is not finite");
+  if (!std::isfinite(v)) throw InputError(std::string(what) + ": value " + std::to_string(index) + " is not finite");
 }
 
 void store_half(std::uint8_t* p, std::uint16_t h) { std::memcpy(p, &h, 2); }
@@ -111,7 +110,8 @@ void dequantize_row_q8_0(std::span<const std::uint8_t> in, std::span<float> y) {
   for (std::size_t b = 0; b < y.size() / kQBlock; ++b) {
     const std::uint8_t* p = in.data() + b * kQ8_0BlockBytes;
     const float d = fp16_to_fp32(load_half(p));
-    for (std::size_t j = 0; j < kQBlock; ++j) y[b * kQBlock + j] = static_cast<float>(static_cast<std::int8_t>(p[2 + j])) * d;
+    for (std::size_t j = 0; j < kQBlock; ++j)
+      y[b * kQBlock + j] = static_cast<float>(static_cast<std::int8_t>(p[2 + j])) * d;
   }
 }
 
@@ -135,8 +135,7 @@ void quantize_row_q4_0(std::span<const float> x, std::span<std::uint8_t> out) {
     // x * id lies in [-8, 8] (up to rounding), so x * id + 8.5 is in [0.5, 16.5]: the
     // truncating conversion is defined, and only +8 needs the clamp.
     auto code = [&](float value) { return std::min(15, static_cast<int>(value * id + 8.5f)); };
-    for (std::size_t j = 0; j < half; ++j)
-      o[2 + j] = static_cast<std::uint8_t>(code(v[j]) | (code(v[j + half]) << 4));
+    for (std::size_t j = 0; j < half; ++j) o[2 + j] = static_cast<std::uint8_t>(code(v[j]) | (code(v[j + half]) << 4));
   }
 }
 

@@ -57,8 +57,8 @@ std::uint64_t TensorSpec::elements() const {
 
 std::vector<TensorSpec> llama_tensor_specs(const ModelConfig& c) {
   validate(c);
-  const std::uint64_t d = c.dim, h = c.hidden_dim, v = c.vocab_size, q = static_cast<std::uint64_t>(c.n_heads) * c.head_dim(),
-                      kv = c.kv_dim();
+  const std::uint64_t d = c.dim, h = c.hidden_dim, v = c.vocab_size,
+                      q = static_cast<std::uint64_t>(c.n_heads) * c.head_dim(), kv = c.kv_dim();
   std::vector<TensorSpec> s;
   s.push_back({"token_embd.weight", {d, v}, TensorRole::embedding});
   for (int i = 0; i < c.n_layers; ++i) {
@@ -81,7 +81,8 @@ std::vector<TensorSpec> llama_tensor_specs(const ModelConfig& c) {
 std::vector<OutlierChannel> outlier_channels(const TensorSpec& spec, std::uint64_t seed) {
   if (spec.role != TensorRole::linear && spec.role != TensorRole::output) return {};
   const std::uint64_t n_in = spec.dims[0];
-  const auto count = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::llround(kOutlierFraction * n_in)), 1, n_in);
+  const auto count =
+      std::clamp<std::uint64_t>(static_cast<std::uint64_t>(std::llround(kOutlierFraction * n_in)), 1, n_in);
   std::mt19937_64 rng(tensor_seed(seed, spec.name, 1));
   std::vector<OutlierChannel> out;
   while (out.size() < count) {

@@ -63,7 +63,8 @@ Vocab load_vocab_jsonl(std::istream& in, const std::string& path) {
       throw InputError(where + "\"score\" must be a finite number within float range");
     const auto& type = field("type");
     if (!type.is_number_integer() || type.get<std::int64_t>() < 1 || type.get<std::int64_t>() > 6)
-      throw InputError(where + "\"type\" must be an integer in 1..6 (normal, unknown, control, user defined, unused, byte)");
+      throw InputError(where +
+                       "\"type\" must be an integer in 1..6 (normal, unknown, control, user defined, unused, byte)");
     const std::string& p = piece.get_ref<const std::string&>();
     if (auto [it, fresh] = line_of_piece.emplace(p, line_no); !fresh)
       throw InputError(where + "piece " + piece.dump() + " repeats line " + std::to_string(it->second));

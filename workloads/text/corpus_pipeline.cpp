@@ -106,9 +106,9 @@ std::uint64_t CorpusCounts::digest() const {
 
 bool CorpusCounts::same_as(const CorpusCounts& o) const {
   return documents == o.documents && words == o.words && tokens == o.tokens && positive == o.positive &&
-         negative == o.negative && neutral == o.neutral && sentiment_sum == o.sentiment_sum &&
-         entities == o.entities && terms.size() == o.terms.size() && bigrams.size() == o.bigrams.size() &&
-         entity_counts == o.entity_counts && digest() == o.digest();
+         negative == o.negative && neutral == o.neutral && sentiment_sum == o.sentiment_sum && entities == o.entities &&
+         terms.size() == o.terms.size() && bigrams.size() == o.bigrams.size() && entity_counts == o.entity_counts &&
+         digest() == o.digest();
 }
 
 std::size_t next_document_boundary(std::string_view text, std::size_t from) {
@@ -139,7 +139,8 @@ void DocumentProcessor::process_document(std::string_view doc, CorpusCounts& out
   // document (a pointer bump per allocation, nothing freed one by one); `malloc`: from the
   // global heap, one allocation and one free per container and per long string.
   std::pmr::monotonic_buffer_resource arena(arena_buf_.data(), arena_buf_.size(), std::pmr::new_delete_resource());
-  std::pmr::memory_resource* mr = pool_ ? static_cast<std::pmr::memory_resource*>(&arena) : std::pmr::new_delete_resource();
+  std::pmr::memory_resource* mr =
+      pool_ ? static_cast<std::pmr::memory_resource*>(&arena) : std::pmr::new_delete_resource();
 
   ++out.documents;
   ids_.clear();
@@ -174,8 +175,8 @@ void DocumentProcessor::process_document(std::string_view doc, CorpusCounts& out
         break;
       }
     }
-    Word word{std::string_view(reinterpret_cast<const char*>(w), static_cast<std::size_t>(p - w)),
-              std::pmr::string(mr), is_upper(first), sentence_start};
+    Word word{std::string_view(reinterpret_cast<const char*>(w), static_cast<std::size_t>(p - w)), std::pmr::string(mr),
+              is_upper(first), sentence_start};
     lowercase_into(word.orig, word.norm);
     words.push_back(std::move(word));
     sentence_start = false;

@@ -11,7 +11,6 @@
 // With threads=N the text is cut between documents into chunks that workers claim as they
 // go, each worker with its own counts; the counts are merged at the end.
 
-
 #include <algorithm>
 #include <atomic>
 #include <optional>
@@ -96,15 +95,15 @@ class CorpusInstance final : public Instance {
     }
     CheckResult r;
     if (!want.same_as(counts_)) {
-      r.detail = "counts differ from the one-thread reference: documents " + std::to_string(counts_.documents) + " vs " +
-                 std::to_string(want.documents) + ", words " + std::to_string(counts_.words) + " vs " +
+      r.detail = "counts differ from the one-thread reference: documents " + std::to_string(counts_.documents) +
+                 " vs " + std::to_string(want.documents) + ", words " + std::to_string(counts_.words) + " vs " +
                  std::to_string(want.words) + ", digest " + std::to_string(counts_.digest()) + " vs " +
                  std::to_string(want.digest());
       return r;
     }
     r.ok = true;
-    r.detail = std::to_string(counts_.documents) + " documents, " + std::to_string(counts_.terms.size()) +
-               " terms, " + std::to_string(counts_.bigrams.size()) + " bigrams, " + std::to_string(counts_.entities) +
+    r.detail = std::to_string(counts_.documents) + " documents, " + std::to_string(counts_.terms.size()) + " terms, " +
+               std::to_string(counts_.bigrams.size()) + " bigrams, " + std::to_string(counts_.entities) +
                " entities: identical to the one-thread reference";
     return r;
   }
@@ -166,8 +165,10 @@ class CorpusWorkload final : public Workload {
         .name = "corpus",
         .description =
             "text analytics over a corpus: normalize, tokenize (gpt2), term and bigram counts, entities, sentiment",
-        .params = {{.name = "input", .help = "sample, corpus (built by setup) or a file path",
-                    .default_value = "sample", .free_text = true}},
+        .params = {{.name = "input",
+                    .help = "sample, corpus (built by setup) or a file path",
+                    .default_value = "sample",
+                    .free_text = true}},
         .knobs = {"threads", "io", "memory"},
         .throughput_unit = "MB/s",
         .throughput_scale = 1e-6,

@@ -69,8 +69,7 @@ RankTable RankTable::parse(std::string_view content, const std::string& name, st
     pos = nl + 1;
     ++line_no;
     const std::string where = name + ":" + std::to_string(line_no);
-    if (last && !line.empty())
-      throw InputError(where + ": the last line has no newline (the file is truncated)");
+    if (last && !line.empty()) throw InputError(where + ": the last line has no newline (the file is truncated)");
     if (line.empty()) throw InputError(where + ": empty line");
     const std::size_t sp = line.find(' ');
     if (sp == std::string_view::npos || sp == 0 || line.find(' ', sp + 1) != std::string_view::npos)

@@ -29,8 +29,8 @@ class ClassTable {
     std::map<std::string, std::uint16_t> seen;
     for (std::size_t b = 0; b < kBlocks; ++b) {
       const std::uint8_t* blk = &flat[b * 256];
-      auto [it, fresh] = seen.emplace(std::string(reinterpret_cast<const char*>(blk), 256),
-                                      static_cast<std::uint16_t>(seen.size()));
+      auto [it, fresh] =
+          seen.emplace(std::string(reinterpret_cast<const char*>(blk), 256), static_cast<std::uint16_t>(seen.size()));
       if (fresh) blocks_.insert(blocks_.end(), blk, blk + 256);
       index_[b] = it->second;
     }
@@ -63,8 +63,8 @@ char32_t to_lower(char32_t cp) {
   static constexpr Pair kLower[] = {
 #include "unicode_lower.inc"
   };
-  const Pair* it = std::lower_bound(std::begin(kLower), std::end(kLower), cp,
-                                    [](const Pair& p, char32_t c) { return p.from < c; });
+  const Pair* it =
+      std::lower_bound(std::begin(kLower), std::end(kLower), cp, [](const Pair& p, char32_t c) { return p.from < c; });
   return it != std::end(kLower) && it->from == cp ? it->to : cp;
 }
 

@@ -32,7 +32,7 @@ struct MatrixSpec {
 };
 
 struct CellPlan {
-  Cell cell;              // id, workload, strategy, device, params; status skipped + reason when not runnable
+  Cell cell;  // id, workload, strategy, device, params; status skipped + reason when not runnable
   bool runnable = false;
 };
 

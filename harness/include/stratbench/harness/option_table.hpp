@@ -23,8 +23,8 @@ struct OptionSpec {
   const char* value_name;  // "X", "N", "SECONDS", "SIZE" (sizes take K/M/G suffixes)
   const char* help;        // what it does; "(default ...)" is appended from the structs
   OptionField field;
-  double min, max;      // allowed range, inclusive unless open
-  bool min_open;        // the minimum itself is not allowed (a time that must be positive)
+  double min, max;  // allowed range, inclusive unless open
+  bool min_open;    // the minimum itself is not allowed (a time that must be positive)
   bool max_open = false;
   const char* section() const;  // "measure" or "runner"
 };

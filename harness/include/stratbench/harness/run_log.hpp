@@ -16,7 +16,7 @@ struct RunLogContents {
   RunHeader header;
   MatrixSpec spec;
   std::string results_path;
-  std::vector<Cell> cells;  // finished cells, in log order (a later line for an id supersedes)
+  std::vector<Cell> cells;              // finished cells, in log order (a later line for an id supersedes)
   std::vector<std::string> cell_lines;  // "LOG: line N" of each cell, for error messages
 };
 

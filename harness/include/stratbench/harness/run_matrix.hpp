@@ -12,12 +12,12 @@ namespace sb {
 
 struct RunRequest {
   MatrixSpec spec;
-  std::string command;       // as typed, for the run header
-  std::string results_path;  // the final JSON
-  std::string log_path;      // the JSONL log
-  std::string resume_log;    // non-empty: continue this log instead of starting fresh
-  bool retry_failed = false; // with resume_log: run failed and timed-out cells again
-  bool terminal = false;     // progress as an updating line
+  std::string command;        // as typed, for the run header
+  std::string results_path;   // the final JSON
+  std::string log_path;       // the JSONL log
+  std::string resume_log;     // non-empty: continue this log instead of starting fresh
+  bool retry_failed = false;  // with resume_log: run failed and timed-out cells again
+  bool terminal = false;      // progress as an updating line
 };
 
 struct RunOutcome {

@@ -27,7 +27,7 @@ struct CompareOptions {
   double min_effect = 0.02;  // ratios within ±2% count as "same"
   double confidence = 0.95;  // of the bootstrap interval
   int resamples = 2000;
-  std::uint64_t seed = 42;   // the bootstrap is deterministic for a given pair of files
+  std::uint64_t seed = 42;  // the bootstrap is deterministic for a given pair of files
 };
 
 struct CellComparison {

@@ -27,7 +27,6 @@ struct Interval {
   double lo = 0, hi = 0;
 };
 
-
 // median(next) / median(base). Requires n >= 1 in each group and strictly positive values:
 // a ratio of medians only has a meaning for positive quantities (times, rates), and a
 // zero denominator would make it infinite.
@@ -43,9 +42,8 @@ double median_ratio(std::span<const double> base, std::span<const double> next);
 // endpoint well below the sampling error of typical benchmark sample sizes.
 // Requires n >= 2 in each group, positive finite values, 0 < confidence < 1, and
 // resamples >= 100.
-Interval bootstrap_median_ratio_ci(std::span<const double> base, std::span<const double> next,
-                                   double confidence = 0.95, int resamples = 2000,
-                                   std::uint64_t seed = 42);
+Interval bootstrap_median_ratio_ci(std::span<const double> base, std::span<const double> next, double confidence = 0.95,
+                                   int resamples = 2000, std::uint64_t seed = 42);
 
 struct RankTest {
   double statistic = 0;  // U of `next` (Mann-Whitney) or W+ (signed rank)
@@ -64,8 +62,7 @@ struct RankTest {
 // ties; otherwise the normal approximation with the tie-corrected variance
 //   Var U = n*m/12 * [(N + 1) - sum(t^3 - t) / (N (N - 1))]
 // and a continuity correction of 1/2. Requires n >= 1 in each group.
-RankTest mann_whitney_u(std::span<const double> base, std::span<const double> next,
-                        Alternative alt);
+RankTest mann_whitney_u(std::span<const double> base, std::span<const double> next, Alternative alt);
 
 // Wilcoxon signed-rank test on paired differences d_i (e.g. log(new_i / base_i) of
 // interleaved pairs), H&W sec. 3.1. Zeros are dropped and n reduced (Wilcoxon's

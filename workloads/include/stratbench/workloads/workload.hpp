@@ -25,7 +25,7 @@ struct ParamSpec {
   std::int64_t min = 1;            // integer parameters: inclusive bounds
   std::int64_t max = 1 << 16;
   std::vector<std::string> choices = {};  // non-empty: a string parameter with these values
-  bool free_text = false;            // a string parameter taking any non-empty value (a path)
+  bool free_text = false;                 // a string parameter taking any non-empty value (a path)
 };
 
 // Parses one command-line value for a parameter; throws InputError naming the parameter.
@@ -40,8 +40,8 @@ struct WorkloadInfo {
   std::vector<ParamSpec> params = {};
   std::vector<std::string> knobs = {};  // knobs it honours; others set away from default skip the cell
   std::vector<std::string> devices = {"cpu"};
-  std::string throughput_unit = {};     // "GFLOP/s"
-  double throughput_scale = 1;        // work units per second * scale = throughput value
+  std::string throughput_unit = {};  // "GFLOP/s"
+  double throughput_scale = 1;       // work units per second * scale = throughput value
 };
 
 struct CheckResult {

@@ -59,7 +59,7 @@ struct StoppingInfo {
   double target_rse = 0;    // asked relative standard error of the median
   double achieved_rse = 0;  // estimated at the last sample
   bool target_reached = false;
-  double budget_s = 0;      // wall-clock budget for the measured phase
+  double budget_s = 0;  // wall-clock budget for the measured phase
   std::int64_t iterations_per_sample = 0;
 };
 
@@ -80,7 +80,7 @@ struct Cell {
   std::string device = "cpu";
   Params params;
   CellStatus status = CellStatus::skipped;
-  std::string reason;  // why failed / skipped / timeout; empty when ok
+  std::string reason;                                  // why failed / skipped / timeout; empty when ok
   std::map<std::string, std::vector<double>> samples;  // "time_s" -> one value per repetition
   Metrics metrics;
   std::optional<std::string> trace;

@@ -64,20 +64,17 @@ namespace detail {
 //   b: kc steps of NR floats (row p of the B sliver), 64-byte aligned;
 //   c: row-major tile with row stride ldc; C = a·b when !accumulate, else C += a·b.
 // Panels are zero-padded to full MR and NR, so kernels never handle edges themselves.
-using MicroKernel = void (*)(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
-                             bool accumulate);
+using MicroKernel = void (*)(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);
 
 // Defined in gemm_ukernel_avx2.cpp, built with -mavx2 -mfma; call only when the CPU has both.
 inline constexpr int kAvx2Mr = 6;
 inline constexpr int kAvx2Nr = 16;
-void gemm_ukernel_avx2(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
-                       bool accumulate);
+void gemm_ukernel_avx2(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);
 
 // Defined in gemm_ukernel_avx512.cpp, built with -mavx512f; call only when the CPU has it.
 inline constexpr int kAvx512Mr = 6;
 inline constexpr int kAvx512Nr = 32;
-void gemm_ukernel_avx512(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
-                         bool accumulate);
+void gemm_ukernel_avx512(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);
 
 }  // namespace detail
 }  // namespace sb::kernels

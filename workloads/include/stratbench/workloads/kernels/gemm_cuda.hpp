@@ -22,8 +22,8 @@ class GemmCuda {
   GemmCuda(const GemmCuda&) = delete;
   GemmCuda& operator=(const GemmCuda&) = delete;
 
-  void run();          // one product, synchronized
-  double run_timed();  // one product; seconds between CUDA events around it
+  void run();                       // one product, synchronized
+  double run_timed();               // one product; seconds between CUDA events around it
   void download_c(float* c) const;  // m*n floats
 
  private:

@@ -39,8 +39,19 @@ std::uint64_t block_bytes(GgmlType t);
 
 // ---- metadata values -----------------------------------------------------------------
 enum class GgufType : std::uint32_t {
-  u8 = 0, i8 = 1, u16 = 2, i16 = 3, u32 = 4, i32 = 5, f32 = 6, boolean = 7,
-  string = 8, array = 9, u64 = 10, i64 = 11, f64 = 12,
+  u8 = 0,
+  i8 = 1,
+  u16 = 2,
+  i16 = 3,
+  u32 = 4,
+  i32 = 5,
+  f32 = 6,
+  boolean = 7,
+  string = 8,
+  array = 9,
+  u64 = 10,
+  i64 = 11,
+  f64 = 12,
 };
 const char* to_string(GgufType t);  // "uint32", "string", "array", ...
 
@@ -69,11 +80,11 @@ struct GgufValue {
   // Any scalar type from its bits (tests, generic copies).
   static GgufValue scalar(GgufType t, std::uint64_t bits);
 
-  bool is_integer() const;        // u8..u64, i8..i64
-  bool is_negative() const;       // a signed integer below zero
-  std::uint64_t as_u64() const;   // integer types; check is_negative() first
-  std::int64_t as_i64() const;    // integer types; a u64 above INT64_MAX wraps: check first
-  double as_f64() const;          // f32 and f64
+  bool is_integer() const;       // u8..u64, i8..i64
+  bool is_negative() const;      // a signed integer below zero
+  std::uint64_t as_u64() const;  // integer types; check is_negative() first
+  std::int64_t as_i64() const;   // integer types; a u64 above INT64_MAX wraps: check first
+  double as_f64() const;         // f32 and f64
   // A short rendering for `model info`: numbers, quoted strings, "[32000 strings]".
   std::string describe() const;
 };
@@ -89,8 +100,8 @@ struct GgufTensor {
   std::string name;
   GgmlType type = GgmlType::f32;
   std::vector<std::uint64_t> dims;
-  std::uint64_t offset = 0;           // relative to the data section (as in the file)
-  const std::uint8_t* data = nullptr; // into the mapping; valid while the GgufFile lives
+  std::uint64_t offset = 0;            // relative to the data section (as in the file)
+  const std::uint8_t* data = nullptr;  // into the mapping; valid while the GgufFile lives
   std::uint64_t bytes = 0;
 
   std::uint64_t elements() const;

@@ -13,10 +13,10 @@ namespace sb::llm {
 struct EngineOptions {
   SimdLevel simd = SimdLevel::scalar;
   int threads = 1;
-  bool fused = false;     // needs a model built with fold_norms; online-softmax attention
-  bool arena = false;     // memory=pool: scratch from one arena, rewound per forward
-  bool kv_cache = true;   // off: every decode step recomputes the whole prefix
-  bool blocked = false;   // layout=blocked: register-tiled products over the tokens of a forward
+  bool fused = false;    // needs a model built with fold_norms; online-softmax attention
+  bool arena = false;    // memory=pool: scratch from one arena, rewound per forward
+  bool kv_cache = true;  // off: every decode step recomputes the whole prefix
+  bool blocked = false;  // layout=blocked: register-tiled products over the tokens of a forward
 };
 
 // Scratch for one forward. malloc mode: every request is a fresh allocation, freed at
@@ -93,10 +93,10 @@ class Engine {
 
 // Greedy generation for equal-length prompts, one per sequence.
 struct Generation {
-  std::vector<std::vector<int>> tokens;              // [seq][step] generated ids
+  std::vector<std::vector<int>> tokens;                 // [seq][step] generated ids
   std::vector<std::vector<std::vector<float>>> logits;  // [step][seq][vocab] when recorded
-  double ttft_s = 0;                                  // prefill + first token
-  std::vector<double> step_s;                         // each later step
+  double ttft_s = 0;                                    // prefill + first token
+  std::vector<double> step_s;                           // each later step
 };
 // forced: when given, step i feeds forced[seq][i] instead of the argmax (teacher forcing,
 // so two strategies are compared on the same contexts). Resets the engine's sequences.

@@ -34,10 +34,10 @@ struct LayerWeights {
 
 struct LlamaModel {
   ModelConfig cfg;
-  bool folded = false;        // gains folded into the projections (fusion=on)
+  bool folded = false;  // gains folded into the projections (fusion=on)
   Precision precision = Precision::fp32;
-  Matrix tok_embd;            // vocab rows of dim; rows are dequantized on lookup
-  Matrix output;              // empty when tied: the head is tok_embd
+  Matrix tok_embd;  // vocab rows of dim; rows are dequantized on lookup
+  Matrix output;    // empty when tied: the head is tok_embd
   std::vector<float> output_norm;
   std::vector<LayerWeights> layers;
 
@@ -63,7 +63,7 @@ LlamaModel synthetic_model(const ModelConfig& cfg, std::uint64_t seed, Precision
 struct ModelSpec {
   ModelConfig cfg;
   TensorSource source;
-  std::string describe;  // "tiny (synthetic, seed 1234)" or the path
+  std::string describe;              // "tiny (synthetic, seed 1234)" or the path
   std::shared_ptr<void> keep_alive;  // the mapped GGUF file while sources may read it
   // Drops the file's pages from the resident set once a model is built from it (the model
   // holds copies): empty for synthetic models.

@@ -33,8 +33,8 @@ struct LineAligned {
   LineAligned() = default;
   template <class U>
   LineAligned(const LineAligned<U>&) {}
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
-  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{64}); }
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64})); }
+  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{64}); }
   bool operator==(const LineAligned&) const = default;
 };
 
@@ -72,7 +72,9 @@ class Matrix {
   // full group stay in the row-major copy only. No-op for the float types.
   void interleave16();
   const std::uint8_t* interleaved() const { return packed_.empty() ? nullptr : packed_.data(); }
-  static constexpr std::size_t group_block_bytes(GgmlType t) { return t == GgmlType::q4_0 ? 4 * 64 + 32 : 8 * 64 + 32 + 64; }
+  static constexpr std::size_t group_block_bytes(GgmlType t) {
+    return t == GgmlType::q4_0 ? 4 * 64 + 32 : 8 * 64 + 32 + 64;
+  }
   std::size_t group_bytes() const { return static_cast<std::size_t>(cols_) / 32 * group_block_bytes(type_); }
   // Bytes held: the row-major weights and any interleaved copy.
   std::size_t resident_bytes() const { return bytes() + packed_.size(); }
@@ -165,9 +167,8 @@ void axpy_f32_avx2(float a, const float* x, float* y, int n);
 // Y[t*ldy + r] = row r of the nrows rows at w (stride ws bytes) . token t, for ntok tokens:
 // fp32 activations x (stride ldx floats) for the float types, Q8_0 activations xq (stride
 // ldq bytes) for the block types; n inputs.
-void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
-                       std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
-                       std::size_t ldy);
+void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x, std::size_t ldx,
+                       const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y, std::size_t ldy);
 void scale_f32_avx2(float a, float* y, int n);
 // AVX-512 versions (llm_kernels_avx512.cpp), reached only where avx512_llm_supported().
 // The bf16 ones round the activations to bf16 for vdpbf16ps (ties to even); the others

@@ -23,10 +23,10 @@ LogitQuality compare_logits(const std::vector<std::vector<float>>& ref, const st
 // llm_workloads_test.cpp): fp32 strategies <= 2e-6, fp16 5e-4..2e-3, bf16 ~3e-3..1e-2,
 // int8 0.025..0.17, int4 0.38..0.70; floors sit 1.5-3x above the worst seen. Unrelated
 // logits give about 1.4, so the int4 floor (1.2) only catches garbage: the synthetic
-// outlier channels stretch Q4_0 blocks and random-weight logits are small and close. top-1 and KL are reported but not yet gated: the synthetic models' logits
-// are near-uniform, so their argmax flips on tiny changes and their KL is tiny, and no
-// floors have been calibrated on a real model yet (max_kl/min_top1 stay at their no-op
-// values until someone measures them on a real GGUF).
+// outlier channels stretch Q4_0 blocks and random-weight logits are small and close. top-1 and KL are reported but not
+// yet gated: the synthetic models' logits are near-uniform, so their argmax flips on tiny changes and their KL is tiny,
+// and no floors have been calibrated on a real model yet (max_kl/min_top1 stay at their no-op values until someone
+// measures them on a real GGUF).
 struct QualityFloor {
   double max_rel_error;
   double min_top1 = 0;

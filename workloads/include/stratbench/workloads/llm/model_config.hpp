@@ -10,13 +10,13 @@ namespace sb::llm {
 
 struct ModelConfig {
   std::string name;
-  int dim = 0;           // embedding width (n_embd)
-  int n_layers = 0;      // transformer blocks
-  int n_heads = 0;       // query heads; head_dim = dim / n_heads
-  int n_kv_heads = 0;    // key/value heads (grouped-query attention when < n_heads)
-  int hidden_dim = 0;    // SwiGLU feed-forward width (n_ff)
+  int dim = 0;         // embedding width (n_embd)
+  int n_layers = 0;    // transformer blocks
+  int n_heads = 0;     // query heads; head_dim = dim / n_heads
+  int n_kv_heads = 0;  // key/value heads (grouped-query attention when < n_heads)
+  int hidden_dim = 0;  // SwiGLU feed-forward width (n_ff)
   int vocab_size = 0;
-  int max_seq_len = 0;   // context length the model is built for
+  int max_seq_len = 0;  // context length the model is built for
   // Llama 2 and TinyLlama train with 1e-5; llama.cpp reads it from the file.
   float norm_eps = 1e-5f;
   float rope_theta = 10000.f;

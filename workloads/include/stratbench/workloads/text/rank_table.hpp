@@ -50,9 +50,9 @@ class RankTable {
     std::uint32_t tag = 0;
     std::uint32_t rank = kNone;
   };
-  std::string arena_;                  // token bytes, back to back in rank order
+  std::string arena_;                      // token bytes, back to back in rank order
   std::vector<std::uint32_t> offsets_{0};  // token r is arena_[offsets_[r], offsets_[r+1])
-  std::vector<Slot> slots_;            // open addressing, linear probing
+  std::vector<Slot> slots_;                // open addressing, linear probing
   std::size_t mask_ = 0;
   std::size_t max_len_ = 0;
   std::uint32_t byte_rank_[256] = {};
