@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The test command: install, build, run every test with CTest (prints CTest's summary).
+# The test command: install, build with -Werror (the ci preset, in build/release), run every
+# test with CTest (prints CTest's summary), then check formatting and clang-tidy
+# (scripts/lint.sh). Any of them failing fails the command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh
+STRATBENCH_PRESET=ci bash scripts/build.sh
 # setup.sh installed the vocabularies, word lists and corpus: tests that need them fail
 # rather than skip when they are missing here.
 export STRATBENCH_REQUIRE_DATASETS=1
@@ -16,4 +18,7 @@ elif [ "${gui_tests:-0}" -eq 0 ] || [ ! -x build/release/bin/stratbench-gui ]; t
   echo "test: stratbench-gui or its tests are missing from build/release" >&2
   exit 1
 fi
-ctest --preset release -j "$(nproc)" "$@"
+status=0
+ctest --preset release -j "$(nproc)" "$@" || status=$?
+bash scripts/lint.sh || status=1
+exit $status

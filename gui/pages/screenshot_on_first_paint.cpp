@@ -22,7 +22,7 @@ ScreenshotOnFirstPaint::ScreenshotOnFirstPaint(QWidget* window, QString path, in
   // Any widget of the window may be the first to paint, so watch them all.
   QCoreApplication::instance()->installEventFilter(this);
   timeout_.setSingleShot(true);
-  connect(&timeout_, &QTimer::timeout, this, [this, timeoutMs] {
+  connect(&timeout_, &QTimer::timeout, this, [timeoutMs] {
     std::fprintf(stderr, "stratbench-gui: the window was not painted within %d ms; no screenshot\n", timeoutMs);
     QCoreApplication::exit(1);
   });

@@ -134,7 +134,9 @@ void quantize_row_q8_0_avx2(const float* x0, int n, std::uint8_t* out0) {
     m = _mm_max_ss(m, _mm_movehdup_ps(m));
     const float d = _mm_cvtss_f32(m) / 127.f;
     const float id = d != 0.f ? 1.f / d : 0.f;
-    const std::uint16_t dh = _cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT);
+    // _cvtss_sh spelled out: clang's macro for it is a C99 compound literal (-Wpedantic).
+    const auto dh =
+        static_cast<std::uint16_t>(_mm_extract_epi16(_mm_cvtps_ph(_mm_set_ss(d), _MM_FROUND_TO_NEAREST_INT), 0));
     std::memcpy(out, &dh, 2);
     const __m256 mul = _mm256_set1_ps(id);
     __m256i q[4];
