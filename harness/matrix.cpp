@@ -215,7 +215,12 @@ static MatrixGroup group_from_json(const json& j, const jf::Path& p, bool top) {
         if (x.is_number_integer() || x.is_number_unsigned())
           texts.push_back(std::to_string(jf::i64(x, xp)));
         else if (x.is_string()) {
-          auto list = expand_value_list(name, x.get<std::string>());
+          std::vector<std::string> list;
+          try {
+            list = expand_value_list(name, x.get<std::string>());
+          } catch (const InputError& e) {
+            xp.fail(e.what());  // the same message, under the file and field it came from
+          }
           texts.insert(texts.end(), list.begin(), list.end());
         } else
           xp.fail("expected an integer or a string");
