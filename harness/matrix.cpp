@@ -179,7 +179,13 @@ std::vector<CellPlan> expand(const MatrixSpec& spec) {
 
 static std::vector<std::string> string_list(const json& j, const jf::Path& p) {
   std::vector<std::string> out;
-  if (j.is_string()) return split_list(p.path, j.get<std::string>());
+  if (j.is_string()) {
+    try {
+      return split_list(p.path, j.get<std::string>());  // its message starts with the field
+    } catch (const InputError& e) {
+      throw InputError(p.where + ": " + e.what());  // and this names the file too
+    }
+  }
   jf::array(j, p);
   for (std::size_t i = 0; i < j.size(); ++i) out.push_back(jf::str(j[i], p[i]));
   return out;
