@@ -12,6 +12,7 @@
 
 #include "stratbench/harness/busy_work.hpp"
 #include "stratbench/harness/measure.hpp"
+#include "stratbench/harness/traced_pass.hpp"
 #include "stratbench/profilers/memory.hpp"
 #include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/result/errors.hpp"
@@ -24,7 +25,13 @@ namespace sb {
 
 using nlohmann::json;
 
-json to_json(const CellJob& job) { return {{"cell", to_json(job.cell)}, {"measure", to_json(job.measure)}}; }
+json to_json(const CellJob& job) {
+  json j = {{"cell", to_json(job.cell)}, {"measure", to_json(job.measure)}};
+  if (job.profile.any()) j["profile"] = to_json(job.profile);
+  if (!job.trace_path.empty()) j["trace_path"] = job.trace_path;
+  if (!job.trace_ref.empty()) j["trace_ref"] = job.trace_ref;
+  return j;
+}
 
 CellJob cell_job_from_json(const json& j, const std::string& where) {
   jf::Path p{where, ""};
@@ -32,6 +39,9 @@ CellJob cell_job_from_json(const json& j, const std::string& where) {
   CellJob job;
   job.cell = cell_from_json(jf::need(j, "cell", p), where);
   job.measure = measure_options_from_json(jf::need(j, "measure", p), where);
+  if (const json* pr = jf::find(j, "profile")) job.profile = profile_options_from_json(*pr, p / "profile");
+  if (const json* t = jf::find(j, "trace_path")) job.trace_path = jf::str(*t, p / "trace_path");
+  if (const json* t = jf::find(j, "trace_ref")) job.trace_ref = jf::str(*t, p / "trace_ref");
   return job;
 }
 
@@ -66,11 +76,11 @@ Cell run_cell_in_process(const CellJob& job) {
 
   std::unique_ptr<Instance> inst;
   {
-    prof::ScopedRange r("prepare");
+    SB_RANGE(prof::Category::harness, "prepare");
     inst = w->prepare(st, c.params, c.device);
   }
   {
-    prof::ScopedRange r("check");
+    SB_RANGE(prof::Category::harness, "check");
     CheckResult chk = inst->check();
     c.metrics.quality = chk.quality;
     if (!chk.ok) {
@@ -86,7 +96,7 @@ Cell run_cell_in_process(const CellJob& job) {
   prof::reset_peak_rss();
   double warm_iteration_s = 0;
   {
-    prof::ScopedRange r("warmup");
+    SB_RANGE(prof::Category::harness, "warmup");
     warm_iteration_s = warm_up(*inst, job.measure.warmup_s);
   }
   // Calibration: a known, real slowdown of every measured iteration (not a sleep, not an
@@ -101,7 +111,7 @@ Cell run_cell_in_process(const CellJob& job) {
   }
   MeasureResult m;
   {
-    prof::ScopedRange r("measure");
+    SB_RANGE(prof::Category::harness, "measure");
     std::function<double()> device_seconds;
     if (inst->timed_on_device()) device_seconds = [&] { return inst->run_once_device_seconds(); };
     std::function<void()> iteration = [&] { inst->run_once(); };
@@ -145,6 +155,8 @@ Cell run_cell_in_process(const CellJob& job) {
   const prof::AllocCounts a1 = prof::alloc_counts();
   c.metrics.memory.alloc_count = a1.count - a0.count;
   c.metrics.memory.alloc_bytes = a1.bytes - a0.bytes;
+  // After every timed figure above: the traced pass's profilers never touch them.
+  if (job.profile.any()) run_traced_pass(*inst, job, p50_s, c);
   c.status = CellStatus::ok;
   return c;
 }

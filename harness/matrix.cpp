@@ -196,15 +196,16 @@ static std::vector<std::string> string_list(const json& j, const jf::Path& p) {
 static MatrixGroup group_from_json(const json& j, const jf::Path& p, bool top) {
   jf::object(j, p);
   static const std::set<std::string> group_fields = {"workloads", "strategies", "params", "devices", "comment"};
-  static const std::set<std::string> run_fields = {"measure", "runner", "only_cells"};
+  static const std::set<std::string> run_fields = {"measure", "runner", "only_cells", "profile"};
   for (const auto& [k, v] : j.items()) {
     if (group_fields.count(k) || (top && run_fields.count(k))) continue;
     if (run_fields.count(k) || k == "matrices")
       (p / k).fail(
           "belongs at the top of the file, not inside matrices[] (a group has workloads, strategies, "
           "params, devices)");
-    (p / k).fail(top ? "unknown field (fields: workloads, strategies, params, devices, measure, runner, only_cells)"
-                     : "unknown field (a group has workloads, strategies, params, devices)");
+    (p / k).fail(
+        top ? "unknown field (fields: workloads, strategies, params, devices, measure, runner, only_cells, profile)"
+            : "unknown field (a group has workloads, strategies, params, devices)");
   }
   MatrixGroup g;
   g.workloads = string_list(jf::need(j, "workloads", p), p / "workloads");
@@ -253,14 +254,15 @@ MatrixSpec matrix_from_json(const json& j, const std::string& where) {
     for (std::size_t i = 0; i < ms->size(); ++i)
       spec.groups.push_back(group_from_json((*ms)[i], (root / "matrices")[i], false));
     for (const auto& [k, v] : j.items())
-      if (k != "matrices" && k != "measure" && k != "runner" && k != "comment" && k != "only_cells")
-        (root / k).fail("unknown field next to 'matrices' (allowed: measure, runner, only_cells, comment)");
+      if (k != "matrices" && k != "measure" && k != "runner" && k != "comment" && k != "only_cells" && k != "profile")
+        (root / k).fail("unknown field next to 'matrices' (allowed: measure, runner, only_cells, profile, comment)");
   } else {
     spec.groups.push_back(group_from_json(j, root, true));
   }
   if (const json* m = jf::find(j, "measure")) spec.measure = measure_options_from_json(*m, where);
   if (const json* r = jf::find(j, "runner")) spec.runner = runner_options_from_json(*r, where);
   if (const json* o = jf::find(j, "only_cells")) spec.only_cells = string_list(*o, root / "only_cells");
+  if (const json* pr = jf::find(j, "profile")) spec.profile = profile_options_from_json(*pr, root / "profile");
   return spec;
 }
 
@@ -275,6 +277,7 @@ json to_json(const MatrixSpec& spec) {
         {{"workloads", g.workloads}, {"strategies", g.strategies}, {"params", g.params}, {"devices", g.devices}});
   json j = {{"matrices", groups}, {"measure", to_json(spec.measure)}, {"runner", to_json(spec.runner)}};
   if (!spec.only_cells.empty()) j["only_cells"] = spec.only_cells;
+  if (spec.profile.any()) j["profile"] = to_json(spec.profile);
   return j;
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 #include "stratbench/harness/cell_process.hpp"
@@ -49,6 +50,12 @@ void check_resumed(const std::vector<CellPlan>& plan, const RunLogContents& prev
 }
 
 }  // namespace
+
+std::string trace_folder_name(const std::string& results_path) {
+  std::filesystem::path p = std::filesystem::path(results_path).filename();
+  if (p.extension() == ".json") p.replace_extension();
+  return p.string() + ".traces";
+}
 
 void install_interrupt_handlers() {
   struct sigaction sa {};
@@ -134,7 +141,11 @@ RunOutcome run_matrix(const RunRequest& req) {
     }
     ++index;
     progress.cell_started(index, p.cell);
-    CellJob job{p.cell, spec.measure};
+    CellJob job{p.cell, spec.measure, spec.profile, "", ""};
+    if (spec.profile.any()) {
+      job.trace_ref = trace_folder_name(out.results_path) + "/" + p.cell.id + ".json";
+      job.trace_path = (std::filesystem::path(out.results_path).parent_path() / job.trace_ref).string();
+    }
     CellProcessResult r = run_cell_process(self, job, spec.runner, [] { return g_interrupts.load() > 1; });
     if (r.interrupted) {
       out.interrupted = true;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what stratbench needs on Debian 12, idempotently and without questions.
 # Both README commands call it; it does nothing when everything is already there.
-# Then builds the datasets (vocabularies, lexicon, gazetteer, corpus): setup-datasets.sh.
+# Then builds the datasets (vocabularies, lexicon, gazetteer, corpus): setup-datasets.sh,
+# and installs the trace viewer the tests load trace files into: setup-viewer.sh.
 set -euo pipefail
 
 packages=(
@@ -51,3 +52,6 @@ fi
 
 # Vocabularies, lexicon, gazetteer and corpus (does nothing when they are up to date).
 bash "$(dirname "$0")/setup-datasets.sh"
+
+# speedscope, the viewer tests/viewer loads trace files into (does nothing when up to date).
+bash "$(dirname "$0")/setup-viewer.sh"

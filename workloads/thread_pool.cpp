@@ -1,4 +1,5 @@
 #include "stratbench/workloads/thread_pool.hpp"
+#include "stratbench/profilers/nvtx.hpp"
 
 #include <chrono>
 #include <map>
@@ -50,7 +51,11 @@ ThreadPool::ThreadPool(int threads) {
     throw std::invalid_argument("ThreadPool: thread count must be >= 1, got " + std::to_string(threads));
   }
   workers_.reserve(static_cast<std::size_t>(threads - 1));
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
+  for (int i = 1; i < threads; ++i)
+    workers_.emplace_back([this, i] {
+      prof::name_this_thread(("worker " + std::to_string(i)).c_str());
+      worker_loop();
+    });
 }
 
 ThreadPool::~ThreadPool() {
@@ -91,7 +96,11 @@ void ThreadPool::worker_loop() {
       if (stop_) return;
     }
     seen = generation_.load(std::memory_order_acquire);
-    drain();
+    {
+      // One range per job a worker takes part in: a trace shows when each thread is busy.
+      SB_RANGE(prof::Category::harness, "pool job");
+      drain();
+    }
     if (checked_in_.fetch_add(1, std::memory_order_acq_rel) + 1 == static_cast<int>(workers_.size())) {
       // Under the mutex, so that a caller between its check and its wait cannot miss it.
       std::lock_guard lock(mutex_);

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "stratbench/profilers/profiler.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/text.hpp"
@@ -47,18 +48,41 @@ static void list_strategies() {
             << "\nA cell whose strategy sets a knob its workload does not honour is listed as skipped, with why.\n";
 }
 
+// Each profiler on this machine: available or not and why, and each part (perf counter)
+// with its own state, so a user sees "cycles: unavailable: ENOENT ..." before asking.
+static void list_profilers() {
+  TextTable t({"profiler", "traces", "here", "what"});
+  TextTable parts({"profiler", "part", "here"});
+  bool any_part = false;
+  for (const auto& p : prof::profiler_table()) {
+    const prof::Availability a = p.available();
+    t.add_row(
+        {p.name, p.tracing ? "yes" : "no", a.available ? "available" : "unavailable: " + a.reason, p.description});
+    for (const auto& part : a.parts) {
+      any_part = true;
+      parts.add_row({p.name, part.name, part.available ? "available" : "unavailable: " + part.reason});
+    }
+  }
+  std::cout << t.render();
+  if (any_part) std::cout << "\n" << parts.render();
+  std::cout << "\n`run --trace` runs the tracing profilers, `run --profile LIST` the ones named, in a traced pass\n"
+               "after each cell's timed samples (which stay untraced).\n";
+}
+
 int cmd_list(const Args& args) {
   if (wants_help(args) || args.empty()) {
-    std::cout << "usage: stratbench list workloads|strategies\n";
+    std::cout << "usage: stratbench list workloads|strategies|profilers\n";
     return args.empty() ? 2 : 0;
   }
-  if (args.size() != 1) throw InputError("list takes one argument: workloads or strategies");
+  if (args.size() != 1) throw InputError("list takes one argument: workloads, strategies or profilers");
   if (args[0] == "workloads")
     list_workloads();
   else if (args[0] == "strategies")
     list_strategies();
+  else if (args[0] == "profilers")
+    list_profilers();
   else
-    throw InputError("list: unknown topic '" + args[0] + "' (workloads, strategies)");
+    throw InputError("list: unknown topic '" + args[0] + "' (workloads, strategies, profilers)");
   return 0;
 }
 

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "stratbench/harness/matrix.hpp"
 #include "stratbench/harness/option_table.hpp"
 #include "stratbench/harness/run_matrix.hpp"
+#include "stratbench/profilers/profiler.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "stratbench/reports/writer.hpp"
 #include "stratbench/result/errors.hpp"
@@ -25,6 +27,9 @@ struct RunCliOptions {
   OptionValues overrides;              // measure/runner fields set by flags (option_table.hpp)
   std::vector<const OptionSpec*> set;  // which of them, so a matrix file's values are kept otherwise
   std::vector<std::string> only_cells;
+  std::vector<std::string> profilers;  // --profile and --trace
+  int trace_iters = 0;                 // 0: the matrix's (default 3)
+  bool profile_given = false;
 };
 
 // A flag row for each option of the table: parsed by its type, range-checked at once.
@@ -89,6 +94,27 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
        [](RunCliOptions& o, const std::string& v) { o.only_cells = split_list("--only-cells", v); }},
       {"--resume", "", "LOG", "finish an interrupted run from its .jsonl log, re-running no finished cell",
        [](RunCliOptions& o, const std::string& v) { o.resume = v; }},
+      {"--profile", "", "LIST",
+       "after each cell's timed samples, a traced pass with these profilers (see `stratbench list profilers`; "
+       "all)",
+       [](RunCliOptions& o, const std::string& v) {
+         auto l = parse_profiler_list("--profile", v);
+         o.profilers.insert(o.profilers.end(), l.begin(), l.end());
+         o.profile_given = true;
+       }},
+      {"--trace", "", "",
+       "a traced pass with every tracing profiler (nvtx, cupti, memory); one Chrome/Perfetto trace per cell in "
+       "RESULTS.traces/",
+       [](RunCliOptions& o, const std::string&) {
+         auto l = prof::tracing_profilers();
+         o.profilers.insert(o.profilers.end(), l.begin(), l.end());
+         o.profile_given = true;
+       }},
+      {"--trace-iters", "", "N", "iterations of the traced pass (default 3); never part of the timed samples",
+       [](RunCliOptions& o, const std::string& v) {
+         o.trace_iters = static_cast<int>(parse_int_in("--trace-iters", v, 1, kMaxTraceIterations));
+         o.profile_given = true;
+       }},
       {"--dry-run", "-n", "",
        "validate the matrix and print its cells (id, what, skipped and why); run nothing, write nothing",
        [](RunCliOptions& o, const std::string&) { o.dry_run = true; }},
@@ -199,6 +225,8 @@ int cmd_run(const Args& args, const std::string& command_line) {
   if (!o.matrix_file.empty() && o.group_given) throw InputError("give either --matrix or -w/-s/-p/--device, not both");
   if (!o.resume.empty() && (o.group_given || !o.matrix_file.empty()))
     throw InputError("--resume continues the matrix recorded in the log; it takes no -w/-s/-p/--matrix");
+  if (!o.resume.empty() && o.profile_given)
+    throw InputError("--resume traces as the log's run did; it takes no --profile/--trace/--trace-iters");
 
   RunRequest req;
   req.command = command_line;
@@ -216,6 +244,10 @@ int cmd_run(const Args& args, const std::string& command_line) {
     } else
       req.spec = default_matrix();
     apply_overrides(o, req.spec);
+    add_profilers(req.spec.profile, o.profilers);
+    if (o.trace_iters > 0) req.spec.profile.iterations = o.trace_iters;
+    if (o.trace_iters > 0 && !req.spec.profile.any())
+      throw InputError("--trace-iters sizes the traced pass; give --trace or --profile LIST too");
     if (!o.only_cells.empty()) req.spec.only_cells = o.only_cells;
     const std::vector<CellPlan> plan = expand(req.spec);  // validate everything before creating any file
     if (o.dry_run) return print_plan(plan);
@@ -237,6 +269,11 @@ int cmd_run(const Args& args, const std::string& command_line) {
             << out.ran << " cells run, " << out.reused << " resumed from the log, " << out.skipped << " skipped, "
             << failed << " failed or timed out\n";
   std::cout << "results: " << out.results_path << "\nlog:     " << out.log_path << "\n";
+  if (out.run.cells.end() !=
+      std::find_if(out.run.cells.begin(), out.run.cells.end(), [](const Cell& c) { return c.trace.has_value(); }))
+    std::cout << "traces:  "
+              << (std::filesystem::path(out.results_path).parent_path() / trace_folder_name(out.results_path)).string()
+              << "/ (stratbench trace summarize FILE; open in ui.perfetto.dev)\n";
   if (out.interrupted) {
     std::cout << "interrupted: finish with  stratbench run --resume " << out.log_path << "\n";
     return 130;

@@ -24,6 +24,7 @@ int cmd_gate(const Args& args);
 int cmd_history(const Args& args);
 int cmd_model(const Args& args);
 int cmd_tokenize(const Args& args);
+int cmd_trace(const Args& args);
 
 bool wants_help(const Args& args);
 // Throws InputError naming each difference between the runs, unless forced.

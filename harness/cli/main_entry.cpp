@@ -36,6 +36,8 @@ const std::vector<Command>& command_table() {
        [](const Args& a, const std::string&) { return cmd_model(a); }},
       {"tokenize", "encode text to BPE token ids (gpt2, cl100k_base) or decode them",
        [](const Args& a, const std::string&) { return cmd_tokenize(a); }},
+      {"trace", "summarize a cell's trace per range and kernel, or diff two traces",
+       [](const Args& a, const std::string&) { return cmd_trace(a); }},
   };
   return t;
 }

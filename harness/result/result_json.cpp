@@ -14,6 +14,7 @@
 
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/json_fields.hpp"
+#include "stratbench/result/profile_json.hpp"
 
 namespace sb {
 
@@ -72,6 +73,7 @@ json to_json(const Cell& c) {
   j["samples"] = c.samples;
   j["metrics"] = to_json(c.metrics);
   if (c.trace) j["trace"] = *c.trace;
+  if (c.profile) j["profile"] = to_json(*c.profile);
   return j;
 }
 
@@ -220,6 +222,7 @@ static Cell cell_from(const json& j, const Path& p) {
   }
   if (const json* m = jf::find(j, "metrics")) c.metrics = metrics_from(*m, p / "metrics");
   if (const json* t = jf::find(j, "trace")) c.trace = jf::str(*t, p / "trace");
+  if (const json* pr = jf::find(j, "profile")) c.profile = profile_from_json(*pr, p / "profile");
   // An ok cell is a measured one: its samples and the latency summarised from them exist.
   // Reports, compare and the gate would otherwise judge a cell on nothing.
   if (c.status == CellStatus::ok) {

@@ -45,7 +45,8 @@ CellJob short_job(const std::string& workload, const std::string& strategy,
   s.groups = {g};
   auto plan = expand(s);
   EXPECT_EQ(plan.size(), 1u);
-  CellJob job{plan.at(0).cell, MeasureOptions{}};
+  CellJob job;
+  job.cell = plan.at(0).cell;
   job.measure.budget_s = 0.2;
   job.measure.sample_time_s = 0.005;
   job.measure.warmup_s = 0.01;

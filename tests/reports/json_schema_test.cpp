@@ -33,7 +33,8 @@ TEST(JsonSchema, RealCellOutputValidates) {
       r.cells.push_back(p.cell);
       continue;
     }
-    CellJob job{p.cell, MeasureOptions{}};
+    CellJob job;
+    job.cell = p.cell;
     job.measure.budget_s = 0.1;
     job.measure.sample_time_s = 0.002;
     job.measure.warmup_s = 0;

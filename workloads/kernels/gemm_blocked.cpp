@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/workloads/kernels/gemm.hpp"
 
 namespace sb::kernels {
@@ -226,10 +227,17 @@ void gemm_slab(const Blocking& bk, int k, int n, const float* A, const float* B,
     for (int pc = 0; pc < k; pc += kc_max) {
       const int kc = std::min(kc_max, k - pc);
       const bool accumulate = pc > 0;  // the first k block overwrites C
-      bk.pack_b(kc, nc, B + pc * ldb + jc, ldb, pb);
+      {
+        SB_RANGE(prof::Category::gemm, "pack B");
+        bk.pack_b(kc, nc, B + pc * ldb + jc, ldb, pb);
+      }
       for (int ic = s.i0; ic < s.i1; ic += mc_max) {
         const int mc = std::min(mc_max, s.i1 - ic);
-        bk.pack_a(mc, kc, A + ic * lda + pc, lda, pa);
+        {
+          SB_RANGE(prof::Category::gemm, "pack A");
+          bk.pack_a(mc, kc, A + ic * lda + pc, lda, pa);
+        }
+        SB_RANGE(prof::Category::gemm, "compute");
         for (int jr = 0; jr < nc; jr += bk.nr) {
           const int cols = std::min(bk.nr, nc - jr);
           const float* b_sliver = pb + static_cast<ptrdiff_t>(jr) * kc;
@@ -296,6 +304,7 @@ void gemm_blocked(int m, int n, int k, const float* A, const float* B, float* C,
   const double work = static_cast<double>(m) * n * k;
   const int tasks = work < 262144.0 ? 1 : task_count(w);
   const auto run_task = [&](int t) {
+    SB_RANGE_INDEXED(prof::Category::gemm, "slab", t);
     gemm_slab(bk, k, n, A, B, C, slab_for(t, tasks, m, n, bk), w.packed_a[t].get(), w.packed_b[t].get());
   };
   if (tasks == 1) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "stratbench/profilers/gpu_info.hpp"
+#include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/kernels/gemm.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
@@ -67,6 +68,7 @@ class GemmInstance final : public Instance {
   }
 
   void run_once() override {
+    SB_RANGE(prof::Category::gemm, "gemm");
     switch (impl_) {
       case Impl::naive:
         if (!pool_) {

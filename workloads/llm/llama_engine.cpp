@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
 
@@ -194,6 +195,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
   float* s = scratch_.floats(n);
   float* cs = scratch_.floats(static_cast<std::size_t>(hd / 2) * n);
   float* sn = scratch_.floats(static_cast<std::size_t>(hd / 2) * n);
+  SB_RANGE(prof::Category::llm, "forward");
   for (int t = 0; t < n; ++t) {
     m_.tok_embd.dequantize_row(tokens[t], x + D * t);
     for (int i = 0; i < hd / 2; ++i) {
@@ -237,43 +239,79 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
     n = nr;
   };
   for (int l = 0; l < c.n_layers; ++l) {
+    SB_RANGE_INDEXED(prof::Category::llm, "layer", l);
     const LayerWeights& w = m_.layers[l];
     if (opt_.fused) {
       // RMSNorm folded: its gain is in wqkv, its scale multiplies the product's rows.
-      for (int t = 0; t < n; ++t) s[t] = inv_rms(x + D * t, dim, c.norm_eps);
+      {
+        SB_RANGE(prof::Category::llm, "attn_norm");
+        for (int t = 0; t < n; ++t) s[t] = inv_rms(x + D * t, dim, c.norm_eps);
+      }
+      SB_RANGE(prof::Category::llm, "qkv_proj (fused norm)");
       mm(w.wqkv, x, D, qkv, ldq);
       for (int t = 0; t < n; ++t) scale(s[t], qkv + static_cast<std::size_t>(ldq) * t, ldq, opt_.simd);
     } else {
-      for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.attn_norm.data(), dim, c.norm_eps, xb + D * t);
+      {
+        SB_RANGE(prof::Category::llm, "attn_norm");
+        for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.attn_norm.data(), dim, c.norm_eps, xb + D * t);
+      }
+      SB_RANGE(prof::Category::llm, "qkv_proj");
       mm_same_input({{&w.wq, qkv, LDQ}, {&w.wk, qkv + dim, LDQ}, {&w.wv, qkv + dim + kv, LDQ}});
     }
-    for (int t = 0; t < n; ++t) {
-      float* row = qkv + static_cast<std::size_t>(ldq) * t;
-      rope(row, c.n_heads, hd, cs + (hd / 2) * t, sn + (hd / 2) * t);
-      rope(row + dim, c.n_kv_heads, hd, cs + (hd / 2) * t, sn + (hd / 2) * t);
-      std::memcpy(cache_.k(seqs[t], l, pos[t]), row + dim, sizeof(float) * kv);
-      std::memcpy(cache_.v(seqs[t], l, pos[t]), row + dim + kv, sizeof(float) * kv);
+    {
+      SB_RANGE(prof::Category::llm, "rope + kv store");
+      for (int t = 0; t < n; ++t) {
+        float* row = qkv + static_cast<std::size_t>(ldq) * t;
+        rope(row, c.n_heads, hd, cs + (hd / 2) * t, sn + (hd / 2) * t);
+        rope(row + dim, c.n_kv_heads, hd, cs + (hd / 2) * t, sn + (hd / 2) * t);
+        std::memcpy(cache_.k(seqs[t], l, pos[t]), row + dim, sizeof(float) * kv);
+        std::memcpy(cache_.v(seqs[t], l, pos[t]), row + dim + kv, sizeof(float) * kv);
+      }
     }
     if (l == c.n_layers - 1) keep_output_rows();
-    attention(l, qkv, live_seqs, pos, n, att);
-    mm(w.wo, att, D, xb, D);
-    for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];
+    {
+      SB_RANGE(prof::Category::llm, "attention");
+      attention(l, qkv, live_seqs, pos, n, att);
+    }
+    {
+      SB_RANGE(prof::Category::llm, "o_proj + residual");
+      mm(w.wo, att, D, xb, D);
+      for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];
+    }
     if (opt_.fused) {
-      for (int t = 0; t < n; ++t) s[t] = inv_rms(x + D * t, dim, c.norm_eps);
+      {
+        SB_RANGE(prof::Category::llm, "ffn_norm");
+        for (int t = 0; t < n; ++t) s[t] = inv_rms(x + D * t, dim, c.norm_eps);
+      }
+      SB_RANGE(prof::Category::llm, "gate_up_proj + swiglu (fused norm)");
       ffn_fused(w, x, s, n, hb);
     } else {
       float* hb2 = scratch_.floats(H * n);
-      for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.ffn_norm.data(), dim, c.norm_eps, xb + D * t);
-      mm_same_input({{&w.w_gate, hb, H}, {&w.w_up, hb2, H}});
+      {
+        SB_RANGE(prof::Category::llm, "ffn_norm");
+        for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.ffn_norm.data(), dim, c.norm_eps, xb + D * t);
+      }
+      {
+        SB_RANGE(prof::Category::llm, "gate_up_proj");
+        mm_same_input({{&w.w_gate, hb, H}, {&w.w_up, hb2, H}});
+      }
+      SB_RANGE(prof::Category::llm, "swiglu");
       for (std::size_t i = 0; i < H * n; ++i) hb[i] = silu(hb[i]) * hb2[i];
     }
+    SB_RANGE(prof::Category::llm, "down_proj + residual");
     mm(w.w_down, hb, hidden, xb, D);
     for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];
   }
   keep_output_rows();  // no layers: nothing did it yet
-  for (int r = 0; r < nr; ++r) rmsnorm(x + D * r, m_.output_norm.data(), dim, c.norm_eps, xb + D * r);
-  matmul(m_.head(), xb, D, nr, logits, c.vocab_size, kopt_,
-         scratch_.bytes(matmul_scratch_bytes(m_.head().type(), nr, dim)));
+  {
+    SB_RANGE(prof::Category::llm, "output_norm");
+    for (int r = 0; r < nr; ++r) rmsnorm(x + D * r, m_.output_norm.data(), dim, c.norm_eps, xb + D * r);
+  }
+  {
+    SB_RANGE(prof::Category::llm, "lm_head");
+    matmul(m_.head(), xb, D, nr, logits, c.vocab_size, kopt_,
+           scratch_.bytes(matmul_scratch_bytes(m_.head().type(), nr, dim)));
+  }
   scratch_.reset();
 }
 
@@ -296,6 +334,7 @@ Generation generate(Engine& e, const std::vector<std::vector<int>>& prompts, int
   std::vector<float> logits(static_cast<std::size_t>(B) * V);
   std::vector<int> toks, seqs;
   auto pick = [&](int step) {
+    SB_RANGE(prof::Category::llm, "sample");
     if (record) g.logits.emplace_back();
     for (int b = 0; b < B; ++b) {
       const float* lg = logits.data() + static_cast<std::size_t>(b) * V;
@@ -314,11 +353,15 @@ Generation generate(Engine& e, const std::vector<std::vector<int>>& prompts, int
     e.forward(toks.data(), seqs.data(), static_cast<int>(toks.size()), false, logits.data());
   };
   const auto t0 = clock::now();
-  full(0);
-  pick(0);
+  {
+    SB_RANGE(prof::Category::llm, "prefill");
+    full(0);
+    pick(0);
+  }
   auto t1 = clock::now();
   g.ttft_s = std::chrono::duration<double>(t1 - t0).count();
   for (int step = 1; step < gen_len; ++step) {
+    SB_RANGE_INDEXED(prof::Category::llm, "decode step", step);
     if (e.options().kv_cache) {
       toks.clear(), seqs.clear();
       for (int b = 0; b < B; ++b) toks.push_back(g.tokens[b].back()), seqs.push_back(b);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
 
@@ -152,15 +153,19 @@ void encode_parallel(const Encoding& enc, EncoderOptions opt, std::string_view t
                      std::vector<std::vector<std::uint32_t>>& chunk_ids, std::vector<std::uint32_t>& out) {
   while (static_cast<int>(encoders.size()) < threads) encoders.emplace_back(enc, opt);
   if (threads <= 1 || text.size() <= chunk_bytes) {
+    SB_RANGE(prof::Category::tokenizer, "encode (pre-tokenize + merge)");
     out.clear();
     encoders[0].encode_ordinary(text, out);
     return;
   }
   // Cut points first (a cheap scan), then the chunks go to whichever worker is free.
   std::vector<std::size_t> cuts{0};
-  while (cuts.back() < text.size()) {
-    const std::size_t from = cuts.back() + chunk_bytes;
-    cuts.push_back(from >= text.size() ? text.size() : find_safe_split(text.data(), text.size(), from, text.size()));
+  {
+    SB_RANGE(prof::Category::tokenizer, "cut chunks");
+    while (cuts.back() < text.size()) {
+      const std::size_t from = cuts.back() + chunk_bytes;
+      cuts.push_back(from >= text.size() ? text.size() : find_safe_split(text.data(), text.size(), from, text.size()));
+    }
   }
   const std::size_t chunks = cuts.size() - 1;
   if (chunk_ids.size() < chunks) chunk_ids.resize(chunks);
@@ -172,6 +177,7 @@ void encode_parallel(const Encoding& enc, EncoderOptions opt, std::string_view t
       // the other thread updates chunk_ids[c + 1]'s, 24 bytes away: a shared cache line
       // bounced between the cores on every token (measured: each thread 20% slower). The
       // swap hands the filled buffer over and takes back an old one of similar capacity.
+      SB_RANGE_INDEXED(prof::Category::tokenizer, "encode chunk (pre-tokenize + merge)", static_cast<std::int64_t>(c));
       e.chunk_out.clear();
       e.encode_ordinary(text.substr(cuts[c], cuts[c + 1] - cuts[c]), e.chunk_out);
       chunk_ids[c].swap(e.chunk_out);
@@ -179,6 +185,7 @@ void encode_parallel(const Encoding& enc, EncoderOptions opt, std::string_view t
   });
   // The chunks' ids are copied into place in parallel too: at 60 MB of text that is 80 MB
   // of ids, whose serial copy alone would cap the speedup of two threads near 1.95.
+  SB_RANGE(prof::Category::tokenizer, "gather ids (merge of thread results)");
   std::vector<std::size_t> at(chunks + 1, 0);
   for (std::size_t c = 0; c < chunks; ++c) at[c + 1] = at[c] + chunk_ids[c].size();
   out.resize(at[chunks]);  // no clear() first: same-sized reruns then write no zeros

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/workloads/text/unicode_class.hpp"
 
 namespace sb::text {
@@ -142,64 +143,75 @@ void DocumentProcessor::process_document(std::string_view doc, CorpusCounts& out
   std::pmr::memory_resource* mr =
       pool_ ? static_cast<std::pmr::memory_resource*>(&arena) : std::pmr::new_delete_resource();
 
+  SB_RANGE(prof::Category::corpus, "document");
   ++out.documents;
-  ids_.clear();
-  encoder_.encode_ordinary(doc, ids_);
-  out.tokens += ids_.size();
+  {
+    SB_RANGE(prof::Category::corpus, "tokenize");
+    ids_.clear();
+    encoder_.encode_ordinary(doc, ids_);
+    out.tokens += ids_.size();
+  }
 
   // Words: runs of letters and digits, with an apostrophe kept between letters (don't).
   std::pmr::vector<Word> words(mr);
-  const auto* b = reinterpret_cast<const unsigned char*>(doc.data());
-  const auto* end = b + doc.size();
-  const unsigned char* p = b;
-  bool sentence_start = true;
-  while (p < end) {
-    int len;
-    const CharClass c = detail::class_at(p, end, len);
-    if (c != CharClass::letter && c != CharClass::number) {
-      if (*p == '.' || *p == '!' || *p == '?') sentence_start = true;
-      p += len;
-      continue;
-    }
-    const unsigned char* w = p;
-    char32_t first;
-    decode_utf8(p, end, first);
+  {
+    SB_RANGE(prof::Category::corpus, "words");
+    const auto* b = reinterpret_cast<const unsigned char*>(doc.data());
+    const auto* end = b + doc.size();
+    const unsigned char* p = b;
+    bool sentence_start = true;
     while (p < end) {
-      int l2;
-      const CharClass c2 = detail::class_at(p, end, l2);
-      if (c2 == CharClass::letter || c2 == CharClass::number) {
-        p += l2;
-      } else if (*p == '\'' && p + 1 < end && p > w && detail::class_at(p + 1, end) == CharClass::letter) {
-        p += 1;
-      } else {
-        break;
+      int len;
+      const CharClass c = detail::class_at(p, end, len);
+      if (c != CharClass::letter && c != CharClass::number) {
+        if (*p == '.' || *p == '!' || *p == '?') sentence_start = true;
+        p += len;
+        continue;
       }
+      const unsigned char* w = p;
+      char32_t first;
+      decode_utf8(p, end, first);
+      while (p < end) {
+        int l2;
+        const CharClass c2 = detail::class_at(p, end, l2);
+        if (c2 == CharClass::letter || c2 == CharClass::number) {
+          p += l2;
+        } else if (*p == '\'' && p + 1 < end && p > w && detail::class_at(p + 1, end) == CharClass::letter) {
+          p += 1;
+        } else {
+          break;
+        }
+      }
+      Word word{std::string_view(reinterpret_cast<const char*>(w), static_cast<std::size_t>(p - w)),
+                std::pmr::string(mr), is_upper(first), sentence_start};
+      lowercase_into(word.orig, word.norm);
+      words.push_back(std::move(word));
+      sentence_start = false;
     }
-    Word word{std::string_view(reinterpret_cast<const char*>(w), static_cast<std::size_t>(p - w)), std::pmr::string(mr),
-              is_upper(first), sentence_start};
-    lowercase_into(word.orig, word.norm);
-    words.push_back(std::move(word));
-    sentence_start = false;
+    out.words += words.size();
   }
-  out.words += words.size();
 
   // Terms, bigrams and sentiment (a negation within the three previous words flips a score).
-  int score = 0;
-  std::uint32_t prev = 0;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const auto& w = words[i].norm;
-    const std::uint32_t id = out.term_id(w);
-    if (i > 0) out.bigrams.add(std::uint64_t{prev} << 32 | id);
-    prev = id;
-    if (auto it = lex_.sentiment.find(std::string_view(w)); it != lex_.sentiment.end()) {
-      bool negated = false;
-      for (std::size_t k = i >= 3 ? i - 3 : 0; k < i; ++k) negated |= is_negation(words[k].norm);
-      score += negated ? -it->second : it->second;
+  {
+    SB_RANGE(prof::Category::corpus, "count");
+    int score = 0;
+    std::uint32_t prev = 0;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const auto& w = words[i].norm;
+      const std::uint32_t id = out.term_id(w);
+      if (i > 0) out.bigrams.add(std::uint64_t{prev} << 32 | id);
+      prev = id;
+      if (auto it = lex_.sentiment.find(std::string_view(w)); it != lex_.sentiment.end()) {
+        bool negated = false;
+        for (std::size_t k = i >= 3 ? i - 3 : 0; k < i; ++k) negated |= is_negation(words[k].norm);
+        score += negated ? -it->second : it->second;
+      }
     }
+    out.sentiment_sum += score;
+    ++(score > 0 ? out.positive : score < 0 ? out.negative : out.neutral);
   }
-  out.sentiment_sum += score;
-  ++(score > 0 ? out.positive : score < 0 ? out.negative : out.neutral);
 
+  SB_RANGE(prof::Category::corpus, "entities");
   tag_entities(doc, words, out, mr);
 }
 

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <optional>
 
+#include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/text/corpus_pipeline.hpp"
 #include "stratbench/workloads/text/text_input.hpp"
@@ -57,9 +58,11 @@ class CorpusInstance final : public Instance {
     std::optional<text::MappedFile> map;
     std::string_view all;
     if (mmap_) {
+      SB_RANGE(prof::Category::corpus, "map");
       map.emplace(path_);
       all = map->view();
     } else {
+      SB_RANGE(prof::Category::corpus, "read");
       text::read_file_into(path_, buf_, threads_);
       all = {buf_.data(), buf_.size()};
     }
@@ -70,10 +73,13 @@ class CorpusInstance final : public Instance {
     std::atomic<std::size_t> next{0};
     for (auto& c : partial_) c.clear();
     shared_thread_pool(threads_).run(threads_, [&](int t) {
-      for (std::size_t c; (c = next.fetch_add(1)) + 1 < cuts.size();)
+      for (std::size_t c; (c = next.fetch_add(1)) + 1 < cuts.size();) {
+        SB_RANGE_INDEXED(prof::Category::corpus, "chunk", static_cast<std::int64_t>(c));
         procs_[static_cast<std::size_t>(t)].process_text(all.substr(cuts[c], cuts[c + 1] - cuts[c]),
                                                          partial_[static_cast<std::size_t>(t)]);
+      }
     });
+    SB_RANGE(prof::Category::corpus, "merge thread counts");
     // The biggest partial becomes the result, so the merge copies the smaller ones only.
     std::size_t big = 0;
     for (std::size_t t = 1; t < partial_.size(); ++t)

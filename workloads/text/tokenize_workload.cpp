@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "stratbench/profilers/nvtx.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/text/bpe_encoder.hpp"
 #include "stratbench/workloads/text/text_input.hpp"
@@ -45,6 +46,7 @@ class TokenizeInstance final : public Instance {
       map.emplace(path_);
       t = map->view();
     } else {
+      SB_RANGE(prof::Category::tokenizer, "read");
       text::read_file_into(path_, buf_, threads_);
       t = {buf_.data(), buf_.size()};
     }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stratbench/harness/options.hpp"
+#include "stratbench/harness/profile_options.hpp"
 #include "stratbench/result/result.hpp"
 
 namespace sb {
@@ -32,6 +33,9 @@ int code(CellExit e);
 struct CellJob {
   Cell cell;  // planned: id, workload, strategy, device, params
   MeasureOptions measure;
+  ProfileOptions profile;  // profilers of the traced pass after the samples; none: no pass
+  std::string trace_path;  // where the pass's trace goes (empty: no file)
+  std::string trace_ref;   // the same path as the results file names it (relative to it)
 };
 
 nlohmann::json to_json(const CellJob& job);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "stratbench/harness/options.hpp"
+#include "stratbench/harness/profile_options.hpp"
 #include "stratbench/result/result.hpp"
 
 namespace sb {
@@ -29,6 +30,8 @@ struct MatrixSpec {
   // Non-empty: keep only the cells with these ids (a gate's confirmation stage re-runs
   // only its suspects). An id matching no cell of the matrix is an input error.
   std::vector<std::string> only_cells;
+  // A traced pass after each cell's timed samples (run --profile / --trace).
+  ProfileOptions profile;
 };
 
 struct CellPlan {

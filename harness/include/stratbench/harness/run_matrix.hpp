@@ -35,6 +35,10 @@ void install_interrupt_handlers();
 // naming the log line. Output paths are checked before the first cell runs.
 RunOutcome run_matrix(const RunRequest& req);
 
+// "run.json" -> "run.traces": the folder of the run's trace files, beside the results
+// file; each traced cell writes <folder>/<cell-id>.json and names it in its "trace".
+std::string trace_folder_name(const std::string& results_path);
+
 // Config hash: what was asked (cells and measurement options), not when or where.
 std::string config_hash(const std::vector<CellPlan>& plan, const MatrixSpec& spec);
 

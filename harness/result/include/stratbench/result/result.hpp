@@ -73,6 +73,19 @@ struct Metrics {
   std::optional<StoppingInfo> stopping;
 };
 
+// The traced pass that followed the timed samples (run --profile / --trace): how long it
+// took, what tracing cost against the untraced median, and each profiler's state.
+struct ProfileInfo {
+  int iterations = 0;
+  double seconds_per_iteration = 0;                // wall clock of the traced pass
+  std::optional<double> overhead;                  // traced / untraced median - 1 (0.04: 4% slower)
+  std::uint64_t ranges = 0;                        // NVTX ranges recorded in the pass
+  std::optional<double> ns_per_range;              // one range's cost while recorded (calibrated)
+  std::map<std::string, std::string> profilers;    // name -> "ok" or "unavailable: why"
+  std::map<std::string, std::string> unavailable;  // counter -> why it is absent
+  std::vector<std::string> notes;                  // "12 CUPTI records dropped", ...
+};
+
 struct Cell {
   std::string id;  // stable hash of workload, strategy, params, device
   std::string workload;
@@ -83,7 +96,8 @@ struct Cell {
   std::string reason;                                  // why failed / skipped / timeout; empty when ok
   std::map<std::string, std::vector<double>> samples;  // "time_s" -> one value per repetition
   Metrics metrics;
-  std::optional<std::string> trace;
+  std::optional<std::string> trace;  // the traced pass's trace file, relative to the results file
+  std::optional<ProfileInfo> profile;
 };
 
 struct GitInfo {
