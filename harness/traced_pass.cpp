@@ -90,7 +90,15 @@ void run_traced_pass(Instance& inst, const CellJob& job, double untraced_s, Cell
   out.trace = &trace;
   // Ended in reverse: the last begun (the lightest) stops first and sees least of the rest.
   std::reverse(active.begin(), active.end());
-  for (auto& a : active) a.profiler->end(job.profile.iterations, out);
+  for (auto& a : active) {
+    a.profiler->end(job.profile.iterations, out);
+    // A profiler that failed during the pass (a CUPTI error mid-run) says so under its own
+    // name; what it recorded before is dropped by it, and its state here says why.
+    if (auto it = out.unavailable.find(a.info->name); it != out.unavailable.end()) {
+      info.profilers[a.info->name] = "failed during the pass: " + it->second;
+      out.unavailable.erase(it);
+    }
+  }
   info.ranges = out.ranges;
   info.ns_per_range = out.ns_per_range;
   for (const auto& [k, v] : out.counters) c.metrics.counters[k] = v;

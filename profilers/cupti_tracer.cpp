@@ -164,7 +164,7 @@ void CUPTIAPI buffer_completed(CUcontext ctx, std::uint32_t stream, std::uint8_t
 void CUPTIAPI ignore_callback(void*, CUpti_CallbackDomain, CUpti_CallbackId, const void*) {}
 
 std::string subscribe_reason(const Api& api, CUptiResult r) {
-  const std::string code = "cuptiSubscribe: " + result_text(api, r);
+  std::string code = "cuptiSubscribe: " + result_text(api, r);
   switch (r) {
     case CUPTI_ERROR_MULTIPLE_SUBSCRIBERS_NOT_SUPPORTED:
       return "another CUPTI client (Nsight?) is attached (" + code + ")";
