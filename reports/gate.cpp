@@ -1,5 +1,6 @@
 #include "stratbench/reports/gate.hpp"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -19,6 +20,12 @@ bool GateResult::regression() const { return regressions() > 0; }
 int GateResult::regressions() const {
   int n = 0;
   for (const auto& c : cells) n += c.regression();
+  return n;
+}
+int GateResult::inconclusive() const {
+  int n = 0;
+  for (const auto& c : cells)
+    n += std::any_of(c.checks.begin(), c.checks.end(), [](const GateCheck& k) { return k.inconclusive; });
   return n;
 }
 
@@ -122,14 +129,23 @@ GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy&
 // goes through markdown_text or xml_escape (escape.hpp); the rest is our own words.
 constexpr auto md_text = markdown_text;
 
+static std::string result_word(const GateCheck& c) {
+  if (c.inconclusive) return c.failed ? "fail (inconclusive)" : "inconclusive";
+  return c.failed ? "fail" : "pass";
+}
+
 std::string gate_markdown(const GateResult& r) {
   std::ostringstream o;
   const int bad = r.regressions();
+  const int unsure = r.inconclusive();
   int compared = 0;
   for (const auto& c : r.cells) compared += c.compared;
-  o << "## stratbench gate: " << (bad ? "❌ " + std::to_string(bad) + " regression" + (bad == 1 ? "" : "s") : "✅ pass")
-    << "\n\n";
+  o << "## stratbench gate: " << (bad ? "❌ " + std::to_string(bad) + " regression" + (bad == 1 ? "" : "s") : "✅ pass");
+  if (unsure) o << " (" << unsure << " inconclusive: the noise hid the policy's minimum slowdown)";
+  o << "\n\n";
   o << compared << " cells compared; timing rule: " << md_text(r.timing_rule) << ".\n\n";
+  for (const auto& n : r.notes) o << "- " << md_text(n) << "\n";
+  if (!r.notes.empty()) o << "\n";
   if (!r.mismatches.empty()) {
     o << "**Runs differ** (compared with --force):\n";
     for (const auto& m : r.mismatches) o << "- " << md_text(m) << "\n";
@@ -146,7 +162,7 @@ std::string gate_markdown(const GateResult& r) {
   o << "<details><summary>All checks</summary>\n\n| cell | rule | result | detail |\n|---|---|---|---|\n";
   for (const auto& c : r.cells)
     for (const auto& ch : c.checks)
-      o << "| " << md_text(c.label) << " | " << md_text(ch.rule) << " | " << (ch.failed ? "fail" : "pass") << " | "
+      o << "| " << md_text(c.label) << " | " << md_text(ch.rule) << " | " << result_word(ch) << " | "
         << md_text(ch.detail) << " |\n";
   o << "\n</details>\n";
   return o.str();
@@ -155,7 +171,9 @@ std::string gate_markdown(const GateResult& r) {
 std::string gate_junit(const GateResult& r) {
   std::ostringstream o;
   int skipped = 0;
-  for (const auto& c : r.cells) skipped += !c.compared;
+  for (const auto& c : r.cells)
+    skipped += !c.compared || (!c.regression() && std::any_of(c.checks.begin(), c.checks.end(),
+                                                              [](const GateCheck& k) { return k.inconclusive; }));
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   o << "<testsuites name=\"stratbench gate\" tests=\"" << r.cells.size() << "\" failures=\"" << r.regressions()
     << "\">\n";
@@ -164,11 +182,18 @@ std::string gate_junit(const GateResult& r) {
   for (const auto& c : r.cells) {
     o << "    <testcase classname=\"stratbench\" name=\"" << xml_escape(c.label) << "\">\n";
     if (!c.compared) o << "      <skipped message=\"not ok in base\"/>\n";
+    // Inconclusive under warn or pass: skipped with the reason, so CI shows it.
+    if (!c.regression())
+      for (const auto& ch : c.checks)
+        if (ch.inconclusive) {
+          o << "      <skipped message=\"inconclusive: " << xml_escape(ch.detail) << "\"/>\n";
+          break;
+        }
     for (const auto& ch : c.checks)
       if (ch.failed)
         o << "      <failure type=\"" << xml_escape(ch.rule) << "\" message=\"" << xml_escape(ch.detail) << "\"/>\n";
     std::string out;
-    for (const auto& ch : c.checks) out += ch.rule + ": " + (ch.failed ? "fail" : "pass") + " — " + ch.detail + "\n";
+    for (const auto& ch : c.checks) out += ch.rule + ": " + result_word(ch) + " — " + ch.detail + "\n";
     if (!out.empty()) o << "      <system-out>" << xml_escape(out) << "</system-out>\n";
     o << "    </testcase>\n";
   }

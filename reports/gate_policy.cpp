@@ -12,8 +12,9 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
   jf::Path root{where, ""};
   jf::object(j, root);
   for (const auto& [k, v] : j.items())
-    if (k != "schema" && k != "timing" && k != "limits" && k != "missing_cells" && k != "comment")
-      (root / k).fail("unknown field (fields: schema, timing, limits, missing_cells)");
+    if (k != "schema" && k != "timing" && k != "limits" && k != "missing_cells" && k != "inconclusive" &&
+        k != "comment")
+      (root / k).fail("unknown field (fields: schema, timing, limits, missing_cells, inconclusive)");
   const std::string schema = jf::str(jf::need(j, "schema", root), root / "schema");
   if (schema != kPolicySchemaV1)
     (root / "schema").fail("unsupported policy schema '" + schema + "' (this reader knows " + kPolicySchemaV1 + ")");
@@ -22,11 +23,13 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
     jf::Path tp = root / "timing";
     jf::object(*t, tp);
     for (const auto& [k, v] : t->items())
-      if (k != "alpha" && k != "min_ratio" && k != "confirm_alpha")
-        (tp / k).fail("unknown field (alpha, min_ratio, confirm_alpha)");
+      if (k != "alpha" && k != "min_ratio" && k != "confirm_alpha" && k != "power")
+        (tp / k).fail("unknown field (alpha, min_ratio, confirm_alpha, power)");
     if (const json* a = jf::find(*t, "alpha")) p.alpha = jf::num(*a, tp / "alpha");
     if (const json* r = jf::find(*t, "min_ratio")) p.min_ratio = jf::num(*r, tp / "min_ratio");
     if (const json* c = jf::find(*t, "confirm_alpha")) p.confirm_alpha = jf::num(*c, tp / "confirm_alpha");
+    if (const json* w = jf::find(*t, "power")) p.power = jf::num(*w, tp / "power");
+    if (!(p.power >= 0.5 && p.power < 1)) (tp / "power").fail("must be in [0.5, 1)");
     if (!(p.confirm_alpha > 0 && p.confirm_alpha < 0.5)) (tp / "confirm_alpha").fail("must be in (0, 0.5)");
     if (!(p.alpha > 0 && p.alpha < 0.5)) (tp / "alpha").fail("must be in (0, 0.5)");
     if (!(p.min_ratio >= 1)) (tp / "min_ratio").fail("must be at least 1 (a ratio of medians, new/base)");
@@ -60,6 +63,17 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
       if (lim.max && lim.min && *lim.min > *lim.max) (mp / "min").fail("is above max");
       p.limits.push_back(lim);
     }
+  }
+  if (const json* in = jf::find(j, "inconclusive")) {
+    const std::string v = jf::str(*in, root / "inconclusive");
+    if (v == "fail")
+      p.inconclusive = GatePolicy::Inconclusive::fail;
+    else if (v == "warn")
+      p.inconclusive = GatePolicy::Inconclusive::warn;
+    else if (v == "pass")
+      p.inconclusive = GatePolicy::Inconclusive::pass;
+    else
+      (root / "inconclusive").fail("expected \"fail\", \"warn\" or \"pass\"");
   }
   if (const json* m = jf::find(j, "missing_cells")) {
     const std::string v = jf::str(*m, root / "missing_cells");

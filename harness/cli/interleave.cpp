@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
@@ -65,6 +66,14 @@ ArmRun run_arm(const std::string& bin, const std::vector<std::string>& flags, co
   return a;
 }
 
+// The first three fields of /proc/loadavg, or why not.
+std::string load_average() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  if (!(f >> a >> b >> c)) return "unknown (no /proc/loadavg)";
+  return a + " " + b + " " + c;
+}
+
 struct Stage {
   PairLogRatios log_ratios;       // cell id -> log(candidate/baseline), one per pair
   ArmRun first_base, first_cand;  // for the fixed limits and labels
@@ -113,6 +122,7 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
 InterleaveOutcome run_interleaved_gate(const InterleaveOptions& o, const GatePolicy& policy) {
   if (o.pairs < 5) throw InputError("--pairs must be at least 5 (fewer cannot reach p < 0.05 with a signed-rank test)");
   std::filesystem::create_directories(o.workdir);
+  const std::string load_before = load_average();
   std::mt19937_64 rng(o.seed);
   const Stage s1 = run_stage(o, {}, "stage1", rng);
   const auto j1 = judge_pairs(s1.log_ratios);
@@ -122,6 +132,10 @@ InterleaveOutcome run_interleaved_gate(const InterleaveOptions& o, const GatePol
 
   InterleaveOutcome out;
   out.gate = paired_gate(s1.first_base.run, s1.first_cand.run, policy, j1, j2, o.pairs);
+  // What the machine was doing: a loaded one widens the pairs' noise, and with it what
+  // the gate could see (each cell's timing detail says how much).
+  out.gate.notes.push_back("load average (1, 5, 15 min) before the pairs: " + load_before +
+                           "; after: " + load_average());
   out.stage1_suspects = static_cast<int>(suspects.size());
   for (const auto& cell : out.gate.cells)
     for (const auto& check : cell.checks) out.confirmed += check.rule == "timing" && check.failed;

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
+
+#include "stratbench/result/errors.hpp"
 
 #include "gate_fixture.hpp"
 
@@ -77,6 +80,78 @@ TEST(PairedGate, FixedLimitsStillComeFromTheFirstPair) {
   policy.limits.push_back({"memory.peak_rss_bytes", 1.1, std::nullopt, std::nullopt, std::nullopt});
   const GateResult r = paired_gate(base, cand, policy, {}, {}, 10);
   EXPECT_EQ(r.regressions(), 1);
+}
+
+TEST(PairedGate, DetectableRatioFromTheNoiseAndThePairs) {
+  // z(0.99) + z(0.8) = 2.3263 + 0.8416; 20 pairs with the signed-rank test's efficiency 3/pi.
+  const double want = std::exp((2.326348 + 0.841621) * 0.05 / std::sqrt(3.0 / std::numbers::pi * 20));
+  EXPECT_NEAR(detectable_ratio(0.05, 20, 0.01, 0.8), want, 1e-5);
+  EXPECT_NEAR(detectable_ratio(0.05, 20, 0.01, 0.8), 1.0369, 1e-3);
+  EXPECT_EQ(detectable_ratio(0, 20, 0.01, 0.8), 1);                                          // no noise: anything shows
+  EXPECT_TRUE(std::isinf(detectable_ratio(0.01, 1, 0.01, 0.8)));                             // one pair: nothing can
+  EXPECT_LT(detectable_ratio(0.05, 80, 0.01, 0.8), detectable_ratio(0.05, 20, 0.01, 0.8));   // more pairs
+  EXPECT_GT(detectable_ratio(0.05, 20, 0.001, 0.8), detectable_ratio(0.05, 20, 0.01, 0.8));  // stricter alpha
+  EXPECT_GT(detectable_ratio(0.05, 20, 0.01, 0.95), detectable_ratio(0.05, 20, 0.01, 0.8));  // more power
+}
+
+// A pass from noisy pairs says nothing about a 2% slowdown: inconclusive, and the policy
+// decides what that means; quiet pairs pass as before.
+TEST(PairedGate, NoisyPairsThatPassAreInconclusive) {
+  auto [base, cand] = test::crafted_pair(1.0, 1.0, 1.0, 1.0);
+  const std::string noisy = cell_of(base, 0).id, quiet = cell_of(base, 1).id;
+  PairLogRatios s1;
+  s1[noisy] = logs({1.20, 0.85, 1.15, 0.90, 1.05, 0.80, 1.25, 0.95, 1.10, 0.88});
+  s1[quiet] = logs({1.001, 0.999, 1.002, 0.998, 1.000, 1.001, 0.999, 1.002, 0.998, 1.0005});
+  const auto j = judge_pairs(s1);
+  GatePolicy policy;
+  for (auto mode : {GatePolicy::Inconclusive::warn, GatePolicy::Inconclusive::fail, GatePolicy::Inconclusive::pass}) {
+    policy.inconclusive = mode;
+    const GateResult r = paired_gate(base, cand, policy, j, {}, 10);
+    for (const auto& c : r.cells) {
+      if (c.id != noisy && c.id != quiet) continue;
+      const GateCheck& t = c.checks.front();
+      ASSERT_EQ(t.rule, "timing");
+      EXPECT_NE(t.detail.find("could have seen"), std::string::npos) << t.detail;
+      if (c.id == quiet) {
+        EXPECT_FALSE(t.inconclusive) << t.detail;
+        EXPECT_FALSE(t.failed);
+        continue;
+      }
+      EXPECT_NE(t.detail.find("policy asks 2%: inconclusive"), std::string::npos) << t.detail;
+      EXPECT_EQ(t.inconclusive, mode != GatePolicy::Inconclusive::pass);
+      EXPECT_EQ(t.failed, mode == GatePolicy::Inconclusive::fail);
+    }
+    EXPECT_EQ(r.regression(), mode == GatePolicy::Inconclusive::fail);
+    EXPECT_EQ(r.inconclusive(), mode == GatePolicy::Inconclusive::pass ? 0 : 1);
+    const std::string md = gate_markdown(r), junit = gate_junit(r);
+    if (mode == GatePolicy::Inconclusive::warn) {
+      EXPECT_NE(md.find("✅ pass (1 inconclusive"), std::string::npos) << md;
+      EXPECT_NE(junit.find("<skipped message=\"inconclusive: "), std::string::npos) << junit;
+      EXPECT_NE(junit.find("skipped=\"1\""), std::string::npos) << junit;
+    }
+    if (mode == GatePolicy::Inconclusive::fail) {
+      EXPECT_NE(md.find("fail (inconclusive)"), std::string::npos) << md;
+      EXPECT_NE(junit.find("<failure type=\"timing\""), std::string::npos) << junit;
+    }
+  }
+}
+
+TEST(PairedGate, PolicyInconclusiveAndPower) {
+  const auto read = [](const std::string& text) { return policy_from_json(nlohmann::json::parse(text), "p.json"); };
+  EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1"})").inconclusive, GatePolicy::Inconclusive::warn);
+  EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "inconclusive": "fail"})").inconclusive,
+            GatePolicy::Inconclusive::fail);
+  EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "timing": {"power": 0.9}})").power, 0.9);
+  for (const char* bad : {R"({"schema": "stratbench/policy/v1", "inconclusive": "maybe"})",
+                          R"({"schema": "stratbench/policy/v1", "inconclusive": 1})",
+                          R"({"schema": "stratbench/policy/v1", "timing": {"power": 1}})"}) {
+    try {
+      read(bad);
+      ADD_FAILURE() << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("p.json", 0), 0u) << e.what();
+    }
+  }
 }
 
 }  // namespace

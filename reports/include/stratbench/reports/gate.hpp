@@ -33,6 +33,12 @@ struct GatePolicy {
   double confirm_alpha = 0.05;
   std::vector<MetricLimit> limits;
   bool fail_on_missing = true;  // a cell of BASE absent from NEW (or no longer ok) fails
+  // Interleaved mode: a cell that passed, but whose pairs could not have seen a slowdown
+  // of min_ratio (at alpha, with this power), is inconclusive; the policy says what that
+  // means for CI: fail (exit 1), warn (exit 0, marked in the summary and as a skipped
+  // JUnit test) or pass (exit 0, noted).
+  double power = 0.8;
+  enum class Inconclusive { fail, warn, pass } inconclusive = Inconclusive::warn;
 };
 
 // Throws InputError naming the file and field.
@@ -43,6 +49,7 @@ struct GateCheck {
   std::string rule;  // "timing", "memory.peak_rss_bytes max_ratio 1.1", "missing"
   bool failed = false;
   std::string detail;
+  bool inconclusive = false;  // the check could not tell (failed too when the policy says so)
 };
 
 struct GateCell {
@@ -56,8 +63,10 @@ struct GateResult {
   std::vector<GateCell> cells;
   std::string timing_rule;  // how timings were judged, for the summary
   std::vector<std::string> mismatches;
+  std::vector<std::string> notes;  // the machine's noise: load average before and after
   bool regression() const;
   int regressions() const;
+  int inconclusive() const;  // cells with an inconclusive check
 };
 
 GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy& policy);
