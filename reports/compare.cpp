@@ -1,5 +1,6 @@
 #include "stratbench/reports/compare.hpp"
 
+#include <cmath>
 #include <map>
 
 #include "stratbench/reports/inference.hpp"
@@ -117,7 +118,15 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
       r.verdict = Verdict::same;
     else
       r.verdict = Verdict::inconclusive;
-    if (r.verdict == Verdict::inconclusive && *r.q_bh < opt.alpha) r.note = "suspect (BH q < alpha)";
+    if (r.verdict == Verdict::inconclusive) {
+      // What these samples could tell apart: a change the interval's half-width would
+      // resolve with 80% power at its 95% level ((z.975 + z.8) / z.975 of the half-width,
+      // on the log scale). Beside min_effect, it says whether more samples would help.
+      const double half = (std::log(*r.ratio_hi) - std::log(*r.ratio_lo)) / 2;
+      const double seen = std::expm1((1.959964 + 0.841621) / 1.959964 * half) * 100;
+      r.note = "could only tell ≥ " + fmt_num(seen, 3) + "%";
+      if (*r.q_bh < opt.alpha) r.note += "; suspect (BH q < alpha)";
+    }
   }
   return res;
 }

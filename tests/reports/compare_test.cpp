@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <algorithm>
 
 #include "gate_fixture.hpp"
@@ -33,6 +35,14 @@ TEST(Compare, TooFewSamplesForTheEffectIsInconclusive) {
   next.cells[0] = test::timed_cell(base.cells[0].id, "naive", 1.05, 8, 3, 0.2);
   CompareResult r = compare_runs(base, next);
   EXPECT_EQ(r.rows[0].verdict, Verdict::inconclusive);
+  // It says what the samples could have told apart, from the interval's width: wider than
+  // the 2% asked, so more samples (or a quieter machine) are the answer.
+  const std::string& note = r.rows[0].note;
+  ASSERT_EQ(note.rfind("could only tell ≥ ", 0), 0u) << note;
+  const double seen = std::stod(note.substr(std::string("could only tell ≥ ").size()));
+  const double half = (std::log(*r.rows[0].ratio_hi) - std::log(*r.rows[0].ratio_lo)) / 2;
+  EXPECT_NEAR(seen, std::expm1(half * (1.959964 + 0.841621) / 1.959964) * 100, 0.01 * seen);
+  EXPECT_GT(seen, 2);
 }
 
 TEST(Compare, UnmatchedAndFailedCells) {
