@@ -156,7 +156,16 @@ Cell run_cell_in_process(const CellJob& job) {
   c.metrics.memory.alloc_count = a1.count - a0.count;
   c.metrics.memory.alloc_bytes = a1.bytes - a0.bytes;
   // After every timed figure above: the traced pass's profilers never touch them.
-  if (job.profile.any()) run_traced_pass(*inst, job, p50_s, c);
+  if (job.profile.any()) {
+    try {
+      run_traced_pass(*inst, job, p50_s, c);
+    } catch (const std::exception& e) {
+      // A failing profiler must not cost the cell its timed results.
+      c.profile = ProfileInfo{};
+      c.profile->iterations = job.profile.iterations;
+      c.profile->notes.push_back(std::string("traced pass failed: ") + e.what());
+    }
+  }
   c.status = CellStatus::ok;
   return c;
 }

@@ -69,13 +69,14 @@ void run_traced_pass(Instance& inst, const CellJob& job, double untraced_s, Cell
   prof::name_this_thread("main");
   trace.base_ns = prof::now_ns();
   const std::int64_t t0 = prof::now_ns();
+  double device_s = 0;  // device-timed cells: their own clock, as their samples are
   {
     SB_RANGE(prof::Category::harness, "traced pass");
     for (int i = 0; i < job.profile.iterations; ++i) {
       {
         SB_RANGE_INDEXED(prof::Category::harness, "iteration", i);
         if (inst.timed_on_device())
-          inst.run_once_device_seconds();
+          device_s += inst.run_once_device_seconds();
         else
           inst.run_once();
       }
@@ -83,7 +84,8 @@ void run_traced_pass(Instance& inst, const CellJob& job, double untraced_s, Cell
     }
   }
   const std::int64_t t1 = prof::now_ns();
-  info.seconds_per_iteration = static_cast<double>(t1 - t0) * 1e-9 / job.profile.iterations;
+  info.seconds_per_iteration =
+      (inst.timed_on_device() ? device_s : static_cast<double>(t1 - t0) * 1e-9) / job.profile.iterations;
   if (untraced_s > 0) info.overhead = info.seconds_per_iteration / untraced_s - 1;
 
   prof::PassOutput out;
@@ -107,8 +109,15 @@ void run_traced_pass(Instance& inst, const CellJob& job, double untraced_s, Cell
   info.notes = out.notes;
   if (tracing && !job.trace_path.empty()) {
     add_metadata(job, c, info, trace);
-    prof::write_trace_file(job.trace_path, trace);
-    c.trace = job.trace_ref.empty() ? job.trace_path : job.trace_ref;
+    try {
+      prof::write_trace_file(job.trace_path, trace);
+      c.trace = job.trace_ref.empty() ? job.trace_path : job.trace_ref;
+    } catch (const std::exception& e) {
+      // The timed results stand; only the trace is lost, and the cell says why.
+      c.profile = std::move(info);
+      c.profile->notes.push_back(std::string("trace not written: ") + e.what());
+      return;
+    }
   }
   c.profile = std::move(info);
 }

@@ -212,6 +212,23 @@ TEST(TracedRun, BadProfileRequestsAreInputErrors) {
   EXPECT_EQ(file_count(dir), 1);  // nothing written but the matrix file
 }
 
+TEST(TracedRun, ATraceThatCannotBeWrittenCostsNoTimedResult) {
+  const std::string dir = fresh_dir("traced_unwritable");
+  {
+    std::ofstream f(dir + "/run.traces");  // a file where the traces' folder would go
+    f << "in the way";
+  }
+  const Proc p = run_cli({"run", "-w", "gemm", "-s", "blocked", "-p", "m=64", "-p", "n=64", "-p", "k=64",
+                          "--min-samples", "3", "--max-samples", "3", "--trace", "-o", dir + "/run.json"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const json c = json::parse(slurp(dir + "/run.json"))["cells"][0];
+  EXPECT_EQ(c["status"], "ok");
+  EXPECT_EQ(c["samples"]["time_s"].size(), 3u);
+  EXPECT_FALSE(c.contains("trace"));
+  ASSERT_TRUE(c["profile"].contains("notes")) << c["profile"].dump();
+  EXPECT_EQ(c["profile"]["notes"][0].get<std::string>().rfind("trace not written: ", 0), 0u);
+}
+
 TEST(TracedRun, ListProfilersSaysWhatWorksHereAndWhy) {
   const Proc p = run_cli({"list", "profilers"});
   ASSERT_EQ(p.exit_code, 0) << p.err;
