@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "stratbench/reports/inference.hpp"
+#include "stratbench/reports/sequential.hpp"
 #include "stratbench/reports/text_table.hpp"
 
 namespace sb {
@@ -84,6 +85,48 @@ static void mark_inconclusive(GateCheck& check, const GatePolicy& policy, const 
   if (policy.inconclusive == GatePolicy::Inconclusive::pass) return;  // noted, nothing more
   check.inconclusive = true;
   check.failed = policy.inconclusive == GatePolicy::Inconclusive::fail;
+}
+
+GateResult sequential_gate(const RunFile& first_base, const RunFile& first_cand, const GatePolicy& policy,
+                           const PairLogRatios& ratios) {
+  GateResult out = gate_runs(first_base, first_cand, policy);
+  const double alpha = policy.alpha / static_cast<double>(std::max<std::size_t>(ratios.size(), 1));
+  out.timing_rule =
+      "sequential interleaved pairs (random AB/BA order, a fresh process per arm, each arm's fastest "
+      "sample; up to " +
+      std::to_string(policy.max_pairs) +
+      " pairs, a look after each), the mixture SPRT on log ratios (always valid: Robbins 1970; Johari "
+      "et al. 2022) at " +
+      fmt_num(policy.alpha) + " over the cells; a regression needs a ratio above " + fmt_num(policy.min_ratio) +
+      ", fine needs the interval's top below it";
+  for (auto& cell : out.cells) {
+    std::erase_if(cell.checks, [](const GateCheck& c) { return c.rule == "timing"; });
+    auto it = ratios.find(cell.id);
+    if (it == ratios.end()) continue;
+    const SequentialLook look = sequential_look(it->second, alpha, policy.min_ratio);
+    const std::string n = std::to_string(it->second.size());
+    std::string detail = "ratio " + fmt_num(std::exp(look.mean)) + ", always-valid interval [" +
+                         fmt_num(std::exp(look.lo)) + ", " + fmt_num(std::exp(look.hi)) + "], " + n +
+                         " pairs, noise ±" + fmt_num(look.sd * 100, 3) + "% per pair";
+    GateCheck check{"timing", false, ""};
+    switch (look.decision) {
+      case SequentialDecision::regression:
+        check.failed = true;
+        detail += " — slower";
+        break;
+      case SequentialDecision::fine: detail += " — fine"; break;
+      case SequentialDecision::more:
+        detail += "; undecided at the budget: the interval spans " + percent(policy.min_ratio) + ": inconclusive";
+        if (policy.inconclusive != GatePolicy::Inconclusive::pass) {
+          check.inconclusive = true;
+          check.failed = policy.inconclusive == GatePolicy::Inconclusive::fail;
+        }
+        break;
+    }
+    check.detail = detail;
+    cell.checks.insert(cell.checks.begin(), check);
+  }
+  return out;
 }
 
 GateResult paired_gate(const RunFile& first_base, const RunFile& first_cand, const GatePolicy& policy,

@@ -15,6 +15,7 @@
 
 #include "stratbench/harness/spawn.hpp"
 #include "stratbench/reports/paired_gate.hpp"
+#include "stratbench/reports/sequential.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/result/text.hpp"
@@ -79,9 +80,10 @@ struct Stage {
   ArmRun first_base, first_cand;  // for the fixed limits and labels
 };
 
-Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only, const std::string& tag,
-                std::mt19937_64& rng) {
-  Stage st;
+// One AB or BA pair (at random) of the cells in `only` (all when empty), its log ratios
+// appended to `st`; the first pair's runs are kept for the fixed limits and labels.
+void run_pair(const InterleaveOptions& o, const std::vector<std::string>& only, const std::string& tag, int i, int of,
+              std::mt19937_64& rng, Stage& st) {
   std::vector<std::string> common = o.run_flags;
   if (!only.empty()) {
     common.emplace_back("--only-cells");
@@ -92,7 +94,7 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
     f.insert(f.end(), arm.begin(), arm.end());
     return f;
   };
-  for (int i = 0; i < o.pairs; ++i) {
+  {
     const bool base_first = (rng() & 1) == 0;  // AB or BA, at random
     const std::string stem = o.workdir + "/" + tag + "-" + std::to_string(i);
     ArmRun b, c;
@@ -112,7 +114,29 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
       st.first_cand = std::move(c);
     }
     if (!o.quiet)
-      std::cerr << "[" << tag << " pair " << i + 1 << "/" << o.pairs << "] " << (base_first ? "AB" : "BA") << "\n";
+      std::cerr << "[" << tag << " pair " << i + 1 << "/" << of << "] " << (base_first ? "AB" : "BA") << "\n";
+  }
+}
+
+Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only, const std::string& tag,
+                std::mt19937_64& rng) {
+  Stage st;
+  for (int i = 0; i < o.pairs; ++i) run_pair(o, only, tag, i, o.pairs, rng, st);
+  return st;
+}
+
+// Sequential pairs: after each pair every undecided cell is looked at, and only those are
+// run again, until none is left or the policy's budget is spent.
+Stage run_sequential(const InterleaveOptions& o, const GatePolicy& policy, std::mt19937_64& rng) {
+  Stage st;
+  std::vector<std::string> undecided;  // empty before the first pair: all cells
+  for (int i = 0; i < policy.max_pairs; ++i) {
+    run_pair(o, undecided, "sequential", i, policy.max_pairs, rng, st);
+    const double alpha = policy.alpha / static_cast<double>(std::max<std::size_t>(st.log_ratios.size(), 1));
+    undecided.clear();
+    for (const auto& [id, d] : st.log_ratios)
+      if (sequential_look(d, alpha, policy.min_ratio).decision == SequentialDecision::more) undecided.push_back(id);
+    if (undecided.empty()) break;
   }
   return st;
 }
@@ -124,6 +148,15 @@ InterleaveOutcome run_interleaved_gate(const InterleaveOptions& o, const GatePol
   std::filesystem::create_directories(o.workdir);
   const std::string load_before = load_average();
   std::mt19937_64 rng(o.seed);
+  if (policy.max_pairs > 0) {
+    const Stage s = run_sequential(o, policy, rng);
+    InterleaveOutcome out;
+    out.gate = sequential_gate(s.first_base.run, s.first_cand.run, policy, s.log_ratios);
+    out.gate.notes.push_back("load average (1, 5, 15 min) before the pairs: " + load_before +
+                             "; after: " + load_average());
+    out.confirmed = out.gate.regressions();
+    return out;
+  }
   const Stage s1 = run_stage(o, {}, "stage1", rng);
   const auto j1 = judge_pairs(s1.log_ratios);
   const std::vector<std::string> suspects = paired_suspects(j1, policy);

@@ -124,6 +124,33 @@ TEST(CliGate, InterleavedIdenticalArmsPassAndASlowArmFails) {
   EXPECT_FALSE(exists(dir + "/aa/stage2-0-cand.json"));
 }
 
+// Sequential pairs (policy timing.max_pairs): a clearly slower arm is caught within the
+// budget and says how many pairs it took; identical arms never fail.
+TEST(CliGate, SequentialPairsCatchASlowArmAndStopWhenDecided) {
+  const std::string dir = fresh_dir("gate-sequential");
+  std::ofstream(dir + "/p.json")
+      << R"({"schema":"stratbench/policy/v1","timing":{"alpha":0.05,"min_ratio":1.02,"max_pairs":12}})";
+  const std::string bin = STRATBENCH_TEST_BIN;
+  auto gate = [&](const std::string& name, const std::string& cand_flags) {
+    std::vector<std::string> a = {
+        "gate",    "--policy",  dir + "/p.json",  "--interleave", "--baseline-bin",         bin, "--candidate-bin", bin,
+        "--quiet", "--workdir", dir + "/" + name, "--junit",      dir + "/" + name + ".xml"};
+    if (!cand_flags.empty()) a.insert(a.end(), {"--candidate-flags", cand_flags});
+    a.insert(a.end(), {"--", "-w", "fault", "-p", "ms=3", "--min-samples", "3", "--max-samples", "3", "--budget", "0",
+                       "--warmup", "0.01", "--sample-time", "0.01"});
+    return run_cli(a);
+  };
+  Proc slow = gate("ab", "--inject-slowdown 1.0");
+  EXPECT_EQ(slow.exit_code, 1) << slow.out << slow.err;
+  EXPECT_NE(slow.out.find("sequential interleaved pairs"), std::string::npos) << slow.out;
+  EXPECT_NE(slow.out.find(" pairs, noise"), std::string::npos) << slow.out;
+  EXPECT_NE(slow.out.find("— slower"), std::string::npos) << slow.out;
+  EXPECT_NE(slurp(dir + "/ab.xml").find("<failure type=\"timing\""), std::string::npos);
+  Proc same = gate("aa", "");
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_EQ(same.out.find("— slower"), std::string::npos) << same.out;
+}
+
 TEST(CliGate, InterleaveInputErrors) {
   const std::string dir = fresh_dir("gate-interleave-bad");
   std::ofstream(dir + "/p.json") << R"({"schema":"stratbench/policy/v1"})";

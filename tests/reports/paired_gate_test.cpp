@@ -142,9 +142,11 @@ TEST(PairedGate, PolicyInconclusiveAndPower) {
   EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "inconclusive": "fail"})").inconclusive,
             GatePolicy::Inconclusive::fail);
   EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "timing": {"power": 0.9}})").power, 0.9);
+  EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "timing": {"max_pairs": 40}})").max_pairs, 40);
   for (const char* bad : {R"({"schema": "stratbench/policy/v1", "inconclusive": "maybe"})",
                           R"({"schema": "stratbench/policy/v1", "inconclusive": 1})",
-                          R"({"schema": "stratbench/policy/v1", "timing": {"power": 1}})"}) {
+                          R"({"schema": "stratbench/policy/v1", "timing": {"power": 1}})",
+                          R"({"schema": "stratbench/policy/v1", "timing": {"max_pairs": 2}})"}) {
     try {
       read(bad);
       ADD_FAILURE() << bad;

@@ -38,6 +38,10 @@ struct GatePolicy {
   // means for CI: fail (exit 1), warn (exit 0, marked in the summary and as a skipped
   // JUnit test) or pass (exit 0, noted).
   double power = 0.8;
+  // Interleaved mode, > 0: sequential pairs instead of two fixed stages. Pairs are added
+  // while a cell is undecided, up to this many, each cell looked at after every pair with
+  // an always-valid test (sequential.hpp); undecided at the budget is inconclusive.
+  int max_pairs = 0;
   enum class Inconclusive { fail, warn, pass } inconclusive = Inconclusive::warn;
 };
 

@@ -46,4 +46,10 @@ GateResult paired_gate(const RunFile& first_base, const RunFile& first_cand, con
                        const std::map<std::string, PairedVerdict>& stage1,
                        const std::map<std::string, PairedVerdict>& stage2, int pairs);
 
+// Sequential mode (policy.max_pairs > 0): each cell's pairs judged by the always-valid
+// rule at alpha over the cells (Bonferroni): a regression fails, fine passes, undecided at
+// the budget is inconclusive as the policy says. The detail gives the pairs each took.
+GateResult sequential_gate(const RunFile& first_base, const RunFile& first_cand, const GatePolicy& policy,
+                           const PairLogRatios& ratios);
+
 }  // namespace sb
