@@ -8,6 +8,7 @@
 #include "stratbench/reports/inference.hpp"
 #include "stratbench/reports/sequential.hpp"
 #include "stratbench/reports/text_table.hpp"
+#include "stratbench/result/stats.hpp"
 
 namespace sb {
 
@@ -21,10 +22,7 @@ std::map<std::string, PairedVerdict> judge_pairs(const PairLogRatios& ratios) {
     if (d.size() >= 2) {
       v.p = inference::wilcoxon_signed_rank(d, inference::Alternative::greater).p;
       v.ratio = std::exp(inference::hodges_lehmann_pseudomedian(d));
-      double mean = 0, ss = 0;
-      for (double x : d) mean += x / static_cast<double>(d.size());
-      for (double x : d) ss += (x - mean) * (x - mean);
-      v.sd_log = std::sqrt(ss / static_cast<double>(d.size() - 1));
+      v.sd_log = stats::stddev(d);
     }
     out[id] = v;
     ids.push_back(id);

@@ -3,16 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "stratbench/result/stats.hpp"
+
 namespace sb {
 
 SequentialLook sequential_look(std::span<const double> d, double alpha, double min_ratio, int min_pairs) {
   SequentialLook out;
   const auto n = static_cast<double>(d.size());
   if (d.size() < 2) return out;
-  for (double x : d) out.mean += x / n;
-  double ss = 0;
-  for (double x : d) ss += (x - out.mean) * (x - out.mean);
-  out.sd = std::sqrt(ss / (n - 1));
+  out.mean = stats::mean(d);
+  out.sd = stats::stddev(d);
   // A floor on the noise: identical pairs (a timer's resolution) must not divide by zero.
   const double s2 = std::max(out.sd * out.sd, 1e-8);
   // The mixture's scale: the effect the policy cares about, or the noise when that is
