@@ -23,14 +23,21 @@ GatePolicy policy_from_json(const json& j, const std::string& where) {
     jf::Path tp = root / "timing";
     jf::object(*t, tp);
     for (const auto& [k, v] : t->items())
-      if (k != "alpha" && k != "min_ratio" && k != "confirm_alpha" && k != "power" && k != "max_pairs")
-        (tp / k).fail("unknown field (alpha, min_ratio, confirm_alpha, power, max_pairs)");
+      if (k != "alpha" && k != "min_ratio" && k != "confirm_alpha" && k != "power" && k != "max_pairs" &&
+          k != "max_seconds")
+        (tp / k).fail("unknown field (alpha, min_ratio, confirm_alpha, power, max_pairs, max_seconds)");
     if (const json* a = jf::find(*t, "alpha")) p.alpha = jf::num(*a, tp / "alpha");
     if (const json* r = jf::find(*t, "min_ratio")) p.min_ratio = jf::num(*r, tp / "min_ratio");
     if (const json* c = jf::find(*t, "confirm_alpha")) p.confirm_alpha = jf::num(*c, tp / "confirm_alpha");
     if (const json* w = jf::find(*t, "power")) p.power = jf::num(*w, tp / "power");
     if (const json* m = jf::find(*t, "max_pairs"))
       p.max_pairs = static_cast<int>(jf::int_in(*m, tp / "max_pairs", 5, 10000));
+    if (const json* m = jf::find(*t, "max_seconds")) {
+      p.max_seconds = jf::num(*m, tp / "max_seconds");
+      if (!(p.max_seconds > 0 && p.max_seconds <= 7 * 24 * 3600))
+        (tp / "max_seconds").fail("must be in (0, 604800] seconds");
+      if (p.max_pairs == 0) p.max_pairs = 10000;
+    }
     if (!(p.power >= 0.5 && p.power < 1)) (tp / "power").fail("must be in [0.5, 1)");
     if (!(p.confirm_alpha > 0 && p.confirm_alpha < 0.5)) (tp / "confirm_alpha").fail("must be in (0, 0.5)");
     if (!(p.alpha > 0 && p.alpha < 0.5)) (tp / "alpha").fail("must be in (0, 0.5)");

@@ -92,8 +92,9 @@ GateResult sequential_gate(const RunFile& first_base, const RunFile& first_cand,
   out.timing_rule =
       "sequential interleaved pairs (random AB/BA order, a fresh process per arm, each arm's fastest "
       "sample; up to " +
-      std::to_string(policy.max_pairs) +
-      " pairs, a look after each), the mixture SPRT on log ratios (always valid: Robbins 1970; Johari "
+      std::to_string(policy.max_pairs) + " pairs" +
+      (policy.max_seconds > 0 ? " or " + fmt_num(policy.max_seconds) + " s" : std::string()) +
+      ", a look after each), the mixture SPRT on log ratios (always valid: Robbins 1970; Johari "
       "et al. 2022) at " +
       fmt_num(policy.alpha) + " over the cells; a regression needs a ratio above " + fmt_num(policy.min_ratio) +
       ", fine needs the interval's top below it";

@@ -13,6 +13,8 @@ packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
   xvfb xauth jq chromium
   clang-format clang-tidy
+  # the background load of the gate's loaded-machine study (scripts/validate-gate-load.sh)
+  stress-ng
 )
 # What scripts/setup-datasets.sh reads: the sources of the text corpus
 # (scripts/corpus-extract.py --packages), the gazetteer's iso-codes and tzdata, python3 for

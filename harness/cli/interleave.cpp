@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "stratbench/harness/spawn.hpp"
 #include "stratbench/reports/paired_gate.hpp"
 #include "stratbench/reports/sequential.hpp"
+#include "stratbench/reports/text_table.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/result/text.hpp"
@@ -127,17 +129,31 @@ Stage run_stage(const InterleaveOptions& o, const std::vector<std::string>& only
 
 // Sequential pairs: after each pair every undecided cell is looked at, and only those are
 // run again, until none is left or the policy's budget is spent.
-Stage run_sequential(const InterleaveOptions& o, const GatePolicy& policy, std::mt19937_64& rng) {
+// The budget is pairs or seconds, whichever runs out first; a pair once started finishes,
+// so the time budget can be overrun by one pair. `budget_note` says which one ended it.
+Stage run_sequential(const InterleaveOptions& o, const GatePolicy& policy, std::mt19937_64& rng,
+                     std::string& budget_note) {
   Stage st;
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   std::vector<std::string> undecided;  // empty before the first pair: all cells
-  for (int i = 0; i < policy.max_pairs; ++i) {
+  int i = 0;
+  for (; i < policy.max_pairs; ++i) {
     run_pair(o, undecided, "sequential", i, policy.max_pairs, rng, st);
     const double alpha = policy.alpha / static_cast<double>(std::max<std::size_t>(st.log_ratios.size(), 1));
     undecided.clear();
     for (const auto& [id, d] : st.log_ratios)
       if (sequential_look(d, alpha, policy.min_ratio).decision == SequentialDecision::more) undecided.push_back(id);
     if (undecided.empty()) break;
+    if (policy.max_seconds > 0 && elapsed() >= policy.max_seconds) {
+      ++i;
+      budget_note = "the time budget of " + fmt_num(policy.max_seconds) + " s ran out after " + std::to_string(i) +
+                    " pairs (" + fmt_num(elapsed(), 3) + " s)";
+      return st;
+    }
   }
+  budget_note = std::to_string(std::min(i + 1, policy.max_pairs)) + " pairs in " + fmt_num(elapsed(), 3) + " s";
+  if (!undecided.empty()) budget_note += ": the pair budget ran out";
   return st;
 }
 
@@ -149,9 +165,11 @@ InterleaveOutcome run_interleaved_gate(const InterleaveOptions& o, const GatePol
   const std::string load_before = load_average();
   std::mt19937_64 rng(o.seed);
   if (policy.max_pairs > 0) {
-    const Stage s = run_sequential(o, policy, rng);
+    std::string budget_note;
+    const Stage s = run_sequential(o, policy, rng, budget_note);
     InterleaveOutcome out;
     out.gate = sequential_gate(s.first_base.run, s.first_cand.run, policy, s.log_ratios);
+    out.gate.notes.push_back("sequential pairs: " + budget_note);
     out.gate.notes.push_back("load average (1, 5, 15 min) before the pairs: " + load_before +
                              "; after: " + load_average());
     out.confirmed = out.gate.regressions();

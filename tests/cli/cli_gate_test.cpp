@@ -151,6 +151,45 @@ TEST(CliGate, SequentialPairsCatchASlowArmAndStopWhenDecided) {
   EXPECT_EQ(same.out.find("— slower"), std::string::npos) << same.out;
 }
 
+// A time budget stops the pairs even when the pair budget is far: A/A at a 1.0001 minimum
+// ratio cannot be told apart in a second, so the cell ends inconclusive at the time budget.
+TEST(CliGate, SequentialPairsStopAtTheTimeBudget) {
+  const std::string dir = fresh_dir("gate-sequential-time");
+  std::ofstream(dir + "/p.json")
+      << R"({"schema":"stratbench/policy/v1","timing":{"min_ratio":1.0001,"max_seconds":1}})";
+  const std::string bin = STRATBENCH_TEST_BIN;
+  Proc p = run_cli({"gate",
+                    "--policy",
+                    dir + "/p.json",
+                    "--interleave",
+                    "--baseline-bin",
+                    bin,
+                    "--candidate-bin",
+                    bin,
+                    "--quiet",
+                    "--workdir",
+                    dir + "/w",
+                    "--",
+                    "-w",
+                    "fault",
+                    "-p",
+                    "ms=3",
+                    "--min-samples",
+                    "3",
+                    "--max-samples",
+                    "3",
+                    "--budget",
+                    "0",
+                    "--warmup",
+                    "0.01",
+                    "--sample-time",
+                    "0.01"});
+  EXPECT_EQ(p.exit_code, 0) << p.out << p.err;
+  EXPECT_NE(p.out.find("the time budget of 1 s ran out after"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("up to 10000 pairs or 1 s"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("inconclusive"), std::string::npos) << p.out;
+}
+
 TEST(CliGate, InterleaveInputErrors) {
   const std::string dir = fresh_dir("gate-interleave-bad");
   std::ofstream(dir + "/p.json") << R"({"schema":"stratbench/policy/v1"})";

@@ -143,10 +143,17 @@ TEST(PairedGate, PolicyInconclusiveAndPower) {
             GatePolicy::Inconclusive::fail);
   EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "timing": {"power": 0.9}})").power, 0.9);
   EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "timing": {"max_pairs": 40}})").max_pairs, 40);
+  // A time budget alone turns sequential mode on, capped at 10000 pairs.
+  const GatePolicy timed = read(R"({"schema": "stratbench/policy/v1", "timing": {"max_seconds": 90}})");
+  EXPECT_EQ(timed.max_seconds, 90);
+  EXPECT_EQ(timed.max_pairs, 10000);
+  EXPECT_EQ(read(R"({"schema": "stratbench/policy/v1", "timing": {"max_seconds": 9, "max_pairs": 20}})").max_pairs, 20);
   for (const char* bad : {R"({"schema": "stratbench/policy/v1", "inconclusive": "maybe"})",
                           R"({"schema": "stratbench/policy/v1", "inconclusive": 1})",
                           R"({"schema": "stratbench/policy/v1", "timing": {"power": 1}})",
-                          R"({"schema": "stratbench/policy/v1", "timing": {"max_pairs": 2}})"}) {
+                          R"({"schema": "stratbench/policy/v1", "timing": {"max_pairs": 2}})",
+                          R"({"schema": "stratbench/policy/v1", "timing": {"max_seconds": 0}})",
+                          R"({"schema": "stratbench/policy/v1", "timing": {"max_seconds": "1m"}})"}) {
     try {
       read(bad);
       ADD_FAILURE() << bad;

@@ -42,6 +42,9 @@ struct GatePolicy {
   // while a cell is undecided, up to this many, each cell looked at after every pair with
   // an always-valid test (sequential.hpp); undecided at the budget is inconclusive.
   int max_pairs = 0;
+  // Sequential mode's time budget in seconds (0: none): no pair starts once it is spent.
+  // Given alone, it turns sequential mode on with a cap of 10000 pairs.
+  double max_seconds = 0;
   enum class Inconclusive { fail, warn, pass } inconclusive = Inconclusive::warn;
 };
 
