@@ -227,6 +227,7 @@ CellProcessResult run_cell_process(const std::string& self_exe, const CellJob& j
   c.status = CellStatus::failed;
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
+    res.signal = sig;
     c.reason = "killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
     if (sig == SIGKILL) c.reason += " — possibly the kernel's out-of-memory killer";
   } else {

@@ -49,6 +49,22 @@ void check_resumed(const std::vector<CellPlan>& plan, const RunLogContents& prev
   }
 }
 
+// A shard's cells of the whole plan, as its header lists them; a header whose cells are not
+// the plan's at those positions (a log edited by hand, or of another matrix) is refused.
+std::vector<CellPlan> shard_plan(const std::vector<CellPlan>& full, const ShardInfo& s) {
+  if (s.matrix_cells != full.size())
+    throw InputError("shard " + std::to_string(s.index) + "/" + std::to_string(s.count) + " was cut from " +
+                     std::to_string(s.matrix_cells) + " cells, but the matrix has " + std::to_string(full.size()));
+  std::vector<CellPlan> out;
+  for (std::size_t i = 0; i < s.cells.size(); ++i) {
+    if (s.positions[i] >= full.size() || full[s.positions[i]].cell.id != s.cells[i])
+      throw InputError("shard cell " + s.cells[i] + " is not the matrix's cell at position " +
+                       std::to_string(s.positions[i]));
+    out.push_back(full[s.positions[i]]);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string trace_folder_name(const std::string& results_path) {
@@ -95,7 +111,10 @@ RunOutcome run_matrix(const RunRequest& req) {
     check_output_path(out.results_path);
     out.log_path = req.resume_log;
   }
-  const std::vector<CellPlan> plan = expand(spec);
+  const std::vector<CellPlan> full = expand(spec);
+  if (req.resume_log.empty() && req.shard.count > 0)
+    header.shard = assign_shard(full, req.shard.index, req.shard.count, req.shard.costs);
+  const std::vector<CellPlan> plan = header.shard ? shard_plan(full, *header.shard) : full;
   if (!req.resume_log.empty()) {
     check_resumed(plan, prev);
     for (auto& c : prev.cells) {
@@ -111,7 +130,8 @@ RunOutcome run_matrix(const RunRequest& req) {
     header.command = req.command;
     header.git = collect_git_info();
     header.host = collect_host_info();
-    header.config_hash = config_hash(plan, spec);
+    // Over the whole matrix: every shard of it, and the merged run, share the hash.
+    header.config_hash = config_hash(full, spec);
     log = std::make_unique<RunLogWriter>(out.log_path, header, spec, out.results_path);
   }
 
@@ -147,7 +167,12 @@ RunOutcome run_matrix(const RunRequest& req) {
       job.trace_path = (std::filesystem::path(out.results_path).parent_path() / job.trace_ref).string();
     }
     CellProcessResult r = run_cell_process(self, job, spec.runner, [] { return g_interrupts.load() > 1; });
-    if (r.interrupted) {
+    // The runner and its cell signalled together (a batch system ending the job signals
+    // every process it started; so does a kill of the whole tree): the cell did not fail,
+    // it was stopped, and it runs again on --resume.
+    const bool stopped_with_runner = g_interrupts.load() > 0 && (r.signal == SIGTERM || r.signal == SIGINT ||
+                                                                 r.signal == SIGHUP || r.signal == SIGKILL);
+    if (r.interrupted || stopped_with_runner) {
       out.interrupted = true;
       progress.message("cell " + p.cell.id + " killed; it will run again on --resume");
       break;

@@ -21,10 +21,23 @@ const char* to_string(Verdict v) {
   return "?";
 }
 
-std::vector<std::string> run_mismatches(const RunHeader& a, const RunHeader& b) {
-  std::vector<std::string> out = host_differences(a.host, b.host);
-  if (a.config_hash != b.config_hash)
-    out.push_back("config hash (cells or measurement options) differs: " + a.config_hash + " vs " + b.config_hash);
+std::vector<std::string> run_mismatches(const RunFile& a, const RunFile& b) {
+  // The rule applies cell by cell: a merged run's cells ran on their shards' hosts. Each
+  // distinct pair of hosts among the matched cells is checked once.
+  std::map<std::pair<const HostInfo*, const HostInfo*>, std::size_t> pairs;
+  std::map<std::string, const Cell*> in_b;
+  for (const auto& c : b.cells) in_b[c.id] = &c;
+  for (const auto& c : a.cells)
+    if (auto it = in_b.find(c.id); it != in_b.end()) ++pairs[{&host_of(a, c), &host_of(b, *it->second)}];
+  if (pairs.empty()) pairs[{&a.run.host, &b.run.host}] = 0;
+  const bool per_cell = !a.run.hosts.empty() || !b.run.hosts.empty();
+  std::vector<std::string> out;
+  for (const auto& [hosts, cells] : pairs)
+    for (const auto& d : host_differences(*hosts.first, *hosts.second))
+      out.push_back(per_cell ? std::to_string(cells) + " cells: " + d : d);
+  if (a.run.config_hash != b.run.config_hash)
+    out.push_back("config hash (cells or measurement options) differs: " + a.run.config_hash + " vs " +
+                  b.run.config_hash);
   return out;
 }
 
@@ -41,7 +54,7 @@ static const std::vector<double>* times(const Cell& c) {
 
 CompareResult compare_runs(const RunFile& base, const RunFile& next, const CompareOptions& opt) {
   CompareResult res;
-  res.mismatches = run_mismatches(base.run, next.run);
+  res.mismatches = run_mismatches(base, next);
   std::map<std::string, const Cell*> in_new;
   for (const auto& c : next.cells) in_new[c.id] = &c;
   std::map<std::string, bool> matched;

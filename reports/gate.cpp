@@ -65,7 +65,7 @@ static void check_limit(const MetricLimit& lim, const Cell& b, const Cell& n, Ga
 
 GateResult gate_runs(const RunFile& base, const RunFile& next, const GatePolicy& policy) {
   GateResult res;
-  res.mismatches = run_mismatches(base.run, next.run);
+  res.mismatches = run_mismatches(base, next);
   std::map<std::string, const Cell*> in_new;
   for (const auto& c : next.cells) in_new[c.id] = &c;
   struct Timed {

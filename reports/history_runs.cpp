@@ -6,6 +6,7 @@
 #include "history_sql.hpp"
 #include "stratbench/reports/history_store.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/host_comparability.hpp"
 #include "stratbench/result/result_json.hpp"
 
 namespace sb {
@@ -62,47 +63,75 @@ StoredRun stored_run(const history::SqlRow& r) {
 
 }  // namespace
 
-AddResult HistoryStore::add(const RunFile& run, const std::string& branch) {
-  const RunHeader& h = run.run;
-  if (h.id.empty()) throw InputError("run.id: empty; the history store keys runs by id");
-  const auto duplicate_run = [&] {
-    return InputError("run '" + h.id + "' is already in the history store " + url_ +
-                      " (a run is added once; runs are keyed by run.id)");
-  };
+// A merged run's cells may come from several hosts; series are per host, so each host's
+// cells are stored as a run of their own: the header host's under the run's id, any other
+// host's under "<id>@<fingerprint>", each with its own host.
+static std::vector<RunFile> split_by_host(const RunFile& run) {
+  if (run.run.hosts.size() <= 1) return {run};
+  const std::string main_fp = host_fingerprint(run.run.host);
+  std::map<std::string, RunFile> parts;
+  for (const auto& c : run.cells) {
+    const HostInfo& host = host_of(run, c);
+    const std::string fp = host_fingerprint(host);
+    auto [it, fresh] = parts.try_emplace(fp);
+    if (fresh) {
+      it->second.run = run.run;
+      it->second.run.host = host;
+      it->second.run.hosts.clear();
+      it->second.run.shards.clear();
+      if (fp != main_fp) it->second.run.id += "@" + fp;
+    }
+    it->second.cells.push_back(c);
+    it->second.cells.back().host.reset();
+  }
+  std::vector<RunFile> out;
+  for (auto& [fp, part] : parts) out.push_back(std::move(part));
+  return out;
+}
+
+AddResult HistoryStore::add(const RunFile& whole, const std::string& branch) {
   auto& db = *db_;
   history::Transaction tx(db, true);
-  if (!db.query("SELECT 1 FROM runs WHERE run_id = ?", {h.id}).empty()) throw duplicate_run();
-  try {
-    db.query(
-        "INSERT INTO runs (run_id, git_commit, dirty, branch, started, finished, command, host_fingerprint, "
-        "host_json, config_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        {h.id, h.git.commit, std::int64_t{h.git.dirty ? 1 : 0}, branch, h.started, h.finished, h.command,
-         host_fingerprint(h.host), to_json(h)["host"].dump(), h.config_hash});
-  } catch (const history::SqlError& e) {
-    if (e.unique_violation) throw duplicate_run();  // added by another process meanwhile
-    throw;
-  }
   AddResult out;
-  for (std::size_t i = 0; i < run.cells.size(); ++i) {
-    const Cell& c = run.cells[i];
-    const nlohmann::json cj = to_json(c);
-    std::vector<history::SqlRow> rows;
+  for (const RunFile& run : split_by_host(whole)) {
+    const RunHeader& h = run.run;
+    if (h.id.empty()) throw InputError("run.id: empty; the history store keys runs by id");
+    const auto duplicate_run = [&] {
+      return InputError("run '" + h.id + "' is already in the history store " + url_ +
+                        " (a run is added once; runs are keyed by run.id)");
+    };
+    if (!db.query("SELECT 1 FROM runs WHERE run_id = ?", {h.id}).empty()) throw duplicate_run();
     try {
-      rows = db.query(
-          "INSERT INTO cells (run_id, ordinal, cell_id, workload, strategy, device, params_json, status, reason, "
-          "metrics_json, trace) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING cell_pk",
-          {h.id, static_cast<std::int64_t>(i), c.id, c.workload, c.strategy, c.device, cj["params"].dump(),
-           std::string(to_string(c.status)), c.reason, cj["metrics"].dump(),
-           c.trace ? SqlValue(*c.trace) : SqlValue()});
+      db.query(
+          "INSERT INTO runs (run_id, git_commit, dirty, branch, started, finished, command, host_fingerprint, "
+          "host_json, config_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+          {h.id, h.git.commit, std::int64_t{h.git.dirty ? 1 : 0}, branch, h.started, h.finished, h.command,
+           host_fingerprint(h.host), to_json(h)["host"].dump(), h.config_hash});
     } catch (const history::SqlError& e) {
-      if (e.unique_violation)
-        throw InputError("cells[" + std::to_string(i) + "].id: cell id '" + c.id + "' appears twice in run '" + h.id +
-                         "'; nothing was added");
+      if (e.unique_violation) throw duplicate_run();  // added by another process meanwhile
       throw;
     }
-    const std::int64_t pk = as_int(rows.at(0).at(0));
-    for (const auto& [metric, values] : c.samples) out.samples += insert_samples(db, pk, metric, values);
-    ++out.cells;
+    for (std::size_t i = 0; i < run.cells.size(); ++i) {
+      const Cell& c = run.cells[i];
+      const nlohmann::json cj = to_json(c);
+      std::vector<history::SqlRow> rows;
+      try {
+        rows = db.query(
+            "INSERT INTO cells (run_id, ordinal, cell_id, workload, strategy, device, params_json, status, reason, "
+            "metrics_json, trace) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING cell_pk",
+            {h.id, static_cast<std::int64_t>(i), c.id, c.workload, c.strategy, c.device, cj["params"].dump(),
+             std::string(to_string(c.status)), c.reason, cj["metrics"].dump(),
+             c.trace ? SqlValue(*c.trace) : SqlValue()});
+      } catch (const history::SqlError& e) {
+        if (e.unique_violation)
+          throw InputError("cells[" + std::to_string(i) + "].id: cell id '" + c.id + "' appears twice in run '" + h.id +
+                           "'; nothing was added");
+        throw;
+      }
+      const std::int64_t pk = as_int(rows.at(0).at(0));
+      for (const auto& [metric, values] : c.samples) out.samples += insert_samples(db, pk, metric, values);
+      ++out.cells;
+    }
   }
   tx.commit();
   return out;

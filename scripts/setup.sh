@@ -15,6 +15,8 @@ packages=(
   clang-format clang-tidy
   # the background load of the gate's loaded-machine study (scripts/validate-gate-load.sh)
   stress-ng
+  # `stratbench slurm`: the tests start a real single-node Slurm (tests/cluster/)
+  slurmctld slurmd slurm-client munge
 )
 # What scripts/setup-datasets.sh reads: the sources of the text corpus
 # (scripts/corpus-extract.py --packages), the gazetteer's iso-codes and tzdata, python3 for

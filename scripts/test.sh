@@ -9,6 +9,8 @@ STRATBENCH_PRESET=ci bash scripts/build.sh
 # setup.sh installed the vocabularies, word lists and corpus: tests that need them fail
 # rather than skip when they are missing here.
 export STRATBENCH_REQUIRE_DATASETS=1
+# Likewise Slurm and munge: the cluster test fails rather than skips without them.
+export STRATBENCH_REQUIRE_SLURM=1
 # The GUI is a part the setup installs: its tests must be among those that run. A configure
 # with -DSTRATBENCH_BUILD_GUI=OFF is the only way out, and it is said aloud.
 gui_tests=$(ctest --preset release -N -L gui | sed -n 's/^Total Tests: //p')

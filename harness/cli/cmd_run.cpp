@@ -30,6 +30,8 @@ struct RunCliOptions {
   std::vector<std::string> profilers;  // --profile and --trace
   int trace_iters = 0;                 // 0: the matrix's (default 3)
   bool profile_given = false;
+  ShardRequest shard;  // --shard K/N
+  std::string shard_costs;
 };
 
 // A flag row for each option of the table: parsed by its type, range-checked at once.
@@ -115,6 +117,12 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
          o.trace_iters = static_cast<int>(parse_int_in("--trace-iters", v, 1, kMaxTraceIterations));
          o.profile_given = true;
        }},
+      {"--shard", "", "K/N",
+       "run only shard K of N (1-based): disjoint, the same cut on every machine; `stratbench merge` joins them",
+       [](RunCliOptions& o, const std::string& v) { o.shard = parse_shard(v); }},
+      {"--shard-costs", "", "FILE",
+       "with --shard: balance the shards by each cell's time in this earlier results file (else by count)",
+       [](RunCliOptions& o, const std::string& v) { o.shard_costs = v; }},
       {"--dry-run", "-n", "",
        "validate the matrix and print its cells (id, what, skipped and why); run nothing, write nothing",
        [](RunCliOptions& o, const std::string&) { o.dry_run = true; }},
@@ -225,6 +233,9 @@ int cmd_run(const Args& args, const std::string& command_line) {
   if (!o.matrix_file.empty() && o.group_given) throw InputError("give either --matrix or -w/-s/-p/--device, not both");
   if (!o.resume.empty() && (o.group_given || !o.matrix_file.empty()))
     throw InputError("--resume continues the matrix recorded in the log; it takes no -w/-s/-p/--matrix");
+  if (!o.resume.empty() && (o.shard.count > 0 || !o.shard_costs.empty()))
+    throw InputError("--resume continues the log's own shard; it takes no --shard/--shard-costs");
+  if (!o.shard_costs.empty() && o.shard.count == 0) throw InputError("--shard-costs goes with --shard K/N");
   if (!o.resume.empty() && o.profile_given)
     throw InputError("--resume traces as the log's run did; it takes no --profile/--trace/--trace-iters");
 
@@ -249,8 +260,16 @@ int cmd_run(const Args& args, const std::string& command_line) {
     if (o.trace_iters > 0 && !req.spec.profile.any())
       throw InputError("--trace-iters sizes the traced pass; give --trace or --profile LIST too");
     if (!o.only_cells.empty()) req.spec.only_cells = o.only_cells;
-    const std::vector<CellPlan> plan = expand(req.spec);  // validate everything before creating any file
+    std::vector<CellPlan> plan = expand(req.spec);  // validate everything before creating any file
+    if (!o.shard_costs.empty()) o.shard.costs = cell_costs(read_run_file(o.shard_costs));
+    if (o.dry_run && o.shard.count > 0) {
+      const ShardInfo s = assign_shard(plan, o.shard.index, o.shard.count, o.shard.costs);
+      std::vector<CellPlan> mine;
+      for (std::size_t pos : s.positions) mine.push_back(plan[pos]);
+      plan = std::move(mine);
+    }
     if (o.dry_run) return print_plan(plan);
+    req.shard = o.shard;
     req.results_path = o.output.empty() ? default_results_path() : o.output;
     req.log_path = log_path_for(req.results_path);
     check_output_path(req.results_path);

@@ -25,6 +25,8 @@ int cmd_history(const Args& args);
 int cmd_model(const Args& args);
 int cmd_tokenize(const Args& args);
 int cmd_trace(const Args& args);
+int cmd_merge(const Args& args, const std::string& command_line);
+int cmd_slurm(const Args& args, const std::string& command_line);
 
 bool wants_help(const Args& args);
 // Throws InputError naming each difference between the runs, unless forced.

@@ -23,6 +23,8 @@ const std::vector<Command>& command_table() {
   // Commands that need no command line take it anyway: one signature for the table.
   static const std::vector<Command> t = {
       {"run", "run a benchmark matrix (no options: the default matrix)", cmd_run},
+      {"merge", "join the shards of a matrix (run --shard K/N) into one run", cmd_merge},
+      {"slurm", "run a matrix as a Slurm job array of shards and merge them (submit, status)", cmd_slurm},
       {"list", "list workloads or strategies", [](const Args& a, const std::string&) { return cmd_list(a); }},
       {"report", "print a results file as a table or a report (formats: `report --help`)",
        [](const Args& a, const std::string&) { return cmd_report(a); }},

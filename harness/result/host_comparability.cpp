@@ -89,3 +89,13 @@ std::string host_fingerprint(const HostInfo& h) {
 }
 
 }  // namespace sb
+
+namespace sb {
+
+const HostInfo& host_of(const RunFile& run, const Cell& cell) {
+  if (cell.host)
+    if (auto it = run.run.hosts.find(*cell.host); it != run.run.hosts.end()) return it->second;
+  return run.run.host;
+}
+
+}  // namespace sb

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "stratbench/result/cluster_json.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/json_fields.hpp"
 #include "stratbench/result/profile_json.hpp"
@@ -74,28 +75,28 @@ json to_json(const Cell& c) {
   j["metrics"] = to_json(c.metrics);
   if (c.trace) j["trace"] = *c.trace;
   if (c.profile) j["profile"] = to_json(*c.profile);
+  if (c.host) j["host"] = *c.host;
   return j;
 }
 
-json to_json(const RunHeader& h) {
+json to_json(const HostInfo& host) {
   json gpus = json::array();
-  for (const auto& g : h.host.gpus) gpus.push_back({{"name", g.name}, {"driver", g.driver}, {"cuda", g.cuda}});
-  return {{"id", h.id},
-          {"started", h.started},
-          {"finished", h.finished},
-          {"command", h.command},
-          {"git", {{"commit", h.git.commit}, {"dirty", h.git.dirty}}},
-          {"host",
-           {{"cpu", h.host.cpu},
-            {"cores", h.host.cores},
-            {"flags", h.host.flags},
-            {"memory_bytes", h.host.memory_bytes},
-            {"os", h.host.os},
-            {"kernel", h.host.kernel},
-            {"compiler", h.host.compiler},
-            {"build_type", h.host.build_type},
-            {"gpus", gpus}}},
-          {"config_hash", h.config_hash}};
+  for (const auto& g : host.gpus) gpus.push_back({{"name", g.name}, {"driver", g.driver}, {"cuda", g.cuda}});
+  return {{"cpu", host.cpu}, {"cores", host.cores},   {"flags", host.flags},       {"memory_bytes", host.memory_bytes},
+          {"os", host.os},   {"kernel", host.kernel}, {"compiler", host.compiler}, {"build_type", host.build_type},
+          {"gpus", gpus}};
+}
+
+json to_json(const RunHeader& h) {
+  json j = {{"id", h.id},
+            {"started", h.started},
+            {"finished", h.finished},
+            {"command", h.command},
+            {"git", {{"commit", h.git.commit}, {"dirty", h.git.dirty}}},
+            {"host", to_json(h.host)},
+            {"config_hash", h.config_hash}};
+  add_cluster_fields(h, j);
+  return j;
 }
 
 json to_json(const RunFile& r) {
@@ -223,6 +224,7 @@ static Cell cell_from(const json& j, const Path& p) {
   if (const json* m = jf::find(j, "metrics")) c.metrics = metrics_from(*m, p / "metrics");
   if (const json* t = jf::find(j, "trace")) c.trace = jf::str(*t, p / "trace");
   if (const json* pr = jf::find(j, "profile")) c.profile = profile_from_json(*pr, p / "profile");
+  if (const json* h = jf::find(j, "host")) c.host = jf::str(*h, p / "host");
   // An ok cell is a measured one: its samples and the latency summarised from them exist.
   // Reports, compare and the gate would otherwise judge a cell on nothing.
   if (c.status == CellStatus::ok) {
@@ -235,6 +237,33 @@ static Cell cell_from(const json& j, const Path& p) {
 }
 
 Cell cell_from_json(const json& j, const std::string& where) { return cell_from(j, Path{where, ""}); }
+
+HostInfo host_from_json(const json& host, const Path& hp) {
+  jf::object(host, hp);
+  HostInfo out;
+  out.cpu = jf::str(jf::need(host, "cpu", hp), hp / "cpu");
+  out.cores = static_cast<int>(jf::int_in(jf::need(host, "cores", hp), hp / "cores", 0, 1 << 20));
+  if (const json* f = jf::find(host, "flags")) {
+    jf::array(*f, hp / "flags");
+    for (std::size_t i = 0; i < f->size(); ++i) out.flags.push_back(jf::str((*f)[i], (hp / "flags")[i]));
+  }
+  if (const json* v = jf::find(host, "memory_bytes")) out.memory_bytes = jf::u64(*v, hp / "memory_bytes");
+  if (const json* v = jf::find(host, "os")) out.os = jf::str(*v, hp / "os");
+  if (const json* v = jf::find(host, "kernel")) out.kernel = jf::str(*v, hp / "kernel");
+  if (const json* v = jf::find(host, "compiler")) out.compiler = jf::str(*v, hp / "compiler");
+  if (const json* v = jf::find(host, "build_type")) out.build_type = jf::str(*v, hp / "build_type");
+  if (const json* g = jf::find(host, "gpus")) {
+    Path gp = hp / "gpus";
+    jf::array(*g, gp);
+    for (std::size_t i = 0; i < g->size(); ++i) {
+      const json& x = jf::object((*g)[i], gp[i]);
+      out.gpus.push_back({jf::str(jf::need(x, "name", gp[i]), gp[i] / "name"),
+                          jf::find(x, "driver") ? jf::str(x["driver"], gp[i] / "driver") : "",
+                          jf::find(x, "cuda") ? jf::str(x["cuda"], gp[i] / "cuda") : ""});
+    }
+  }
+  return out;
+}
 
 static RunHeader header_from(const json& j, const Path& p) {
   jf::object(j, p);
@@ -249,31 +278,9 @@ static RunHeader header_from(const json& j, const Path& p) {
     h.git.commit = jf::str(jf::need(*g, "commit", gp), gp / "commit");
     h.git.dirty = jf::boolean(jf::need(*g, "dirty", gp), gp / "dirty");
   }
-  const json& host = jf::need(j, "host", p);
-  Path hp = p / "host";
-  jf::object(host, hp);
-  h.host.cpu = jf::str(jf::need(host, "cpu", hp), hp / "cpu");
-  h.host.cores = static_cast<int>(jf::int_in(jf::need(host, "cores", hp), hp / "cores", 0, 1 << 20));
-  if (const json* f = jf::find(host, "flags")) {
-    jf::array(*f, hp / "flags");
-    for (std::size_t i = 0; i < f->size(); ++i) h.host.flags.push_back(jf::str((*f)[i], (hp / "flags")[i]));
-  }
-  if (const json* v = jf::find(host, "memory_bytes")) h.host.memory_bytes = jf::u64(*v, hp / "memory_bytes");
-  if (const json* v = jf::find(host, "os")) h.host.os = jf::str(*v, hp / "os");
-  if (const json* v = jf::find(host, "kernel")) h.host.kernel = jf::str(*v, hp / "kernel");
-  if (const json* v = jf::find(host, "compiler")) h.host.compiler = jf::str(*v, hp / "compiler");
-  if (const json* v = jf::find(host, "build_type")) h.host.build_type = jf::str(*v, hp / "build_type");
-  if (const json* g = jf::find(host, "gpus")) {
-    Path gp = hp / "gpus";
-    jf::array(*g, gp);
-    for (std::size_t i = 0; i < g->size(); ++i) {
-      const json& x = jf::object((*g)[i], gp[i]);
-      h.host.gpus.push_back({jf::str(jf::need(x, "name", gp[i]), gp[i] / "name"),
-                             jf::find(x, "driver") ? jf::str(x["driver"], gp[i] / "driver") : "",
-                             jf::find(x, "cuda") ? jf::str(x["cuda"], gp[i] / "cuda") : ""});
-    }
-  }
+  h.host = host_from_json(jf::need(j, "host", p), p / "host");
   if (const json* v = jf::find(j, "config_hash")) h.config_hash = jf::str(*v, p / "config_hash");
+  read_cluster_fields(j, p, h);
   return h;
 }
 
@@ -295,6 +302,8 @@ RunFile run_from_json(const json& j, const std::string& where) {
     if (auto [it, fresh] = index_of.emplace(r.cells.back().id, i); !fresh)
       ((root / "cells")[i] / "id")
           .fail("duplicate cell id '" + it->first + "' (also cells[" + std::to_string(it->second) + "].id)");
+    if (const auto& h = r.cells.back().host; h && !r.run.hosts.count(*h))
+      ((root / "cells")[i] / "host").fail("host '" + *h + "' is not one of run.hosts");
   }
   return r;
 }

@@ -67,7 +67,7 @@ TEST(Compare, MismatchedHostsAreNamed) {
   next.run.host.cores = 8;
   next.run.host.cpu = "Other CPU";
   next.run.config_hash = "different";
-  auto m = run_mismatches(base.run, next.run);
+  auto m = run_mismatches(base, next);
   ASSERT_EQ(m.size(), 3u);
   EXPECT_EQ(m[0], "host cpu differs: 'AMD EPYC' vs 'Other CPU'");
   EXPECT_EQ(m[1], "host cores differs: 2 vs 8");
@@ -79,13 +79,13 @@ TEST(Compare, HostsFollowTheOneComparabilityRule) {
   // The same machine after a reboot: MemTotal moved, the flags came in another order.
   next.run.host.memory_bytes += 5u << 20;
   std::reverse(next.run.host.flags.begin(), next.run.host.flags.end());
-  EXPECT_TRUE(run_mismatches(base.run, next.run).empty());
+  EXPECT_TRUE(run_mismatches(base, next).empty());
   // Another compiler, a GPU, less memory, a flag: each named with both values.
   next.run.host.compiler = "clang 16";
   next.run.host.gpus = {{"NVIDIA H100", "550", "12.4"}};
   next.run.host.memory_bytes = 16ull << 30;
   next.run.host.flags.push_back("avx512f");
-  const auto m = run_mismatches(base.run, next.run);
+  const auto m = run_mismatches(base, next);
   ASSERT_EQ(m.size(), 4u);
   EXPECT_EQ(m[0], "host cpu flags differs: avx512f only in new");
   EXPECT_EQ(m[1], "host memory differs: 23 GiB vs 16 GiB");

@@ -17,6 +17,7 @@
 #include "stratbench/reports/history_detect.hpp"
 #include "stratbench/reports/writer.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/result/host_comparability.hpp"
 #include "stratbench/result/metrics_table.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/result/stats.hpp"
@@ -144,6 +145,28 @@ TEST_P(HistoryTest, EverySampleIsStoredExactly) {
   ASSERT_TRUE(loaded);
   for (std::size_t c = 0; c < run.cells.size(); ++c)
     EXPECT_EQ(loaded->cells[c].samples, run.cells[c].samples) << "cell " << c;  // bit-exact doubles
+}
+
+// A merged run whose shards ran on two kinds of host: each host's cells become a run of
+// their own, so every series stays on one host.
+TEST_P(HistoryTest, AMergedRunIsFiledPerHost) {
+  RunFile run = test::fixture_run();
+  HostInfo other = run.run.host;
+  other.cpu = "Other CPU";
+  const std::string fp_main = host_fingerprint(run.run.host), fp_other = host_fingerprint(other);
+  run.run.hosts = {{fp_main, run.run.host}, {fp_other, other}};
+  run.cells[0].host = fp_main;
+  run.cells[1].host = fp_other;
+  EXPECT_EQ(store()->add(run, "main").cells, 2u);
+  auto runs = store()->runs();
+  ASSERT_EQ(runs.size(), 2u);
+  std::sort(runs.begin(), runs.end(), [](const StoredRun& a, const StoredRun& b) { return a.id < b.id; });
+  EXPECT_EQ(runs[0].id, run.run.id);
+  EXPECT_EQ(runs[0].host_fingerprint, fp_main);
+  EXPECT_EQ(runs[1].id, run.run.id + "@" + fp_other);
+  EXPECT_EQ(runs[1].host_fingerprint, fp_other);
+  EXPECT_EQ(runs[0].cells, 1u);
+  EXPECT_EQ(runs[1].cells, 1u);
 }
 
 TEST_P(HistoryTest, SameRunTwiceIsRejectedByName) {

@@ -14,6 +14,7 @@ namespace sb {
 struct CellProcessResult {
   Cell cell;
   bool interrupted = false;  // killed by a second Ctrl-C: not a result, not to be logged
+  int signal = 0;            // the signal that ended the cell, if one did
 };
 
 // `stop_now` is polled while the child runs; when it returns true the child's process

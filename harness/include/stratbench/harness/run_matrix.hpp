@@ -6,6 +6,7 @@
 #include <string>
 
 #include "stratbench/harness/matrix.hpp"
+#include "stratbench/harness/shard.hpp"
 #include "stratbench/result/result.hpp"
 
 namespace sb {
@@ -18,6 +19,7 @@ struct RunRequest {
   std::string resume_log;     // non-empty: continue this log instead of starting fresh
   bool retry_failed = false;  // with resume_log: run failed and timed-out cells again
   bool terminal = false;      // progress as an updating line
+  ShardRequest shard;         // run --shard K/N (a resumed shard keeps its log's cells)
 };
 
 struct RunOutcome {

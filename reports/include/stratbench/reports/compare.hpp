@@ -46,9 +46,10 @@ struct CompareResult {
   std::vector<std::string> mismatches;  // run_mismatches
 };
 
-// Differences between two runs' hosts (the rule of result/host_comparability.hpp) and
+// Differences between two runs' hosts (the rule of result/host_comparability.hpp, applied
+// to each matched cell's host: host_of; with a merged run, prefixed "N cells: ") and
 // configurations that make timings incomparable, each named with both values.
-std::vector<std::string> run_mismatches(const RunHeader& base, const RunHeader& next);
+std::vector<std::string> run_mismatches(const RunFile& base, const RunFile& next);
 
 CompareResult compare_runs(const RunFile& base, const RunFile& next, const CompareOptions& opt = {});
 std::string format_compare_table(const CompareResult& r);

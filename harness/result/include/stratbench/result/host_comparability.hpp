@@ -34,3 +34,11 @@ bool comparable(const HostInfo& a, const HostInfo& b);
 std::string host_fingerprint(const HostInfo& h);
 
 }  // namespace sb
+
+namespace sb {
+
+// The host a cell ran on: a merged run's cells name theirs (Cell::host), others ran on the
+// run header's host.
+const HostInfo& host_of(const RunFile& run, const Cell& cell);
+
+}  // namespace sb

@@ -98,6 +98,9 @@ struct Cell {
   Metrics metrics;
   std::optional<std::string> trace;  // the traced pass's trace file, relative to the results file
   std::optional<ProfileInfo> profile;
+  // A merged run's cells ran on several machines: the fingerprint of this cell's host, a
+  // key of RunHeader::hosts. Absent: the run header's host.
+  std::optional<std::string> host;
 };
 
 struct GitInfo {
@@ -118,11 +121,30 @@ struct HostInfo {
   std::vector<GpuInfo> gpus;
 };
 
+// `run --shard K/N`: which cells of the whole matrix this run was given. The assignment is
+// made once, at the start, and kept here, so a resumed shard runs the same cells.
+struct ShardInfo {
+  int index = 0, count = 0;            // K and N of K/N, 1 <= K <= N
+  std::size_t matrix_cells = 0;        // cells of the whole matrix
+  std::vector<std::string> cells;      // this shard's cell ids, in matrix order
+  std::vector<std::size_t> positions;  // each one's index in the whole matrix
+};
+
+// `merge`: one shard that went into the merged run.
+struct MergedShard {
+  int index = 0, count = 0;
+  std::string run_id, started, finished, host;  // host: fingerprint, a key of RunHeader::hosts
+  std::size_t cells = 0;
+};
+
 struct RunHeader {
   std::string id, started, finished, command;
   GitInfo git;
   HostInfo host;
   std::string config_hash;
+  std::optional<ShardInfo> shard;         // a shard's run
+  std::vector<MergedShard> shards;        // a merged run: its shards, by index
+  std::map<std::string, HostInfo> hosts;  // a merged run: fingerprint -> host, for Cell::host
 };
 
 struct RunFile {
