@@ -40,13 +40,15 @@ matrix=(-w fault -p index=1-4 -p mode=ok,wrong -p ms=0 --min-samples 3 --max-sam
 "$bin" run -o "$work/all.json" "${matrix[@]}" > /dev/null || [ $? = 1 ] || fail "the unsharded run failed"
 
 start=$(date +%s)
-"$bin" slurm submit --shards 2 -o "$work/run.json" -- "${matrix[@]}"
+"$bin" slurm submit --shards 2 -o "$work/run.json" --history "$work/history.db" -- "${matrix[@]}"
 grep -q -- '--array=0-1' "$work/run.slurm/shards.sbatch" || fail "no job array in shards.sbatch"
 grep -q -- '--exclusive' "$work/run.slurm/shards.sbatch" || fail "shards do not get a whole node"
 wait_idle 180
 [ -f "$work/run.json" ] || { cat "$work/run.slurm/logs/"* >&2; fail "the merge job wrote no run.json"; }
 diff <(ids_statuses "$work/all.json") <(ids_statuses "$work/run.json") || fail "merged cells differ from the unsharded run"
 [ "$(jq '.run.shards | length' "$work/run.json")" = 2 ] || fail "the merged run does not list its 2 shards"
+"$bin" history list --db "$work/history.db" | grep -q "$(jq -r .run.id "$work/run.json")" ||
+  fail "the merge job did not add the run to the history"
 "$bin" slurm status "$work/run.slurm" | tee "$work/status.txt"
 grep -q "2 of 2 shards finished" "$work/status.txt" || fail "slurm status does not see both shards finished"
 echo "2-shard submit, array and merge: $(($(date +%s) - start)) s"
