@@ -46,6 +46,18 @@ TEST(CliGate, ExitCodesSummaryAndJunit) {
   Proc cmp = run_cli({"compare", f.base, f.next});
   EXPECT_EQ(cmp.exit_code, 0) << cmp.err;
   EXPECT_NE(cmp.out.find("slower"), std::string::npos);
+  // Every format, to standard output or (atomically) to a file.
+  for (const char* format : {"md", "csv", "json", "html"}) {
+    Proc out = run_cli({"compare", f.base, f.next, "--format", format});
+    EXPECT_EQ(out.exit_code, 0) << format << out.err;
+    EXPECT_NE(out.out.find("slower"), std::string::npos) << format;
+  }
+  Proc to_file = run_cli({"compare", f.base, f.next, "-f", "json", "-o", f.dir + "/c.json"});
+  EXPECT_EQ(to_file.exit_code, 0) << to_file.err;
+  EXPECT_NE(slurp(f.dir + "/c.json").find("\"schema\": \"stratbench/compare/v1\""), std::string::npos);
+  Proc bad = run_cli({"compare", f.base, f.next, "--format", "xml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown format 'xml' (formats: table, md, csv, json, html)"), std::string::npos) << bad.err;
 }
 
 TEST(CliGate, MismatchedHostsNeedForce) {

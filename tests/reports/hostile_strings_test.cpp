@@ -12,6 +12,7 @@
 
 #include "hostile_fixture.hpp"
 #include "stratbench/reports/compare.hpp"
+#include "stratbench/reports/compare_formats.hpp"
 #include "stratbench/reports/escape.hpp"
 #include "stratbench/reports/gate.hpp"
 #include "stratbench/reports/history_detect.hpp"
@@ -291,6 +292,52 @@ TEST(HostileStrings, HtmlHistorySection) {
   ASSERT_NE(html.find("<section>"), npos);
   for (const char* live : {"<script", "<img", "<https", "href=", "src=", "<a "})
     EXPECT_EQ(html.find(live), npos) << live;
+}
+
+}  // namespace
+}  // namespace sb
+
+namespace sb {
+namespace {
+
+// Every format of `compare`, on two runs made of hostile strings.
+TEST(HostileStrings, CompareFormats) {
+  const RunFile base = test::hostile_run();
+  RunFile next = base;
+  for (auto& c : next.cells)
+    for (auto& s : c.samples["time_s"]) s *= 2;
+  const CompareResult r = compare_runs(base, next);
+  const CompareReport report{r, base, next, "base.json", "new.json", CompareOptions{}};
+  const auto out = [&](const char* f) { return find_compare_format(f)->write(report); };
+
+  const std::string md = out("md");
+  const std::vector<std::string> ours = {
+      "- base: " + markdown_code_span("base.json") + " (run " + markdown_code_span(base.run.id) + ")",
+      "- new: " + markdown_code_span("new.json") + " (run " + markdown_code_span(next.run.id) + ")"};
+  expect_markdown_inert(md, ours, "compare md");
+  expect_table_rows(md, 12, r.rows.size(), "compare md");
+
+  const std::string csv = out("csv");
+  EXPECT_EQ(first_unsafe_byte(csv, "\r\n\t"), npos) << "compare csv";
+  const auto records = parse_csv(csv);
+  ASSERT_EQ(records.size(), r.rows.size() + 1);
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].size(), records[0].size()) << "record " << i;
+    for (std::size_t col : {1u, 2u, 3u, 4u})
+      EXPECT_TRUE(records[i][col].empty() || std::string_view("=+-@\t\r").find(records[i][col][0]) == npos)
+          << records[i][col];
+  }
+
+  const std::string html = out("html");
+  EXPECT_NE(html.find("content=\"default-src 'none'; style-src 'unsafe-inline'\""), npos);
+  for (const char* live : {"<script", "<img", "<https", "href=", "src=", "<a "})
+    EXPECT_EQ(html.find(live), npos) << live;
+
+  const std::string json = out("json");
+  for (unsigned char c : json) EXPECT_FALSE(c < 0x20 && c != '\n') << "compare json: a raw control character";
+  const auto j = nlohmann::json::parse(json);
+  ASSERT_EQ(j["cells"].size(), r.rows.size());
+  EXPECT_EQ(j["cells"][5]["workload"], test::hostile_strings()[5]);
 }
 
 }  // namespace
