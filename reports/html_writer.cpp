@@ -2,11 +2,13 @@
 // time. Every string from the results file is escaped: a results file is untrusted input.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <sstream>
 
 #include "stratbench/reports/escape.hpp"
 #include "stratbench/reports/html_report.hpp"
+#include "stratbench/reports/pareto.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "writers.hpp"
 
@@ -42,6 +44,88 @@ std::string svg_bars(const std::string& title, const std::string& unit, const st
   }
   o << "</svg>";
   return o.str();
+}
+
+// Speed against quality for one group: throughput (linear, from 0) against the quality
+// metric (log: the strategies span decades, 1e-6 for fp32 to 1 for int4), the Pareto
+// front drawn and its members named. Zero quality (the reference itself) sits at the axis'
+// left end, a decade below the smallest nonzero value, and the tick there reads "0".
+std::string svg_pareto(const std::vector<ParetoPoint>& pts, const MetricField& speed, const std::string& speed_unit,
+                       const MetricField& quality) {
+  const int left = 70, top = 44, width = 460, height = 240;
+  double qmin = std::numeric_limits<double>::infinity(), qmax = 0, smax = 0;
+  for (const auto& p : pts) {
+    if (p.quality > 0) qmin = std::min(qmin, p.quality);
+    qmax = std::max(qmax, p.quality);
+    smax = std::max(smax, p.speed);
+  }
+  const double lo = std::floor(std::log10(qmin)) - (qmin == qmax ? 1 : 0);
+  const bool zeros = std::any_of(pts.begin(), pts.end(), [](const ParetoPoint& p) { return p.quality <= 0; });
+  const double x0 = zeros ? lo - 1 : lo, x1 = std::max(std::ceil(std::log10(qmax)), x0 + 1);
+  const auto x = [&](double q) {
+    const double l = q > 0 ? std::log10(q) : x0;
+    return left + (l - x0) / (x1 - x0) * width;
+  };
+  const auto y = [&](double v) { return top + height - (smax > 0 ? v / smax * height : 0); };
+  std::ostringstream o;
+  const std::string title = "speed against quality: " + speed.label + " vs " + quality.title;
+  o << "<svg class=\"chart\" role=\"img\" width=\"" << left + width + 200 << "\" height=\"" << top + height + 50
+    << "\" xmlns=\"http://www.w3.org/2000/svg\"><title>" << esc(title) << "</title>";
+  o << "<text x=\"0\" y=\"16\" class=\"ct\">" << esc(title) << " (" << esc(speed_unit) << "; "
+    << esc(quality.better == Better::lower ? "lower" : "higher") << " " << esc(quality.title)
+    << " is better; the line joins the Pareto front)</text>";
+  o << "<line x1=\"" << left << "\" y1=\"" << top + height << "\" x2=\"" << left + width << "\" y2=\"" << top + height
+    << "\" stroke=\"#888\"/><line x1=\"" << left << "\" y1=\"" << top << "\" x2=\"" << left << "\" y2=\""
+    << top + height << "\" stroke=\"#888\"/>";
+  const double step = std::max(1.0, std::ceil((x1 - x0) / 6));  // at most ~7 decade labels
+  for (double d = x0; d <= x1 + 1e-9; d += step) {
+    const std::string tick = zeros && d == x0 ? std::string("0") : std::string("1e") + fmt_num(d);
+    o << "<text x=\"" << fmt_num(left + (d - x0) / (x1 - x0) * width, 6) << "\" y=\"" << top + height + 16
+      << "\" text-anchor=\"middle\">" << tick << "</text>";
+  }
+  o << "<text x=\"" << left + width / 2 << "\" y=\"" << top + height + 36 << "\" text-anchor=\"middle\">"
+    << esc(quality.title) << " (log)</text>";
+  for (int i = 0; i <= 4; ++i)
+    o << "<text x=\"" << left - 6 << "\" y=\"" << fmt_num(y(smax * i / 4) + 4, 6) << "\" text-anchor=\"end\">"
+      << fmt_num(smax * i / 4, 3) << "</text>";
+  std::vector<const ParetoPoint*> front;
+  for (const auto& p : pts)
+    if (p.on_front) front.push_back(&p);
+  std::sort(front.begin(), front.end(), [](const ParetoPoint* a, const ParetoPoint* b) { return a->speed > b->speed; });
+  o << "<polyline fill=\"none\" stroke=\"#e15759\" points=\"";
+  for (const auto* p : front) o << fmt_num(x(p->quality), 6) << "," << fmt_num(y(p->speed), 6) << " ";
+  o << "\"/>";
+  for (const auto& p : pts) {
+    o << "<circle cx=\"" << fmt_num(x(p.quality), 6) << "\" cy=\"" << fmt_num(y(p.speed), 6) << "\" r=\"4\" class=\""
+      << (p.on_front ? "b3" : "b0") << "\"><title>" << esc(p.cell->strategy) << ": " << fmt_num(p.speed) << ", "
+      << esc(quality.title) << " " << fmt_num(p.quality) << "</title></circle>";
+    // Named beside the point, to its left in the right third so that the name stays inside.
+    const bool right = x(p.quality) > left + width * 2 / 3.0;
+    if (p.on_front)
+      o << "<text x=\"" << fmt_num(x(p.quality) + (right ? -7 : 7), 6) << "\" y=\"" << fmt_num(y(p.speed) - 6, 6)
+        << "\"" << (right ? " text-anchor=\"end\"" : "") << ">" << esc(p.cell->strategy) << "</text>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+// The quality metric a group's speed-against-quality chart uses: KL where the cells have
+// it (the LLM workloads), else the relative error; none when fewer than two cells have it
+// or the values lie within one decade (GEMM's fp32 strategies: nothing to trade).
+const MetricField* chart_quality(const std::vector<const Cell*>& g) {
+  for (const char* path : {"quality.kl", "quality.rel_error"}) {
+    const MetricField& f = metric_field(path);
+    double lo = std::numeric_limits<double>::infinity(), hi = 0;
+    int n = 0;
+    for (const Cell* c : g)
+      if (const auto v = f.get(*c); v && c->metrics.throughput) {
+        ++n;
+        lo = std::min(lo, *v);
+        hi = std::max(hi, *v);
+      }
+    if (n >= 2) return hi > 10 * lo ? &f : nullptr;
+  }
+  return nullptr;
 }
 
 class HtmlPage {
@@ -116,6 +200,10 @@ class HtmlPage {
       // The p50 under the name a chart's reader knows it by.
       out_ << svg_bars("median latency", display_unit(latency), bars(g, latency)) << "\n";
       if (const auto mem = bars(g, rss); !mem.empty()) out_ << svg_bars(rss.label, display_unit(rss), mem) << "\n";
+      if (const MetricField* q = chart_quality(g)) {
+        const auto with_unit = std::find_if(g.begin(), g.end(), [](const Cell* c) { return c->metrics.throughput; });
+        out_ << svg_pareto(pareto_front(g, throughput, *q), throughput, throughput.cell_unit(**with_unit), *q) << "\n";
+      }
       out_ << "</section>\n";
     }
   }
