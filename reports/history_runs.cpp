@@ -85,6 +85,7 @@ static std::vector<RunFile> split_by_host(const RunFile& run) {
     it->second.cells.back().host.reset();
   }
   std::vector<RunFile> out;
+  out.reserve(parts.size());
   for (auto& [fp, part] : parts) out.push_back(std::move(part));
   return out;
 }

@@ -46,6 +46,7 @@ int cmd_merge(const Args& args, const std::string& command_line) {
   if (files.empty()) throw InputError("merge: no shard files given");
   check_output_path(o.output);
   std::vector<ShardFile> shards;
+  shards.reserve(files.size());
   for (const auto& f : files) shards.push_back({f, read_run_file(f)});
   MergeOutcome m = merge_shards(shards, command_line, o.output);
   if (!m.missing.empty() && !o.allow_missing) {

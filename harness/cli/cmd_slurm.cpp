@@ -103,7 +103,7 @@ std::string sbatch(const std::vector<std::string>& args, const std::string& dir,
   if (code != 0)
     throw InputError("slurm submit: sbatch of the " + what + " job failed (exit " + std::to_string(code) + "):\n" +
                      out);
-  const std::string id = out.substr(0, out.find_first_of(";\n"));  // "123" or "123;cluster"
+  std::string id = out.substr(0, out.find_first_of(";\n"));  // "123" or "123;cluster"
   if (id.empty()) throw InputError("slurm submit: sbatch printed no job id:\n" + out);
   return id;
 }
@@ -158,7 +158,7 @@ int submit(const Args& args) {
 
 int status(const Args& args) {
   if (args.size() != 1) throw InputError("usage: stratbench slurm status DIR (the RUN.slurm folder)");
-  const std::string dir = args[0];
+  const std::string& dir = args[0];
   const nlohmann::json sub = parse_json_text(read_text_file(dir + "/submission.json"), dir + "/submission.json");
   const jf::Path root{dir + "/submission.json", ""};
   const int n = static_cast<int>(jf::int_in(jf::need(sub, "shards", root), root / "shards", 1, 100000));
