@@ -10,6 +10,7 @@
 #include "stratbench/harness/option_table.hpp"
 #include "stratbench/harness/run_matrix.hpp"
 #include "stratbench/profilers/profiler.hpp"
+#include "stratbench/reports/history_store.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "stratbench/reports/writer.hpp"
 #include "stratbench/result/errors.hpp"
@@ -120,8 +121,9 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
       {"--shard", "", "K/N",
        "run only shard K of N (1-based): disjoint, the same cut on every machine; `stratbench merge` joins them",
        [](RunCliOptions& o, const std::string& v) { o.shard = parse_shard(v); }},
-      {"--shard-costs", "", "FILE",
-       "with --shard: balance the shards by each cell's time in this earlier results file (else by count)",
+      {"--shard-costs", "", "FILE|DB",
+       "with --shard: balance the shards by each cell's time in an earlier results file (.json), or in the latest "
+       "run of this matrix in a history database (else by count)",
        [](RunCliOptions& o, const std::string& v) { o.shard_costs = v; }},
       {"--dry-run", "-n", "",
        "validate the matrix and print its cells (id, what, skipped and why); run nothing, write nothing",
@@ -215,6 +217,22 @@ int print_plan(const std::vector<CellPlan>& plan) {
   return 0;
 }
 
+// The cells' expected times: from a results file, or from the latest run in a history
+// database whose config hash is this matrix's (the same cells and measurement options).
+std::map<std::string, double> shard_costs_from(const std::string& source, const std::vector<CellPlan>& plan,
+                                               const MatrixSpec& spec) {
+  if (source.size() > 5 && source.compare(source.size() - 5, 5, ".json") == 0) return cell_costs(read_run_file(source));
+  auto store = open_history_store(source, HistoryOpen::existing);
+  const std::string hash = config_hash(plan, spec);
+  std::optional<StoredRun> latest;
+  for (const auto& r : store->runs())
+    if (r.config_hash == hash && (!latest || r.started >= latest->started)) latest = r;
+  if (!latest)
+    throw InputError("--shard-costs " + source + ": no run of this matrix (config hash " + hash +
+                     ") in the history; add one, or give a results file");
+  return cell_costs(*store->load(latest->id));
+}
+
 }  // namespace
 
 int cmd_run(const Args& args, const std::string& command_line) {
@@ -261,7 +279,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
       throw InputError("--trace-iters sizes the traced pass; give --trace or --profile LIST too");
     if (!o.only_cells.empty()) req.spec.only_cells = o.only_cells;
     std::vector<CellPlan> plan = expand(req.spec);  // validate everything before creating any file
-    if (!o.shard_costs.empty()) o.shard.costs = cell_costs(read_run_file(o.shard_costs));
+    if (!o.shard_costs.empty()) o.shard.costs = shard_costs_from(o.shard_costs, plan, req.spec);
     if (o.dry_run && o.shard.count > 0) {
       const ShardInfo s = assign_shard(plan, o.shard.index, o.shard.count, o.shard.costs);
       std::vector<CellPlan> mine;

@@ -120,6 +120,26 @@ TEST(CliMerge, AShardResumesWithItsOwnCells) {
   EXPECT_NE(bad.err.find("--shard"), std::string::npos) << bad.err;
 }
 
+// Costs from an earlier run balance the shards: as a results file, or as the latest run of
+// the same matrix in a history database.
+TEST(CliMerge, ShardCostsComeFromAResultsFileOrTheHistory) {
+  const std::string d = fresh_dir("merge-costs");
+  ASSERT_EQ(run(d + "/all.json", {}).exit_code, 1);
+  ASSERT_EQ(run_cli({"history", "add", d + "/all.json", "--db", d + "/h.db"}).exit_code, 0);
+  for (const std::string& source : {d + "/all.json", d + "/h.db"}) {
+    const Proc p = run(d + "/s.json", {"--shard", "1/2", "--shard-costs", source, "--dry-run"});
+    EXPECT_EQ(p.exit_code, 0) << source << p.err;
+  }
+  std::vector<std::string> other = {"run",       "-o",        d + "/o.json", "--shard", "1/2", "--shard-costs",
+                                    d + "/h.db", "--dry-run", "-w",          "fault",   "-p",  "index=7-9"};
+  const Proc none = run_cli(other);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no run of this matrix"), std::string::npos) << none.err;
+  const Proc alone = run(d + "/s.json", {"--shard-costs", d + "/all.json"});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--shard-costs goes with --shard"), std::string::npos) << alone.err;
+}
+
 // A cell naming a host the header does not hold is refused by every reader.
 TEST(CliMerge, ACellsHostMustBeOneOfTheRunsHosts) {
   const std::string d = fresh_dir("merge-host");
