@@ -29,7 +29,7 @@ SequentialLook sequential_look(std::span<const double> d, double alpha, double m
   const double floor = std::log(min_ratio);
   if (out.lambda >= 1 / alpha && out.mean > floor)
     out.decision = SequentialDecision::regression;
-  else if (out.hi < floor)
+  else if (out.hi < floor && d.size() >= kMinPairsForFine)
     out.decision = SequentialDecision::fine;
   return out;
 }

@@ -58,6 +58,13 @@ TEST(Sequential, AClearSlowdownIsCaughtAndNoChangeStopsEarlyAsFine) {
   EXPECT_LE(same.regression, 5);
 }
 
+// A real slowdown above the policy's minimum is never passed as fine, even when the first
+// few pairs happen to agree closely (a small estimated variance).
+TEST(Sequential, ASlowdownIsNotCalledFineOnAFewLuckyPairs) {
+  const Outcome o = simulate(1.05, 0.15, 2000, 100, 0.01, 1.02, 19);
+  EXPECT_LE(o.fine, 4) << "of 2000";  // with five pairs enough for "fine": 17 of 2000
+}
+
 TEST(Sequential, TooNoisyToTellStaysUndecidedWithinTheBudget) {
   // A 3% slowdown under 30% noise against a 2% policy: 20 pairs cannot tell.
   const Outcome o = simulate(1.03, 0.30, 300, 20, 0.01, 1.02, 17);
