@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "stratbench/harness/cell_main.hpp"
+#include "stratbench/result/errors.hpp"
 
 namespace sb {
 
@@ -50,6 +51,23 @@ int wait_exit_code(pid_t pid) {
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_to_file(const std::vector<std::string>& argv, const std::string& output_path) {
+  const int fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw InputError(output_path + ": cannot create: " + std::strerror(errno));
+  SpawnSpec spec;
+  spec.argv = argv;
+  spec.output_fd = fd;
+  pid_t pid = -1;
+  try {
+    pid = spawn_process(spec);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return wait_exit_code(pid);
 }
 
 }  // namespace sb

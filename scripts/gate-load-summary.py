@@ -1,14 +1,7 @@
 #!/usr/bin/env python3
 """The table of the gate's loaded-machine study: usage: scripts/gate-load-summary.py OUT/trials.csv"""
 import csv, math, statistics, sys
-
-def wilson(k, n, z=1.96):
-    """The Wilson score 95% interval of a proportion k/n, in percent."""
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return f"{100 * max(0, c - h):.1f}–{100 * min(1, c + h):.1f}%"
+from gate_stats import wilson
 
 def med(xs):
     xs = [float(x) for x in xs if x]

@@ -1,14 +1,8 @@
 #!/usr/bin/env python3
 """The table of a gate validation study: usage: scripts/gate-study-summary.py OUT/trials.csv"""
 import csv, math, sys
+from gate_stats import wilson
 
-def wilson(k, n, z=1.96):
-    """The Wilson score 95% interval of a proportion k/n, in percent."""
-    p = k / n
-    d = 1 + z * z / n
-    c = (p + z * z / (2 * n)) / d
-    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
-    return f"{100 * max(0, c - h):.1f}–{100 * min(1, c + h):.1f}%"
 rows = list(csv.DictReader(open(sys.argv[1])))
 def line(inj, label):
     r = [x for x in rows if x['injected'] == inj]

@@ -77,20 +77,7 @@ std::string find_program(const std::string& name) {
 
 // Runs a program to its end; its stdout and stderr together, and its exit code.
 std::pair<int, std::string> run_program(const std::vector<std::string>& argv, const std::string& capture) {
-  const int fd = ::open(capture.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw InputError(capture + ": cannot create");
-  SpawnSpec spec;
-  spec.argv = argv;
-  spec.output_fd = fd;
-  pid_t pid = -1;
-  try {
-    pid = spawn_process(spec);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
-  const int code = wait_exit_code(pid);
+  const int code = run_to_file(argv, capture);
   return {code, read_text_file(capture)};
 }
 

@@ -39,20 +39,7 @@ ArmRun run_arm(const std::string& bin, const std::vector<std::string>& flags, co
   args.emplace_back("-o");
   args.push_back(results);
   const std::string log = results + ".out";
-  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw InputError(log + ": cannot create: " + std::strerror(errno));
-  SpawnSpec arm;
-  arm.argv = args;
-  arm.output_fd = fd;
-  pid_t pid = -1;
-  try {
-    pid = spawn_process(arm);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  ::close(fd);
-  const int code = wait_exit_code(pid);
+  const int code = run_to_file(args, log);
   // 0: all cells ok; 1: some cells failed, which the comparison reports cell by cell.
   if (code != 0 && code != 1) {
     std::string out = read_text_file(log);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "gate_fixture.hpp"
+#include "golden.hpp"
 
 namespace sb {
 namespace {
@@ -24,17 +25,7 @@ std::string render(const std::string& format) {
 }
 
 void check_golden(const std::string& format, const std::string& file) {
-  const std::string path = std::string(STRATBENCH_TEST_DATA) + "/golden/" + file;
-  const std::string got = render(format);
-  if (std::getenv("STRATBENCH_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << got;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden file " << path;
-  std::stringstream want;
-  want << in.rdbuf();
-  EXPECT_EQ(got, want.str()) << "compare format '" << format << "' differs from " << path;
+  test::expect_golden(render(format), file, "compare format '" + format + "'");
 }
 
 TEST(CompareFormats, TableGolden) { check_golden("table", "compare.table.txt"); }

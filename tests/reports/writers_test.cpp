@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "golden.hpp"
 #include "report_fixture.hpp"
 #include "stratbench/result/result_json.hpp"
 
@@ -23,17 +24,7 @@ std::string render(const std::string& format) {
 }
 
 void check_golden(const std::string& format, const std::string& file) {
-  const std::string path = std::string(STRATBENCH_TEST_DATA) + "/golden/" + file;
-  const std::string got = render(format);
-  if (std::getenv("STRATBENCH_UPDATE_GOLDEN")) {
-    std::ofstream(path, std::ios::binary) << got;
-    return;
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden file " << path;
-  std::stringstream want;
-  want << in.rdbuf();
-  EXPECT_EQ(got, want.str()) << "writer '" << format << "' differs from " << path;
+  test::expect_golden(render(format), file, "writer '" + format + "'");
 }
 
 TEST(Writers, TableGolden) { check_golden("table", "fixture.table.txt"); }

@@ -28,4 +28,8 @@ pid_t spawn_process(const SpawnSpec& spec);
 // Waits for the child; its exit code, or 128 + the signal that killed it.
 int wait_exit_code(pid_t pid);
 
+// Runs argv to its end with stdout and stderr into `output_path` (created or truncated);
+// its exit code as wait_exit_code gives it. InputError when the file cannot be created.
+int run_to_file(const std::vector<std::string>& argv, const std::string& output_path);
+
 }  // namespace sb
