@@ -19,11 +19,15 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+// What both scripts share: the site's #SBATCH lines, strict mode, the binary and folder.
 static std::string common_lines(const SlurmJob& job) {
   std::string s;
   if (!job.partition.empty()) put(s, "#SBATCH --partition=", job.partition, "\n");
   if (!job.account.empty()) put(s, "#SBATCH --account=", job.account, "\n");
   for (const auto& a : job.sbatch_args) put(s, "#SBATCH ", a, "\n");
+  s += "set -euo pipefail\n";
+  put(s, "stratbench=", shell_quote(job.stratbench), "\n");
+  put(s, "dir=", shell_quote(job.dir), "\n");
   return s;
 }
 
@@ -43,9 +47,6 @@ std::string shards_script(const SlurmJob& job) {
   if (!job.time.empty()) put(s, "#SBATCH --time=", job.time, "\n");
   put(s, "#SBATCH --output=", job.dir, "/logs/shard-%a.out\n");
   s += common_lines(job);
-  s += "set -euo pipefail\n";
-  put(s, "stratbench=", shell_quote(job.stratbench), "\n");
-  put(s, "dir=", shell_quote(job.dir), "\n");
   put(s, "k=$((SLURM_ARRAY_TASK_ID + 1))\n");
   s += "if [ -s \"$dir/shard-$k.jsonl\" ]; then\n";
   s += "  exec \"$stratbench\" run --resume \"$dir/shard-$k.jsonl\"\n";
@@ -66,9 +67,6 @@ std::string merge_script(const SlurmJob& job) {
   s += job.dir;
   s += "/logs/merge.out\n";
   s += common_lines(job);
-  s += "set -euo pipefail\n";
-  put(s, "stratbench=", shell_quote(job.stratbench), "\n");
-  put(s, "dir=", shell_quote(job.dir), "\n");
   s += "shards=()\n";
   put(s, "for k in $(seq 1 ", std::to_string(job.shards), "); do\n");
   s += "  if [ -f \"$dir/shard-$k.json\" ]; then shards+=(\"$dir/shard-$k.json\"); fi\n";
