@@ -131,9 +131,9 @@ TEST(CliGate, InterleavedIdenticalArmsPassAndASlowArmFails) {
   EXPECT_EQ(slow.exit_code, 1) << slow.out << slow.err;
   EXPECT_NE(slow.out.find("confirmed"), std::string::npos) << slow.out;
   EXPECT_NE(slurp(dir + "/ab.xml").find("<failure type=\"timing\""), std::string::npos);
-  // Stage 2 re-ran only the suspect.
+  // Stage 2 re-ran the suspect. (Identical arms make a stage-1 suspect with probability
+  // about alpha, so whether "aa" has a stage 2 is chance; its verdict above is not.)
   EXPECT_TRUE(exists(dir + "/ab/stage2-0-cand.json"));
-  EXPECT_FALSE(exists(dir + "/aa/stage2-0-cand.json"));
 }
 
 // Sequential pairs (policy timing.max_pairs): a clearly slower arm is caught within the

@@ -85,7 +85,7 @@ void expect_layers_under_steps(const TracedCell& t, const std::vector<std::strin
   ASSERT_GE(layer_ids.size(), 2u);
   EXPECT_EQ(*layer_ids.begin(), 0);
   EXPECT_EQ(*layer_ids.rbegin(), static_cast<double>(layer_ids.size() - 1));
-  std::int64_t step_total = 0;
+  std::vector<std::int64_t> step_durations;
   for (const Range* s : all_steps) {
     std::vector<double> got;
     for (const Range* l : inside(t, *s, "layer")) got.push_back(l->index);
@@ -95,13 +95,25 @@ void expect_layers_under_steps(const TracedCell& t, const std::vector<std::strin
       EXPECT_EQ(inside(t, *s, op).size(), layer_ids.size()) << op;
     EXPECT_EQ(inside(t, *s, "lm_head").size(), 1u);
     EXPECT_EQ(inside(t, *s, "sample").size(), 1u);
-    step_total += s->end - s->ts;
+    step_durations.push_back(s->end - s->ts);
   }
+  // The steps tile the pass: the time outside them (before the first, between two, after
+  // the last) is small against a step. The median gap is the test, not the sum: on a shared
+  // machine one gap can hold a preemption of many milliseconds, which says nothing about
+  // what the engine leaves unranged.
   const auto pass = named(t, "traced pass");
   ASSERT_EQ(pass.size(), 1u);
-  const double share = static_cast<double>(step_total) / static_cast<double>(pass[0]->end - pass[0]->ts);
-  EXPECT_GT(share, 0.95);
-  EXPECT_LE(share, 1.0);
+  std::vector<const Range*> order = all_steps;
+  std::sort(order.begin(), order.end(), [](const Range* a, const Range* b) { return a->ts < b->ts; });
+  ASSERT_FALSE(order.empty());
+  std::vector<std::int64_t> gaps = {order.front()->ts - pass[0]->ts, pass[0]->end - order.back()->end};
+  for (std::size_t i = 1; i < order.size(); ++i) gaps.push_back(order[i]->ts - order[i - 1]->end);
+  for (const std::int64_t g : gaps) EXPECT_GE(g, 0) << "a step outside the pass or two steps overlapping";
+  auto median = [](std::vector<std::int64_t> v) {
+    std::sort(v.begin(), v.end());
+    return static_cast<double>(v[v.size() / 2]);
+  };
+  EXPECT_LT(median(gaps), 0.05 * median(step_durations));
 }
 
 TEST(TracedRun, DecodeHasEveryLayerOfEveryStepNestedUnderItsStep) {
