@@ -1,4 +1,5 @@
-// stratbench-gui [FILE] [--screenshot PNG]: explore a results file on the desktop.
+// stratbench-gui [--page NAME] [FILE...] [--screenshot PNG]: explore and compare results files
+// on the desktop.
 #include <cstdio>
 
 #include <QApplication>
@@ -18,6 +19,7 @@ constexpr int kScreenshotTimeoutMs = 20000;
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("stratbench-gui"));
+  QApplication::setOrganizationName(QStringLiteral("stratbench"));  // where QSettings keeps recent files
   QApplication::setApplicationVersion(QStringLiteral(STRATBENCH_VERSION));
 
   QCommandLineParser parser;
@@ -25,28 +27,36 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addVersionOption();
   parser.addPositionalArgument(QStringLiteral("FILE"),
-                               QStringLiteral("Results file (schema stratbench/run/v1) to open."),
-                               QStringLiteral("[FILE]"));
+                               QStringLiteral("Results files (schema stratbench/run/v1) to open; the first is the "
+                                              "baseline of the Compare page, the last is shown."),
+                               QStringLiteral("[FILE...]"));
+  const QCommandLineOption page(
+      QStringLiteral("page"),
+      QStringLiteral("The page to show first: %1.").arg(sb::gui::MainWindow::pageNames().join(QStringLiteral(", "))),
+      QStringLiteral("NAME"));
   const QCommandLineOption screenshot(
       QStringLiteral("screenshot"),
-      QStringLiteral("Show FILE, save a PNG of the window once it has been painted, and exit: "
-                     "0 saved, 1 not saved, 2 FILE unreadable. No dialogs."),
+      QStringLiteral("Show the FILEs, save a PNG of the window once it has been painted, and exit: "
+                     "0 saved, 1 not saved, 2 a FILE unreadable or a bad --page. No dialogs."),
       QStringLiteral("PNG"));
+  parser.addOption(page);
   parser.addOption(screenshot);
   parser.process(app);
 
   const QStringList files = parser.positionalArguments();
-  if (files.size() > 1) {
-    std::fprintf(stderr, "stratbench-gui: at most one FILE, got %lld\n", static_cast<long long>(files.size()));
+  sb::gui::MainWindow window;
+  if (parser.isSet(page) && !window.showPage(parser.value(page))) {
+    std::fprintf(stderr, "stratbench-gui: --page: no page \"%s\"; the pages are %s\n", qPrintable(parser.value(page)),
+                 qPrintable(sb::gui::MainWindow::pageNames().join(QStringLiteral(", "))));
     return 2;
   }
-
-  sb::gui::MainWindow window;
   if (parser.isSet(screenshot)) {
-    QString error;
-    if (!files.isEmpty() && !window.openFile(files.front(), &error)) {
-      std::fprintf(stderr, "stratbench-gui: %s\n", qPrintable(error));
-      return 2;
+    for (const QString& file : files) {
+      QString error;
+      if (!window.openFile(file, &error)) {
+        std::fprintf(stderr, "stratbench-gui: %s\n", qPrintable(error));
+        return 2;
+      }
     }
     sb::gui::ScreenshotOnFirstPaint shot(&window, parser.value(screenshot), kScreenshotTimeoutMs);
     window.show();
@@ -54,7 +64,7 @@ int main(int argc, char** argv) {
   }
 
   window.show();
-  // After show(), so the error dialog has a visible parent to centre on.
-  if (!files.isEmpty()) window.openFileInteractively(files.front());
+  // After show(), so an error dialog has a visible parent to centre on.
+  for (const QString& file : files) window.openFileInteractively(file);
   return QApplication::exec();
 }

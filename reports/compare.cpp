@@ -69,6 +69,10 @@ CompareResult compare_runs(const RunFile& base, const RunFile& next, const Compa
     return r;
   };
   for (const auto& b : base.cells) {
+    if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) {
+      res.cancelled = true;
+      return res;
+    }
     CellComparison r = row_for(b);
     auto it = in_new.find(b.id);
     if (it == in_new.end()) {

@@ -10,7 +10,7 @@ packages=(
   libbenchmark-dev libgtest-dev nlohmann-json3-dev libopenblas-dev libsqlite3-dev libpq-dev postgresql
   # Qt Charts' CMake package needs Qt OpenGL's, which Debian only recommends: listed here
   # because recommends are not installed (the GUI was once silently not built for want of it).
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev
+  qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
   xvfb xauth jq chromium
   clang-format clang-tidy
   # the background load of the gate's loaded-machine study (scripts/validate-gate-load.sh)

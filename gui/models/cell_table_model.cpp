@@ -19,7 +19,7 @@ constexpr const char* kMetricColumnPaths[] = {
     "latency_ms.p50",         "throughput.value", "memory.peak_rss_bytes", "latency_ms.cv", "quality.rel_error",
     "quality.top1_agreement", "quality.kl",
 };
-static_assert(std::size(kMetricColumnPaths) == CellTableModel::ColumnCount - CellTableModel::LatencyP50Column,
+static_assert(std::size(kMetricColumnPaths) == CellTableModel::StoppingColumn - CellTableModel::LatencyP50Column,
               "one metric path per metric column");
 
 // nullptr for the text columns.
@@ -76,6 +76,15 @@ QString metricText(const sb::MetricField& f, const sb::Cell& cell) {
   return formatMeasurement(*v) + (f.cell_unit ? u' ' + qstr(f.cell_unit(cell)) : QString());
 }
 
+QString stoppingText(const sb::Cell& cell) {
+  if (!cell.metrics.stopping) return {};
+  const sb::StoppingInfo& s = *cell.metrics.stopping;
+  if (s.target_reached)
+    return QStringLiteral("target %1 reached at %2").arg(formatPercent(s.target_rse), formatPercent(s.achieved_rse));
+  return QStringLiteral("budget %1 s spent at %2 (target %3)")
+      .arg(formatMeasurement(s.budget_s), formatPercent(s.achieved_rse), formatPercent(s.target_rse));
+}
+
 QString displayText(const sb::Cell& cell, int column) {
   if (const sb::MetricField* f = metricOf(column)) return metricText(*f, cell);
   switch (column) {
@@ -84,6 +93,8 @@ QString displayText(const sb::Cell& cell, int column) {
     case CellTableModel::ParamsColumn: return qstr(sb::params_to_string(cell.params));
     case CellTableModel::DeviceColumn: return qstr(cell.device);
     case CellTableModel::StatusColumn: return QString::fromLatin1(sb::to_string(cell.status));
+    case CellTableModel::StoppingColumn: return stoppingText(cell);
+    case CellTableModel::ReasonColumn: return qstr(cell.reason);
     default: return {};
   }
 }
@@ -101,22 +112,25 @@ QVariant statusColor(sb::CellStatus status) {
 
 }  // namespace
 
-CellTableModel::CellTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+CellTableModel::CellTableModel(QObject* parent)
+    : QAbstractTableModel(parent), run_(std::make_shared<const sb::RunFile>()) {}
 
-void CellTableModel::setRun(sb::RunFile run) {
+void CellTableModel::setRun(std::shared_ptr<const sb::RunFile> run) {
   beginResetModel();
-  run_ = std::move(run);
+  run_ = run ? std::move(run) : std::make_shared<const sb::RunFile>();
   endResetModel();
 }
 
+void CellTableModel::setRun(sb::RunFile run) { setRun(std::make_shared<const sb::RunFile>(std::move(run))); }
+
 const sb::Cell* CellTableModel::cellAt(int row) const {
-  if (row < 0 || static_cast<std::size_t>(row) >= run_.cells.size()) return nullptr;
-  return &run_.cells[static_cast<std::size_t>(row)];
+  if (row < 0 || static_cast<std::size_t>(row) >= run_->cells.size()) return nullptr;
+  return &run_->cells[static_cast<std::size_t>(row)];
 }
 
 int CellTableModel::rowCount(const QModelIndex& parent) const {
   // A table: only the invisible root has children.
-  return parent.isValid() ? 0 : static_cast<int>(run_.cells.size());
+  return parent.isValid() ? 0 : static_cast<int>(run_->cells.size());
 }
 
 int CellTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
@@ -130,7 +144,11 @@ QVariant CellTableModel::data(const QModelIndex& index, int role) const {
     case SortRole:
       if (const sb::MetricField* f = metricOf(column)) return sortValue(*f, cell);
       if (column == ParamsColumn) return paramsSortKey(cell.params);
+      if (column == StoppingColumn && cell.metrics.stopping) return cell.metrics.stopping->achieved_rse;
       return displayText(cell, column);
+    case UnitRole:
+      if (const sb::MetricField* f = metricOf(column); f && f->cell_unit) return qstr(f->cell_unit(cell));
+      return {};
     case Qt::TextAlignmentRole:
       return metricOf(column) ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole: return column == StatusColumn ? statusColor(cell.status) : QVariant();
@@ -143,7 +161,7 @@ QVariant CellTableModel::data(const QModelIndex& index, int role) const {
         if (!tip.isEmpty()) tip += u'\n';
         tip += QString::fromLatin1(sb::to_string(cell.status)) + QStringLiteral(": ") + qstr(cell.reason);
       }
-      return tip.isEmpty() ? QVariant() : QVariant(tip);
+      return tip.isEmpty() ? QVariant() : QVariant(plainToolTip(tip));
     }
     default: return {};
   }
@@ -166,6 +184,8 @@ QVariant CellTableModel::headerData(int section, Qt::Orientation orientation, in
       case ParamsColumn: return tr("Params");
       case DeviceColumn: return tr("Device");
       case StatusColumn: return tr("Status");
+      case StoppingColumn: return tr("Stopping");
+      case ReasonColumn: return tr("Reason");
       default: break;
     }
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace sb::gui {
 namespace {
@@ -27,16 +29,26 @@ std::string chartGroupLabel(const ChartGroup& group) {
 ChartGroup chartGroupOf(const sb::Cell& cell) { return {cell.workload, sb::params_to_string(cell.params)}; }
 
 std::vector<ChartGroup> chartGroups(const sb::RunFile& run) {
+  // Hash sets: a 50,000-cell sweep has as many parameter sets, and a linear search per cell
+  // made this quadratic (minutes).
   std::vector<std::string> workloads;
+  std::unordered_map<std::string, std::size_t> workloadIndex;
   std::vector<std::vector<std::string>> paramsPerWorkload;
+  std::vector<std::unordered_set<std::string>> seen;
   for (const sb::Cell& cell : run.cells) {
-    const std::size_t w = indexOf(workloads, cell.workload);
-    paramsPerWorkload.resize(workloads.size());
-    indexOf(paramsPerWorkload[w], sb::params_to_string(cell.params));
+    auto [it, added] = workloadIndex.try_emplace(cell.workload, workloads.size());
+    if (added) {
+      workloads.push_back(cell.workload);
+      paramsPerWorkload.emplace_back();
+      seen.emplace_back();
+    }
+    std::string params = sb::params_to_string(cell.params);
+    if (seen[it->second].insert(params).second) paramsPerWorkload[it->second].push_back(std::move(params));
   }
   std::vector<ChartGroup> groups;
   for (std::size_t w = 0; w < workloads.size(); ++w) {
-    if (paramsPerWorkload[w].size() > 1) groups.push_back({workloads[w], ""});
+    const std::size_t n = paramsPerWorkload[w].size();
+    if (n > 1 && n <= kMaxAllParamsCategories) groups.push_back({workloads[w], ""});
     for (const std::string& params : paramsPerWorkload[w]) groups.push_back({workloads[w], params});
   }
   return groups;

@@ -2,6 +2,7 @@
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -16,8 +17,16 @@ constexpr int kMaxTextColumnChars = 26;
 }  // namespace
 
 CellTablePage::CellTablePage(CellTableModel* model, QWidget* parent)
-    : QWidget(parent), model_(model), proxy_(new CellSortProxyModel(this)), view_(new QTableView(this)) {
+    : QWidget(parent),
+      model_(model),
+      proxy_(new CellSortProxyModel(this)),
+      view_(new QTableView(this)),
+      filter_(new QLineEdit(this)) {
   proxy_->setSourceModel(model_);
+  filter_->setObjectName(QStringLiteral("cellFilter"));
+  filter_->setPlaceholderText(tr("Filter (Ctrl+F): words that the workload, strategy, params, device, status or reason contain"));
+  filter_->setClearButtonEnabled(true);
+  connect(filter_, &QLineEdit::textChanged, proxy_, &CellSortProxyModel::setTextFilter);
 
   view_->setObjectName(QStringLiteral("cellTable"));
   view_->setModel(proxy_);
@@ -38,12 +47,17 @@ CellTablePage::CellTablePage(CellTableModel* model, QWidget* parent)
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(filter_);
   layout->addWidget(view_);
 
   // Fit the columns to their contents, but keep the long text columns (a composed strategy,
   // an LLM cell's params) from pushing the numbers, quality last, off the right edge; the
   // elided text is whole in the cell's tooltip.
   view_->setTextElideMode(Qt::ElideMiddle);
+  // The last column (the reason) takes the width that is left; fitting reads 200 rows, not
+  // every row of a 50,000-cell run.
+  view_->horizontalHeader()->setStretchLastSection(true);
+  view_->horizontalHeader()->setResizeContentsPrecision(200);
   connect(model_, &QAbstractItemModel::modelReset, view_, [this] {
     view_->resizeColumnsToContents();
     const int cap = view_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * kMaxTextColumnChars;

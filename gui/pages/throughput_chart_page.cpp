@@ -127,7 +127,7 @@ void ThroughputChartPage::showGroup(int index) {
   auto* series = new QBarSeries;
   std::size_t bars = 0;
   for (const BarSetData& data : shown_.sets) {
-    auto* set = new QBarSet(qstr(data.label));
+    auto* set = new QBarSet(richSafe(qstr(data.label)));
     // The default label colour is white, which vanishes above a bar on a light theme; the
     // title's colour is the theme's text colour on the chart's own background.
     set->setLabelColor(chart->titleBrush().color());
@@ -147,12 +147,12 @@ void ThroughputChartPage::showGroup(int index) {
   chart->addSeries(series);
 
   auto* categories = new QBarCategoryAxis;
-  for (const std::string& category : shown_.categories) categories->append(qstr(category));
+  for (const std::string& category : shown_.categories) categories->append(richSafe(qstr(category)));
   chart->addAxis(categories, Qt::AlignBottom);
   series->attachAxis(categories);
 
   auto* values = new QValueAxis;
-  values->setTitleText(qstr(shown_.unit));
+  values->setTitleText(richSafe(qstr(shown_.unit)));
   values->setLabelFormat(QStringLiteral("%g"));
   chart->addAxis(values, Qt::AlignLeft);
   series->attachAxis(values);
@@ -170,9 +170,10 @@ void ThroughputChartPage::showGroup(int index) {
     }
     const auto& value = shown_.sets[s].values[c];
     QToolTip::showText(QCursor::pos(),
-                       QStringLiteral("%1, %2: %3")
-                           .arg(set->label(), qstr(shown_.categories[c]),
-                                value ? formatMeasurement(*value) + u' ' + qstr(shown_.unit) : tr("not measured")),
+                       plainToolTip(QStringLiteral("%1, %2: %3")
+                                        .arg(qstr(shown_.sets[s].label), qstr(shown_.categories[c]),
+                                             value ? formatMeasurement(*value) + u' ' + qstr(shown_.unit)
+                                                   : tr("not measured"))),
                        chartView_);
   });
 }

@@ -117,6 +117,48 @@ class CellSortProxyModelTest : public QObject {
     proxy.sort(-1);
     for (int row = 0; row < proxy.rowCount(); ++row) QCOMPARE(proxy.mapToSource(proxy.index(row, 0)).row(), row);
   }
+
+  // A run of GEMM and decode: GFLOP/s and tokens/s are grouped by unit, never interleaved by
+  // magnitude, in both directions.
+  void throughputsOfTwoUnitsDoNotInterleave() {
+    sb::RunFile run;
+    using sb::gui::test::okCell;
+    run.cells = {okCell("gemm", "a", {}, 50), okCell("decode", "a", {}, 20, "tokens/s"), okCell("gemm", "b", {}, 10),
+                 okCell("decode", "b", {}, 200, "tokens/s"), okCell("gemm", "c", {}, 100)};
+    CellTableModel model;
+    model.setRun(run);
+    CellSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+      proxy.sort(CellTableModel::ThroughputColumn, order);
+      QStringList units;
+      for (int r = 0; r < proxy.rowCount(); ++r)
+        units << proxy.index(r, CellTableModel::ThroughputColumn).data(CellTableModel::UnitRole).toString();
+      units.removeDuplicates();
+      QCOMPARE(units.size(), 2);  // each unit in one block
+      QStringList values = column(proxy, CellTableModel::ThroughputColumn);
+      if (order == Qt::AscendingOrder)
+        QCOMPARE(values, (QStringList{"10.00 GFLOP/s", "50.00 GFLOP/s", "100.0 GFLOP/s", "20.00 tokens/s",
+                                      "200.0 tokens/s"}));
+    }
+  }
+
+  void filterKeepsRowsWithEveryWord() {
+    CellTableModel model;
+    model.setRun(sample_);
+    CellSortProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    proxy.setTextFilter(QStringLiteral("SIMD  512"));  // case-insensitive, words in any column
+    QCOMPARE(column(proxy, CellTableModel::StrategyColumn), (QStringList{"blocked+simd", "blocked+simd+threads=2"}));
+    proxy.setTextFilter(QStringLiteral("tolerance"));  // the failure reason is searched too
+    QCOMPARE(column(proxy, CellTableModel::StrategyColumn), QStringList{"fp16"});
+    proxy.setTextFilter(QStringLiteral("cuda skipped"));
+    QCOMPARE(proxy.rowCount(), 1);
+    proxy.setTextFilter(QString());
+    QCOMPARE(proxy.rowCount(), 12);
+  }
 };
 
 SB_GUI_REGISTER_TEST(CellSortProxyModelTest);

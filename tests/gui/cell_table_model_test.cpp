@@ -39,7 +39,7 @@ class CellTableModelTest : public QObject {
     model.setRun(sample_);
     QCOMPARE(model.rowCount(), static_cast<int>(sample_.cells.size()));
     QCOMPARE(model.columnCount(), int(CellTableModel::ColumnCount));
-    QCOMPARE(model.columnCount(), 12);
+    QCOMPARE(model.columnCount(), 14);
     // A table: no cell has children.
     QCOMPARE(model.rowCount(model.index(0, 0)), 0);
     QCOMPARE(model.columnCount(model.index(0, 0)), 0);
@@ -53,13 +53,27 @@ class CellTableModelTest : public QObject {
     QStringList headers;
     for (int c = 0; c < model.columnCount(); ++c) headers << model.headerData(c, Qt::Horizontal).toString();
     QCOMPARE(headers, (QStringList{"Workload", "Strategy", "Params", "Device", "Status", "p50 (ms)", "Throughput",
-                                   "Peak RSS (MiB)", "CV", "Rel. error", "Top-1", "KL"}));
+                                   "Peak RSS (MiB)", "CV", "Rel. error", "Top-1", "KL", "Stopping", "Reason"}));
     QVERIFY(!model.headerData(CellTableModel::CvColumn, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
     // Headings and tooltips come from the metrics table; the tooltip names the heading's unit.
     QCOMPARE(model.headerData(CellTableModel::PeakRssColumn, Qt::Horizontal, Qt::ToolTipRole).toString(),
              QString("Peak resident set size of the cell process, in MiB"));
     QCOMPARE(model.headerData(CellTableModel::LatencyP50Column, Qt::Horizontal, Qt::ToolTipRole).toString(),
              QString("Median time of one iteration over all samples, in ms"));
+  }
+
+  void stoppingAndReasonColumns() {
+    CellTableModel model;
+    model.setRun(sample_);
+    // Row 0 reached its 1% target at 0.34%; row 5 failed, and says why in its own column.
+    QCOMPARE(text(model, 0, CellTableModel::StoppingColumn), QString("target 1.00% reached at 0.34%"));
+    QCOMPARE(model.index(0, CellTableModel::StoppingColumn).data(CellTableModel::SortRole).toDouble(), 0.0034);
+    QVERIFY(text(model, 5, CellTableModel::ReasonColumn).contains("exceeds tolerance"));
+    QCOMPARE(text(model, 0, CellTableModel::ReasonColumn), QString());
+    // Throughput tells its unit apart for sorting; p50's unit is the heading's.
+    QCOMPARE(model.index(0, CellTableModel::ThroughputColumn).data(CellTableModel::UnitRole).toString(),
+             QString("GFLOP/s"));
+    QVERIFY(!model.index(0, CellTableModel::LatencyP50Column).data(CellTableModel::UnitRole).isValid());
   }
 
   void displaysAnOkCell() {
@@ -144,17 +158,18 @@ class CellTableModelTest : public QObject {
     const QVariant failedColour = failed.data(Qt::ForegroundRole);
     QVERIFY(failedColour.canConvert<QColor>());
     QVERIFY(failedColour.value<QColor>().red() > failedColour.value<QColor>().green());
-    QVERIFY(failed.data(Qt::ToolTipRole).toString().contains("exceeds tolerance"));
+    QVERIFY(sb::gui::test::tooltipText(failed.data(Qt::ToolTipRole)).contains("exceeds tolerance"));
     QVERIFY(model.index(11, CellTableModel::StatusColumn).data(Qt::ForegroundRole).isValid());
-    QVERIFY(model.index(11, 0).data(Qt::ToolTipRole).toString().startsWith("skipped: no CUDA device"));
+    QVERIFY(sb::gui::test::tooltipText(model.index(11, 0).data(Qt::ToolTipRole)).startsWith("skipped: no CUDA device"));
     // ok cells keep the palette's colour and have nothing to explain.
     QVERIFY(!model.index(0, CellTableModel::StatusColumn).data(Qt::ForegroundRole).isValid());
     QVERIFY(!model.index(0, 0).data(Qt::ToolTipRole).isValid());
     // The strategy and params, which the page may elide, are whole in their tooltip, with the
     // reason after them when there is one.
-    QCOMPARE(model.index(3, CellTableModel::StrategyColumn).data(Qt::ToolTipRole).toString(),
+    QCOMPARE(sb::gui::test::tooltipText(model.index(3, CellTableModel::StrategyColumn).data(Qt::ToolTipRole)),
              QString("blocked+simd+threads=2"));
-    const QString failedParams = model.index(5, CellTableModel::ParamsColumn).data(Qt::ToolTipRole).toString();
+    const QString failedParams =
+        sb::gui::test::tooltipText(model.index(5, CellTableModel::ParamsColumn).data(Qt::ToolTipRole));
     QVERIFY(failedParams.startsWith(text(model, 5, CellTableModel::ParamsColumn) + "\nfailed: "));
     // Only the status column is coloured, so the numbers stay readable.
     QVERIFY(!model.index(5, CellTableModel::StrategyColumn).data(Qt::ForegroundRole).isValid());

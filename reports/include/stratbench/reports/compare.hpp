@@ -4,6 +4,7 @@
 // p-values decide (family-wise error), Benjamini-Hochberg q-values list suspects (FDR).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct CompareOptions {
   double confidence = 0.95;  // of the bootstrap interval
   int resamples = 2000;
   std::uint64_t seed = 42;  // the bootstrap is deterministic for a given pair of files
+  // Set from another thread to stop early (the GUI closing during a 50,000-cell compare):
+  // compare_runs then returns what it has, with `cancelled` set. Never read otherwise.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct CellComparison {
@@ -44,6 +48,7 @@ struct CellComparison {
 struct CompareResult {
   std::vector<CellComparison> rows;
   std::vector<std::string> mismatches;  // run_mismatches
+  bool cancelled = false;               // CompareOptions::cancel was set: rows are partial
 };
 
 // Differences between two runs' hosts (the rule of result/host_comparability.hpp, applied

@@ -3,6 +3,8 @@
 // replaces the whole model.
 #pragma once
 
+#include <memory>
+
 #include <QAbstractTableModel>
 
 #include "stratbench/result/result.hpp"
@@ -29,6 +31,9 @@ class CellTableModel : public QAbstractTableModel {
     RelErrorColumn,  // quality.rel_error (every checked workload)
     Top1Column,      // quality.top1_agreement (LLM workloads)
     KlColumn,        // quality.kl (LLM workloads)
+    // Why the numbers are what they are: how adaptive stopping ended, and why a cell failed.
+    StoppingColumn,  // "target 1% reached at 0.34%", "budget 2 s spent at 3.1%"
+    ReasonColumn,    // the failure, skip or timeout reason
     ColumnCount
   };
 
@@ -36,12 +41,17 @@ class CellTableModel : public QAbstractTableModel {
   // metric answers an invalid QVariant, which CellSortProxyModel keeps at the bottom.
   // Text columns answer a key that sorts the way a reader expects ("k=512" before "k=1024").
   static constexpr int SortRole = Qt::UserRole;
+  // The unit a numeric column's value is in when it is the cell's own (throughput): sorting
+  // groups by unit first, so GFLOP/s and tokens/s never interleave.
+  static constexpr int UnitRole = Qt::UserRole + 1;
 
   explicit CellTableModel(QObject* parent = nullptr);
 
-  // A reset rather than a diff: a run is small and every row may change.
+  // A reset rather than a diff: every row may change. The run is shared with the RunStore,
+  // not copied: a 50,000-cell run is held once.
+  void setRun(std::shared_ptr<const sb::RunFile> run);
   void setRun(sb::RunFile run);
-  const sb::RunFile& run() const { return run_; }
+  const sb::RunFile& run() const { return *run_; }
   // nullptr when row is out of range.
   const sb::Cell* cellAt(int row) const;
 
@@ -51,7 +61,7 @@ class CellTableModel : public QAbstractTableModel {
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
-  sb::RunFile run_;
+  std::shared_ptr<const sb::RunFile> run_;
 };
 
 }  // namespace sb::gui

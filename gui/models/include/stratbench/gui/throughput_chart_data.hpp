@@ -27,8 +27,13 @@ std::string chartGroupLabel(const ChartGroup& group);
 // The group of exactly this cell's workload and parameters (what a selected table row shows).
 ChartGroup chartGroupOf(const sb::Cell& cell);
 
+// "All params" is offered up to this many parameter sets: beyond, bars are slivers, and a
+// sweep reads as lines (the Sweeps page).
+inline constexpr std::size_t kMaxAllParamsCategories = 40;
+
 // In run order: per workload, first "all params" (only when it has more than one parameter
-// set, else it would repeat the single one), then each parameter set.
+// set, else it would repeat the single one, and at most kMaxAllParamsCategories), then each
+// parameter set. Linear in the cells.
 std::vector<ChartGroup> chartGroups(const sb::RunFile& run);
 
 struct BarSetData {
