@@ -27,6 +27,7 @@
 #include "cell_table_page.hpp"
 #include "compare_page.hpp"
 #include "config_plot_page.hpp"
+#include "history_page.hpp"
 #include "plot_pages.hpp"
 #include "plot_view.hpp"
 #include "runs_page.hpp"
@@ -38,6 +39,7 @@
 #include "stratbench/gui/table_export.hpp"
 #include "sweeps_page.hpp"
 #include "throughput_chart_page.hpp"
+#include "timeline_page.hpp"
 
 namespace sb::gui {
 namespace {
@@ -97,7 +99,9 @@ MainWindow::MainWindow(QWidget* parent)
       {makeMemoryPage(store_, this), tr("&Memory")},
       {makeQualityPage(store_, this), tr("Speed/&quality")},
       {new SweepsPage(store_, this), tr("S&weeps")},
+      {new HistoryPage(store_, this), tr("Histor&y")},
       {chartPage_, tr("T&hroughput")},
+      {new TimelinePage(store_, this), tr("Time&line")},
   };
   const QStringList names = pageNames();
   for (std::size_t i = 0; i < std::size(pages); ++i) {
@@ -121,18 +125,27 @@ MainWindow::MainWindow(QWidget* parent)
     showRunSummary();
   });
   connect(store_, &RunStore::reloadFailed, this, [this](const QString& path, const QString& error) {
-    statusBar()->showMessage(tr("%1 changed but cannot be read again: %2").arg(QFileInfo(path).fileName(), error), 10000);
+    statusBar()->showMessage(tr("%1 changed but cannot be read again: %2").arg(QFileInfo(path).fileName(), error),
+                             10000);
   });
   connect(tablePage_, &CellTablePage::cellSelected, this, [this](const sb::Cell& cell) {
     chartPage_->selectGroup(chartGroupOf(cell));
     store_->selectCell(qstr(cell.id));
   });
+  // Enter or a double click on a traced cell opens its trace.
+  connect(tablePage_->view(), &QTableView::activated, this, [this] {
+    const sb::RunFile* run = store_->currentRun();
+    const sb::Cell* cell = run ? store_->selectedCellIn(*run) : nullptr;
+    if (cell && cell->trace) showPage(QStringLiteral("timeline"));
+  });
   resize(1200, 860);
 }
 
 QStringList MainWindow::pageNames() {
-  return {QStringLiteral("runs"),   QStringLiteral("table"),   QStringLiteral("compare"), QStringLiteral("distributions"),
-          QStringLiteral("memory"), QStringLiteral("quality"), QStringLiteral("sweeps"),  QStringLiteral("throughput")};
+  return {QStringLiteral("runs"),          QStringLiteral("table"),   QStringLiteral("compare"),
+          QStringLiteral("distributions"), QStringLiteral("memory"),  QStringLiteral("quality"),
+          QStringLiteral("sweeps"),        QStringLiteral("history"), QStringLiteral("throughput"),
+          QStringLiteral("timeline")};
 }
 
 QWidget* MainWindow::page(const QString& name) const {
@@ -224,7 +237,8 @@ void MainWindow::rebuildRecentMenu() {
   for (const QString& path : recent) {
     // Names with '&' would become mnemonics: doubled, they show as written.
     QString shown = QDir::toNativeSeparators(path);
-    recentMenu_->addAction(shown.replace(u'&', QStringLiteral("&&")), this, [this, path] { openFileInteractively(path); });
+    recentMenu_->addAction(shown.replace(u'&', QStringLiteral("&&")), this,
+                           [this, path] { openFileInteractively(path); });
   }
   recentMenu_->setEnabled(!recent.isEmpty());
 }
@@ -283,11 +297,11 @@ void MainWindow::showRunSummary() {
   summary_->setText(QStringLiteral("%1, %2 \u00b7 %3 \u00b7 %4%5")
                         .arg(qstr(host.cpu), formatCount(host.cores, "core", "cores"), commit, cellCounts(*run), runs));
   // The full provenance, for the reader who needs to reproduce the run.
-  summary_->setToolTip(plainToolTip(tr("%1\nrun %2, %3 to %4\n%5\n%6 %7, %8 build")
-                                        .arg(QDir::toNativeSeparators(store_->at(store_->current()).path),
-                                             qstr(run->run.id), qstr(run->run.started), qstr(run->run.finished),
-                                             qstr(run->run.command), qstr(host.os), qstr(host.compiler),
-                                             qstr(host.build_type))));
+  summary_->setToolTip(
+      plainToolTip(tr("%1\nrun %2, %3 to %4\n%5\n%6 %7, %8 build")
+                       .arg(QDir::toNativeSeparators(store_->at(store_->current()).path), qstr(run->run.id),
+                            qstr(run->run.started), qstr(run->run.finished), qstr(run->run.command), qstr(host.os),
+                            qstr(host.compiler), qstr(host.build_type))));
 }
 
 }  // namespace sb::gui

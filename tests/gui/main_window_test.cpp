@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
+#include <QSlider>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,16 +23,20 @@
 #include "cell_table_page.hpp"
 #include "compare_page.hpp"
 #include "config_plot_page.hpp"
+#include "history_page.hpp"
+#include "history_test_data.hpp"
 #include "image_checks.hpp"
+#include "main_window.hpp"
 #include "plot_view.hpp"
-#include "stratbench/gui/plot_painter.hpp"
+#include "stratbench/gui/cell_table_model.hpp"
 #include "stratbench/gui/compare_models.hpp"
+#include "stratbench/gui/plot_painter.hpp"
 #include "stratbench/gui/run_store.hpp"
 #include "sweeps_page.hpp"
-#include "main_window.hpp"
-#include "stratbench/gui/cell_table_model.hpp"
 #include "test_data.hpp"
 #include "throughput_chart_page.hpp"
+#include "timeline_page.hpp"
+#include "timeline_view.hpp"
 
 using sb::gui::CellTableModel;
 using sb::gui::MainWindow;
@@ -283,7 +288,7 @@ class PagesTest : public QObject {
     QCOMPARE(sweeps->paramBox()->count(), 3);  // k, m, n: 256 and 512
     // One line per strategy with an ok cell: m and n move with k, so they hold nothing fixed.
     QCOMPARE(sweeps->view()->plot().series.size(), std::size_t{5});
-    sweeps->metricBox()->setCurrentIndex(1);                         // p50
+    sweeps->metricBox()->setCurrentIndex(1);  // p50
     QCOMPARE(sweeps->view()->plot().y.unit, QString("ms"));
     auto* quality = qobject_cast<sb::gui::ConfigPlotPage*>(window.page("quality"));
     QCOMPARE(quality->optionBox()->currentText(), QString("Rel. error"));
@@ -312,6 +317,86 @@ class PagesTest : public QObject {
     QVERIFY(!window.exportCurrent(dir_.filePath("no/dir/d.png"), &error));
   }
 
+  void timelineShowsATracedCellAndItsStatistics() {
+    MainWindow window;
+    QVERIFY(window.openFile(QStringLiteral(STRATBENCH_GUI_TRACED_RUN)));
+    window.show();
+    QVERIFY(window.showPage("timeline"));
+    auto* page = qobject_cast<sb::gui::TimelinePage*>(window.page("timeline"));
+    QVERIFY(page);
+    QCOMPARE(page->cellBox()->count(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!page->busy(), 10000);
+    const auto& timeline = page->view()->timeline();
+    QCOMPARE(timeline.tracks.size(), std::size_t{2});
+    QVERIFY(timeline.rangeCount > 100);
+    // A click on the outermost range selects it and shows its name's statistics.
+    QTest::mouseClick(page->view(), Qt::LeftButton, {}, QPoint(page->view()->width() / 2, 24 + 18 + 8));
+    QVERIFY2(page->statistics()->text().startsWith("traced pass"), qPrintable(page->statistics()->text()));
+    QVERIFY(page->statistics()->text().contains("1 ranges"));
+    // Zooming in narrows the window around the anchor; Home shows it all again.
+    const double span = page->view()->windowEnd() - page->view()->windowStart();
+    QTest::keyClick(page->view(), Qt::Key_W);
+    QVERIFY(page->view()->windowEnd() - page->view()->windowStart() < span * 0.8);
+    QTest::keyClick(page->view(), Qt::Key_D);
+    QTest::keyClick(page->view(), Qt::Key_Home);
+    QCOMPARE(page->view()->windowEnd() - page->view()->windowStart(), span);
+    // The table's Enter on a traced cell opens its timeline.
+    window.showPage("table");
+    window.tablePage()->view()->selectRow(0);
+    QTest::keyClick(window.tablePage()->view(), Qt::Key_Return);
+    QCOMPARE(window.tabs()->currentWidget(), page);
+  }
+
+  void historyPageShowsASeriesWithItsChangePoint() {
+    namespace t = sb::gui::test;
+    const QString db = dir_.filePath("history.db");
+    t::writeHistory(db.toStdString());
+    MainWindow window;
+    window.show();
+    QVERIFY(window.showPage("history"));
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* page = qobject_cast<sb::gui::HistoryPage*>(window.page("history"));
+    QVERIFY(page);
+    // A bad URL: the status names it, as plain text, and the page stays usable.
+    const QString missing = dir_.filePath("missing/history.db");
+    page->openUrl(missing);
+    QTRY_VERIFY_WITH_TIMEOUT(!page->busy(), 10000);
+    QCOMPARE(page->status()->textFormat(), Qt::PlainText);
+    QVERIFY2(page->status()->text().contains(missing), qPrintable(page->status()->text()));
+    QVERIFY(page->view()->plot().empty());
+    // The store: its first series (the shifted cell) is read off the GUI thread and shown.
+    page->openUrl(db);
+    QVERIFY(page->busy());
+    QTRY_VERIFY_WITH_TIMEOUT(!page->busy() && page->series().points.size() == std::size_t{t::kHistoryRuns}, 10000);
+    QCOMPARE(page->seriesView()->model()->rowCount(), 2);
+    QCOMPARE(page->series().key.cell_id, std::string(t::kShiftedCell));
+    const sb::gui::Plot& plot = page->view()->plot();
+    QCOMPARE(plot.series.size(), std::size_t{1});
+    QCOMPARE(plot.series[0].points.size(), std::size_t{t::kHistoryRuns});
+    QCOMPARE(plot.marks.size(), std::size_t{1});
+    QVERIFY(plot.marks[0].label.startsWith("c0000007"));
+    // The point named below the plot: the latest run, then the change's run by keyboard...
+    QCOMPARE(page->pointLabel()->textFormat(), Qt::PlainText);
+    QVERIFY(page->pointLabel()->text().contains(QString::fromStdString(t::historyCommit(t::kHistoryRuns - 1))));
+    page->pointSlider()->setFocus();
+    QTest::keyClick(page->pointSlider(), Qt::Key_Home);
+    for (int i = 0; i < t::kShiftAt; ++i) QTest::keyClick(page->pointSlider(), Qt::Key_Right);
+    const QString atChange = page->pointLabel()->text();
+    QVERIFY2(atChange.contains(QString::fromStdString(t::historyCommit(t::kShiftAt))), qPrintable(atChange));
+    QVERIFY(atChange.contains("first run after a change point"));
+    // ... and the run under the mouse.
+    const sb::gui::PlotGeometry g(plot, page->view()->rect(), page->view()->font());
+    QTest::mouseMove(page->view(), QPointF(g.px(3), g.py(plot.series[0].points[3].y())).toPoint());
+    QTRY_VERIFY(page->pointLabel()->text().contains(QString::fromStdString(t::historyCommit(3))));
+    // Another metric, in the metrics table's display unit.
+    page->metricBox()->setCurrentIndex(page->metricBox()->findData("memory.peak_rss_bytes"));
+    QTRY_COMPARE_WITH_TIMEOUT(page->view()->plot().y.unit, QString("MiB"), 10000);
+    // The cell selected on another page selects its series here.
+    window.store()->selectCell(QString::fromLatin1(t::kSteadyCell));
+    QTRY_COMPARE_WITH_TIMEOUT(page->series().key.cell_id, std::string(t::kSteadyCell), 10000);
+    QVERIFY(page->view()->plot().marks.empty());
+  }
+
   void hostileStringsShowAsPlainText() {
     sb::RunFile run = sb::gui::test::loadSample();
     const std::string img = "<img src=\"/dev/zero\">";
@@ -331,7 +416,8 @@ class PagesTest : public QObject {
     QCOMPARE(summary->textFormat(), Qt::PlainText);
     QVERIFY(summary->text().contains(QString::fromStdString(img)));
     QVERIFY(summary->toolTip().startsWith("<p style='white-space:pre'>"));  // plainToolTip
-    const QString tip = window.tablePage()->view()->model()->index(0, CellTableModel::StrategyColumn).data(Qt::ToolTipRole).toString();
+    const QString tip =
+        window.tablePage()->view()->model()->index(0, CellTableModel::StrategyColumn).data(Qt::ToolTipRole).toString();
     QVERIFY2(tip.contains("&lt;img src=&quot;/dev/zero&quot;&gt;"), qPrintable(tip));
     // Qt Charts would render markup in a legend: the bar set's label is escaped.
     bool escaped = false;
