@@ -26,6 +26,7 @@
 
 #include "cell_table_page.hpp"
 #include "compare_page.hpp"
+#include "launcher_page.hpp"
 #include "config_plot_page.hpp"
 #include "history_page.hpp"
 #include "plot_pages.hpp"
@@ -102,6 +103,7 @@ MainWindow::MainWindow(QWidget* parent)
       {new HistoryPage(store_, this), tr("Histor&y")},
       {chartPage_, tr("T&hroughput")},
       {new TimelinePage(store_, this), tr("Time&line")},
+      {new LauncherPage([this](const QString& path) { return openFileInteractively(path); }, this), tr("La&uncher")},
   };
   const QStringList names = pageNames();
   for (std::size_t i = 0; i < std::size(pages); ++i) {
@@ -145,7 +147,7 @@ QStringList MainWindow::pageNames() {
   return {QStringLiteral("runs"),          QStringLiteral("table"),   QStringLiteral("compare"),
           QStringLiteral("distributions"), QStringLiteral("memory"),  QStringLiteral("quality"),
           QStringLiteral("sweeps"),        QStringLiteral("history"), QStringLiteral("throughput"),
-          QStringLiteral("timeline")};
+          QStringLiteral("timeline"),      QStringLiteral("launcher")};
 }
 
 QWidget* MainWindow::page(const QString& name) const {

@@ -1,5 +1,7 @@
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
 #include "stratbench/profilers/profiler.hpp"
 #include "stratbench/reports/text_table.hpp"
@@ -69,10 +71,52 @@ static void list_profilers() {
                "after each cell's timed samples (which stay untraced).\n";
 }
 
+// `list --json`: the workloads (WorkloadInfo), presets and knobs as one document, for
+// tools that build a matrix (the GUI's launcher) without parsing the tables above.
+static void list_json() {
+  nlohmann::json doc = {{"schema", "stratbench/catalog/v1"}};
+  nlohmann::json& ws = doc["workloads"] = nlohmann::json::array();
+  for (const auto& w : workloads()) {
+    const auto& inf = w->info();
+    nlohmann::json params = nlohmann::json::array();
+    for (const auto& p : inf.params) {
+      nlohmann::json j = {{"name", p.name}, {"default", p.default_value}, {"help", p.help}};
+      if (p.free_text)
+        j["kind"] = "text";
+      else if (!p.choices.empty())
+        j.update({{"kind", "choice"}, {"choices", p.choices}});
+      else
+        j.update({{"kind", "integer"}, {"min", p.min}, {"max", p.max}});
+      params.push_back(j);
+    }
+    ws.push_back({{"name", inf.name},
+                  {"description", inf.description},
+                  {"params", params},
+                  {"knobs", inf.knobs},
+                  {"devices", inf.devices},
+                  {"throughput_unit", inf.throughput_unit}});
+  }
+  nlohmann::json& presets = doc["presets"] = nlohmann::json::array();
+  for (const auto& pr : preset_table()) {
+    nlohmann::json sets = nlohmann::json::object();
+    for (const auto& [k, v] : pr.sets) sets[k] = v;
+    presets.push_back({{"name", pr.name}, {"sets", sets}, {"help", pr.help}});
+  }
+  nlohmann::json& knobs = doc["knobs"] = nlohmann::json::array();
+  for (const auto& kn : knob_table())
+    knobs.push_back({{"name", kn.name}, {"default", kn.default_value}, {"values", kn.values}, {"help", kn.help}});
+  std::cout << doc.dump(1) << "\n";
+}
+
 int cmd_list(const Args& args) {
   if (wants_help(args) || args.empty()) {
-    std::cout << "usage: stratbench list workloads|strategies|profilers\n";
+    std::cout << "usage: stratbench list workloads|strategies|profilers\n"
+                 "       stratbench list --json   (workloads, presets and knobs as JSON: stratbench/catalog/v1)\n";
     return args.empty() ? 2 : 0;
+  }
+  if (args.size() == 1 && args[0] == "--json") {
+    list_json();
+    return 0;
   }
   if (args.size() != 1) throw InputError("list takes one argument: workloads, strategies or profilers");
   if (args[0] == "workloads")

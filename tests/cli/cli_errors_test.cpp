@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "cli_test_util.hpp"
 
@@ -91,6 +92,34 @@ TEST(CliErrors, HelpAndVersionSucceed) {
   EXPECT_NE(run_help.out.find("--target-rse"), std::string::npos);
   EXPECT_NE(run_cli({"list", "strategies"}).out.find("blocked"), std::string::npos);
   EXPECT_NE(run_cli({"list", "workloads"}).out.find("gemm"), std::string::npos);
+}
+
+// `list --json`: the catalog a launcher builds a matrix from, the same WorkloadInfo, presets
+// and knobs as the tables.
+TEST(CliErrors, ListJsonIsTheCatalog) {
+  const Proc p = run_cli({"list", "--json"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const auto doc = nlohmann::json::parse(p.out);
+  EXPECT_EQ(doc["schema"], "stratbench/catalog/v1");
+  const std::string text = run_cli({"list", "workloads"}).out;
+  ASSERT_GE(doc["workloads"].size(), 4u);
+  for (const auto& w : doc["workloads"]) {
+    EXPECT_NE(text.find(w["name"].get<std::string>() + " — "), std::string::npos) << w["name"];
+    for (const auto& param : w["params"]) {
+      const std::string kind = param["kind"];
+      EXPECT_TRUE(kind == "integer" || kind == "choice" || kind == "text") << param.dump();
+      if (kind == "integer") {
+        EXPECT_LE(param["min"].get<long>(), param["max"].get<long>());
+      }
+    }
+  }
+  EXPECT_EQ(doc["workloads"][0]["name"], "gemm");
+  EXPECT_EQ(doc["workloads"][0]["throughput_unit"], "GFLOP/s");
+  bool blocked = false;
+  for (const auto& pr : doc["presets"]) blocked |= pr["name"] == "blocked" && pr["sets"]["layout"] == "blocked";
+  EXPECT_TRUE(blocked);
+  EXPECT_FALSE(doc["knobs"].empty());
+  EXPECT_EQ(run_cli({"list", "--json", "extra"}).exit_code, 2);
 }
 
 }  // namespace

@@ -18,7 +18,12 @@
 #include <QTimer>
 
 #include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
+#include <QTableWidget>
 
 #include "cell_table_page.hpp"
 #include "compare_page.hpp"
@@ -26,6 +31,7 @@
 #include "history_page.hpp"
 #include "history_test_data.hpp"
 #include "image_checks.hpp"
+#include "launcher_page.hpp"
 #include "main_window.hpp"
 #include "plot_view.hpp"
 #include "stratbench/gui/cell_table_model.hpp"
@@ -388,6 +394,11 @@ class PagesTest : public QObject {
     const sb::gui::PlotGeometry g(plot, page->view()->rect(), page->view()->font());
     QTest::mouseMove(page->view(), QPointF(g.px(3), g.py(plot.series[0].points[3].y())).toPoint());
     QTRY_VERIFY(page->pointLabel()->text().contains(QString::fromStdString(t::historyCommit(3))));
+    // The arrows on the plot walk the points too.
+    page->view()->setFocus();
+    QTest::keyClick(page->view(), Qt::Key_End);
+    QTest::keyClick(page->view(), Qt::Key_Left);
+    QCOMPARE(page->pointSlider()->value(), t::kHistoryRuns - 2);
     // Another metric, in the metrics table's display unit.
     page->metricBox()->setCurrentIndex(page->metricBox()->findData("memory.peak_rss_bytes"));
     QTRY_COMPARE_WITH_TIMEOUT(page->view()->plot().y.unit, QString("MiB"), 10000);
@@ -395,6 +406,55 @@ class PagesTest : public QObject {
     window.store()->selectCell(QString::fromLatin1(t::kSteadyCell));
     QTRY_COMPARE_WITH_TIMEOUT(page->series().key.cell_id, std::string(t::kSteadyCell), 10000);
     QVERIFY(page->view()->plot().marks.empty());
+  }
+
+  void launcherRunsAMatrixFollowsItAndOpensTheResults() {
+    qputenv("STRATBENCH_BIN", STRATBENCH_CLI_BIN);
+    MainWindow window;
+    window.show();
+    QVERIFY(window.showPage("launcher"));
+    auto* page = qobject_cast<sb::gui::LauncherPage*>(window.page("launcher"));
+    QVERIFY(page);
+    QTRY_VERIFY(page->workloads()->count() >= 4);            // the catalog, from `list --json`
+    page->workloads()->item(0)->setCheckState(Qt::Checked);  // gemm
+    QCOMPARE(page->params()->rowCount(), 3);                 // m, n, k with their defaults
+    for (int r = 0; r < 3; ++r) page->params()->item(r, 2)->setText(r == 0 ? "16,32" : "16");
+    for (int i = 0; i < page->strategies()->count(); ++i)
+      if (page->strategies()->item(i)->text() == "naive") page->strategies()->item(i)->setCheckState(Qt::Checked);
+    page->output()->setText(dir_.filePath("launched/run.json"));
+    QSignalSpy done(page, &sb::gui::LauncherPage::finished);
+    QTest::mouseClick(page->runButton(), Qt::LeftButton);
+    QVERIFY2(page->running(), qPrintable(page->status()->text()));
+    QVERIFY(done.wait(120000));
+    QCOMPARE(done.front().front().toInt(), 0);
+    QCOMPARE(page->progress()->value(), 2);
+    QCOMPARE(page->progress()->maximum(), 2);
+    // The results were opened and are shown.
+    QCOMPARE(window.store()->currentRun()->cells.size(), std::size_t{2});
+    QVERIFY(window.store()->at(window.store()->current()).path.endsWith("launched/run.json"));
+    // A bad value is reported by the dry run before anything runs.
+    page->params()->item(0, 2)->setText("0");
+    QTest::mouseClick(page->runButton(), Qt::LeftButton);
+    QVERIFY(!page->running());
+    QVERIFY2(page->status()->text().contains("m"), qPrintable(page->status()->text()));
+  }
+
+  void launcherCancelStopsAfterTheCurrentCell() {
+    qputenv("STRATBENCH_BIN", STRATBENCH_CLI_BIN);
+    sb::gui::LauncherPage page([](const QString&) { return true; });
+    page.show();
+    QTRY_VERIFY(page.workloads()->count() >= 4);
+    page.workloads()->item(0)->setCheckState(Qt::Checked);
+    page.params()->item(0, 2)->setText("64-1024+64");  // 16 cells
+    page.output()->setText(dir_.filePath("cancelled/run.json"));
+    QSignalSpy done(&page, &sb::gui::LauncherPage::finished);
+    page.start();
+    QVERIFY(page.running());
+    QTRY_VERIFY_WITH_TIMEOUT(page.progress()->value() >= 1, 60000);
+    page.cancel();
+    QVERIFY(done.wait(120000));
+    QVERIFY2(page.status()->text().contains("cancelled"), qPrintable(page.status()->text()));
+    QVERIFY(page.progress()->value() < 16);
   }
 
   void hostileStringsShowAsPlainText() {
