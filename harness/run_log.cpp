@@ -6,11 +6,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sstream>
 
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/json_fields.hpp"
 #include "stratbench/result/result_json.hpp"
+#include "stratbench/result/run_log_lines.hpp"
 
 namespace sb {
 
@@ -102,42 +102,17 @@ std::string read_all(int fd, const std::string& path) {
 
 RunLogContents parse_run_log(const std::string& text, const std::string& path) {
   RunLogContents out;
-  std::istringstream in(text);
-  std::string line;
-  int lineno = 0;
-  bool have_header = false;
-  const bool ends_clean = !text.empty() && text.back() == '\n';
-  std::size_t consumed = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    consumed += line.size() + 1;
-    const bool last = consumed >= text.size();
-    const std::string where = path + ": line " + std::to_string(lineno);
-    if (line.empty()) continue;
-    json j;
-    try {
-      j = parse_json_text(line, where);
-    } catch (const InputError&) {
-      if (last && !ends_clean && have_header) break;  // torn final write of a killed runner
-      throw;
-    }
-    jf::Path p{where, ""};
-    jf::object(j, p);
-    const std::string type = jf::str(jf::need(j, "type", p), p / "type");
-    if (!have_header) {
-      if (type != "header") (p / "type").fail("the first line must be the header");
-      out.header = header_from_json(jf::need(j, "run", p), where);
-      out.spec = matrix_from_json(jf::need(j, "matrix", p), where);
-      out.results_path = jf::str(jf::need(j, "results", p), p / "results");
-      have_header = true;
-    } else if (type == "cell") {
-      out.cells.push_back(cell_from_json(jf::need(j, "cell", p), where));
-      out.cell_lines.push_back(where);
-    } else {
-      (p / "type").fail("unknown line type '" + type + "'");
-    }
-  }
-  if (!have_header) throw InputError(path + ": not a stratbench run log (no header line)");
+  read_run_log_lines(
+      text, path,
+      [&](const json& j, const jf::Path& p) {
+        out.header = header_from_json(jf::need(j, "run", p), p.where);
+        out.spec = matrix_from_json(jf::need(j, "matrix", p), p.where);
+        out.results_path = jf::str(jf::need(j, "results", p), p / "results");
+      },
+      [&](const json& cell, const jf::Path& p) {
+        out.cells.push_back(cell_from_json(cell, p.where));
+        out.cell_lines.push_back(p.where);
+      });
   return out;
 }
 

@@ -51,6 +51,7 @@ LauncherPage::LauncherPage(std::function<bool(const QString&)> open, QWidget* pa
       trace_(new QCheckBox(tr("&Trace each cell (--trace)"), this)),
       run_(new QPushButton(tr("&Run"), this)),
       cancel_(new QPushButton(tr("&Cancel"), this)),
+      follow_(new QPushButton(tr("&Follow live"), this)),
       progress_(new QProgressBar(this)),
       status_(new QLabel(this)),
       log_(new QPlainTextEdit(this)) {
@@ -67,6 +68,8 @@ LauncherPage::LauncherPage(std::function<bool(const QString&)> open, QWidget* pa
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(2000);
   cancel_->setEnabled(false);
+  follow_->setEnabled(false);
+  follow_->setToolTip(tr("Open the run's log on the other pages; they follow it as cells finish"));
   cancel_->setToolTip(tr("First: stop after the current cell (as Ctrl-C). Again: stop now."));
 
   auto* lists = new QHBoxLayout;
@@ -87,6 +90,7 @@ LauncherPage::LauncherPage(std::function<bool(const QString&)> open, QWidget* pa
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(run_);
   buttons->addWidget(cancel_);
+  buttons->addWidget(follow_);
   buttons->addWidget(progress_, 1);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(lists, 2);
@@ -98,6 +102,9 @@ LauncherPage::LauncherPage(std::function<bool(const QString&)> open, QWidget* pa
   connect(workloads_, &QListWidget::itemChanged, this, &LauncherPage::rebuildParams);
   connect(run_, &QPushButton::clicked, this, &LauncherPage::start);
   connect(cancel_, &QPushButton::clicked, this, &LauncherPage::cancel);
+  connect(follow_, &QPushButton::clicked, this, [this] {
+    if (open_ && QFileInfo(logPath_).size() > 0) open_(logPath_);
+  });
   poll_.setInterval(300);
   connect(&poll_, &QTimer::timeout, this, &LauncherPage::poll);
   process_.setProcessChannelMode(QProcess::MergedChannels);
@@ -108,6 +115,7 @@ LauncherPage::LauncherPage(std::function<bool(const QString&)> open, QWidget* pa
     poll();
     run_->setEnabled(true);
     cancel_->setEnabled(false);
+    follow_->setEnabled(false);
     const QString results = output_->text();
     status_->setText(
         tr("stratbench run exited with %1%2").arg(code).arg(interrupts_ > 0 ? tr(" (cancelled)") : QString()));
@@ -250,6 +258,7 @@ void LauncherPage::start() {
   process_.start(stratbenchBinary(), args);
   run_->setEnabled(false);
   cancel_->setEnabled(true);
+  follow_->setEnabled(true);
   status_->setText(tr("running %1 cells \u2026").arg(total_));
   poll_.start();
 }

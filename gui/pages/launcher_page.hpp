@@ -69,7 +69,7 @@ class LauncherPage : public QWidget {
   QLineEdit* output_;
   QDoubleSpinBox* budget_;
   QCheckBox* trace_;
-  QPushButton *run_, *cancel_;
+  QPushButton *run_, *cancel_, *follow_;
   QProgressBar* progress_;
   QLabel* status_;
   QPlainTextEdit* log_;

@@ -9,6 +9,10 @@
 #include "stratbench/gui/run_store.hpp"
 #include "test_data.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "stratbench/result/result_json.hpp"
+
 #include <QAbstractItemModelTester>
 
 using sb::gui::RunStore;
@@ -98,6 +102,43 @@ class RunStoreTest : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
     QCOMPARE(store.currentRun()->cells.size(), std::size_t{5});
     QVERIFY(failed.front().at(1).toString().contains("live.json"));
+  }
+
+  // A run in progress: its JSONL log opens as the cells so far and grows as lines arrive; a
+  // half-written last line is not a cell yet.
+  void followsARunThroughItsLog() {
+    const sb::RunFile sample = sb::gui::test::loadSample();
+    const QString path = dir_.filePath("live.jsonl");
+    auto line = [](const nlohmann::json& j) { return j.dump() + "\n"; };
+    {
+      std::ofstream out(path.toStdString());
+      out << line({{"type", "header"},
+                   {"run", sb::to_json(sample.run)},
+                   {"matrix", nlohmann::json::object()},
+                   {"results", "r.json"}});
+      out << line({{"type", "cell"}, {"cell", sb::to_json(sample.cells[0])}});
+      out << "{\"type\": \"cell\", \"cell\": {\"id";  // being written
+    }
+    RunStore store;
+    QString error;
+    QVERIFY2(store.open(path, &error), qPrintable(error));
+    QCOMPARE(store.currentRun()->cells.size(), std::size_t{1});
+    QCOMPARE(store.currentRun()->run.id, sample.run.id);
+    {
+      std::ofstream out(path.toStdString());
+      out << line({{"type", "header"},
+                   {"run", sb::to_json(sample.run)},
+                   {"matrix", nlohmann::json::object()},
+                   {"results", "r.json"}});
+      for (int i = 0; i < 3; ++i)
+        out << line({{"type", "cell"}, {"cell", sb::to_json(sample.cells[static_cast<std::size_t>(i)])}});
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(store.currentRun()->cells.size(), std::size_t{3}, 10000);
+    // Not a log: the first line must be the header, named with its line.
+    const QString bad = dir_.filePath("bad.jsonl");
+    std::ofstream(bad.toStdString()) << line({{"type", "cell"}, {"cell", sb::to_json(sample.cells[0])}});
+    QVERIFY(!store.open(bad, &error));
+    QVERIFY2(error.contains("bad.jsonl: line 1"), qPrintable(error));
   }
 };
 

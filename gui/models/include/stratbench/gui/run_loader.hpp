@@ -17,8 +17,9 @@ struct RunLoadResult {
   bool ok() const { return run.has_value(); }
 };
 
-// Reads with sb::read_run_file; its InputError (missing file, bad JSON, wrong field) and any
-// other exception become `error`.
+// Reads a results file with sb::read_run_file, or a run's JSONL log (a path ending in
+// ".jsonl", a run in progress) with sb::run_file_from_log; their InputError (missing file,
+// bad JSON, wrong field) and any other exception become `error`.
 RunLoadResult loadRunFile(const QString& path);
 
 }  // namespace sb::gui
