@@ -24,8 +24,27 @@ struct Bar {
 };
 
 // Horizontal bars, one per strategy, labelled with their values.
+// Labels longer than this many characters are cut in the middle; the bar's <title> (the
+// hover text) holds the whole label.
+constexpr std::size_t kMaxBarLabelChars = 44;
+
+std::string bar_label(const std::string& s) {
+  if (s.size() <= kMaxBarLabelChars) return s;
+  // Cut at UTF-8 character boundaries (never inside a multi-byte character).
+  auto boundary = [&](std::size_t i) {
+    while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+    return i;
+  };
+  const std::size_t half = (kMaxBarLabelChars - 1) / 2;
+  return s.substr(0, boundary(half)) + "\u2026" + s.substr(boundary(s.size() - half));
+}
+
 std::string svg_bars(const std::string& title, const std::string& unit, const std::vector<Bar>& bars) {
-  const int row = 22, left = 230, width = 420, top = 28;
+  // The label column fits the longest label (7 px a character at the chart's 12 px font), so
+  // a composed strategy ("simd+blocked+threads=2+pool+fused") is never clipped at the left.
+  std::size_t longest = 8;
+  for (const auto& b : bars) longest = std::max(longest, std::min(b.label.size(), kMaxBarLabelChars));
+  const int row = 22, left = static_cast<int>(longest) * 7 + 12, width = 520, top = 28;
   const int height = top + row * static_cast<int>(bars.size()) + 10;
   double max = 0;
   for (const auto& b : bars) max = std::max(max, b.value);
@@ -36,8 +55,8 @@ std::string svg_bars(const std::string& title, const std::string& unit, const st
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const int y = top + static_cast<int>(i) * row;
     const double w = max > 0 ? bars[i].value / max * width : 0;
-    o << "<text x=\"" << left - 6 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << esc(bars[i].label)
-      << "</text>";
+    o << "<text x=\"" << left - 6 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\"><title>" << esc(bars[i].label)
+      << "</title>" << esc(bar_label(bars[i].label)) << "</text>";
     o << "<rect x=\"" << left << "\" y=\"" << y + 3 << "\" width=\"" << fmt_num(w, 6) << "\" height=\"" << row - 6
       << "\" class=\"b" << i % 6 << "\"/>";
     o << "<text x=\"" << left + w + 6 << "\" y=\"" << y + 15 << "\">" << esc(fmt_num(bars[i].value)) << "</text>";

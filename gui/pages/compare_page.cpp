@@ -64,6 +64,8 @@ ComparePage::ComparePage(RunStore* store, QWidget* parent)
   heatmap_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
   heatmap_->horizontalHeader()->setResizeContentsPrecision(50);
   heatmap_->horizontalHeader()->setTextElideMode(Qt::ElideMiddle);
+  // Left-aligned, so a capped heading shows its start (the workload) and elides the rest.
+  heatmap_->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
   proxy_->setSourceModel(listModel_);
   proxy_->setFilterColumns({CompareListModel::WorkloadColumn, CompareListModel::StrategyColumn,
                             CompareListModel::ParamsColumn, CompareListModel::DeviceColumn,
@@ -215,7 +217,8 @@ void ComparePage::showResult(const sb::CompareResult& result, int b, int o) {
   const int cap = heatmap_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 30;
   for (int c = 0; c < heatmapModel_->columnCount(); ++c)
     if (heatmap_->columnWidth(c) > cap) heatmap_->setColumnWidth(c, cap);
-  if (const QModelIndex sel = heatmapModel_->indexOf(store_->selectedCell()); sel.isValid()) heatmap_->setCurrentIndex(sel);
+  if (const QModelIndex sel = heatmapModel_->indexOf(store_->selectedCell()); sel.isValid())
+    heatmap_->setCurrentIndex(sel);
   Q_EMIT compared();
 }
 

@@ -26,9 +26,9 @@
 
 #include "cell_table_page.hpp"
 #include "compare_page.hpp"
-#include "launcher_page.hpp"
 #include "config_plot_page.hpp"
 #include "history_page.hpp"
+#include "launcher_page.hpp"
 #include "plot_pages.hpp"
 #include "plot_view.hpp"
 #include "runs_page.hpp"
@@ -182,7 +182,7 @@ void MainWindow::buildMenus() {
   QMenu* view = menuBar()->addMenu(tr("&View"));
   for (int i = 0; i < tabs_->count(); ++i) {
     QAction* a = view->addAction(tabs_->tabText(i).remove(u'&'), this, [this, i] { tabs_->setCurrentIndex(i); });
-    a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));
+    if (i < 9) a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)));  // Ctrl+1..9
   }
   view->addSeparator();
   view->addAction(tr("&Find in table"), QKeySequence::Find, this, [this] {

@@ -32,7 +32,7 @@ class MainWindow : public QMainWindow {
   bool openFileInteractively(const QString& path);
 
   // The pages by name, in tab order: runs, table, compare, distributions, memory, quality,
-  // sweeps, throughput.
+  // sweeps, history, throughput, timeline, launcher.
   static QStringList pageNames();
   // Shows the named page; false for an unknown name.
   bool showPage(const QString& name);

@@ -47,6 +47,30 @@ TEST(Writers, HtmlEscapesEverythingFromTheFile) {
   EXPECT_EQ(rest.find("src="), std::string::npos);
 }
 
+// A long composed strategy is never clipped at the chart's left edge: the label column
+// widens to it, and past 44 characters it is cut in the middle (at a character boundary)
+// with the whole name as the label's <title>.
+TEST(Writers, HtmlBarLabelsAreNotClipped) {
+  RunFile run = test::fixture_run();
+  const std::string medium = "simd+blocked+threads=2+pool+fused";                             // 33: whole
+  const std::string longer = "simd+blocked+threads=2+pool+fused+int8+\u00e9\u00e9\u00e9xyz";  // 45 bytes
+  run.cells[0].strategy = medium;
+  run.cells.push_back(run.cells[0]);
+  run.cells.back().strategy = longer;
+  run.cells.back().id = "ffffffffffffffff";
+  std::ostringstream os;
+  auto w = make_writer("html", os);
+  write_report(*w, run);
+  const std::string html = os.str();
+  EXPECT_NE(html.find("<title>" + medium + "</title>" + medium + "</text>"), std::string::npos);
+  EXPECT_NE(html.find("<title>" + longer + "</title>"), std::string::npos);
+  EXPECT_NE(html.find("\u2026"), std::string::npos);
+  // 44 characters of 7 px and the gap: the bars start right of the longest label.
+  EXPECT_NE(html.find("<rect x=\"320\""), std::string::npos);
+  // Valid UTF-8: no cut inside the two-byte letters.
+  EXPECT_EQ(html.find("\xc3\xe2"), std::string::npos);
+}
+
 TEST(Writers, GbenchHasOneEntryPerSampleAndTheAggregates) {
   auto j = nlohmann::json::parse(render("gbench"));
   const auto& b = j["benchmarks"];
