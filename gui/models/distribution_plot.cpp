@@ -82,37 +82,37 @@ Plot boxPlot(const std::vector<const sb::Cell*>& cells) {
   plot.x.title = QStringLiteral("strategy");
   plot.y.title = QStringLiteral("latency per sample");
   plot.y.unit = QStringLiteral("ms");
+  if (!cells.empty()) plot.title = configLabel(*cells.front()) + QStringLiteral(": latency distribution");
+  QStringList notes;
+  if (const QString none = withoutSamplesNote(cells, withDevice); !none.isEmpty()) notes << none;
+  // One series per strategy, each holding its box at its own category: a box takes its
+  // strategy's colour, as the same strategy has on the ECDF beside it.
   std::vector<double> all;
-  PlotSeries series;
-  series.kind = SeriesKind::box;
+  std::vector<BoxStats> boxes;
   for (const sb::Cell* c : cells) {
     const std::vector<double> ms = samplesMs(*c);
     if (ms.empty()) continue;
     plot.x.categories << seriesName(*c, withDevice);
-    series.boxes.emplace_back(boxStats(ms));
+    boxes.push_back(boxStats(ms));
     all.insert(all.end(), ms.begin(), ms.end());
   }
-  if (!cells.empty()) plot.title = configLabel(*cells.front()) + QStringLiteral(": latency distribution");
-  plot.note = withoutSamplesNote(cells, withDevice);
-  if (series.boxes.empty()) {
-    plot.emptyText = QStringLiteral("No cell of this configuration has timed samples.");
-    return plot;
-  }
-  // One series, each box its own colour would need one series per box: a box plot's boxes
-  // are told apart by their category label, so one colour per strategy is drawn as separate
-  // series that each hold one box at their own category.
-  for (std::size_t i = 0; i < series.boxes.size(); ++i) {
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
     PlotSeries one;
     one.kind = SeriesKind::box;
     one.name = plot.x.categories[static_cast<int>(i)];
     one.color = static_cast<int>(i);
-    one.boxes.resize(series.boxes.size());
-    one.boxes[i] = series.boxes[i];
+    one.boxes.resize(boxes.size());
+    one.boxes[i] = boxes[i];
     plot.series.push_back(std::move(one));
   }
+  if (plot.series.empty()) {
+    plot.emptyText = QStringLiteral("No cell of this configuration has timed samples.");
+    plot.note = notes.join(QStringLiteral("; "));
+    return plot;
+  }
   fitAxis(plot.y, all, false, true);
-  plot.note = (plot.note.isEmpty() ? QString() : plot.note + QStringLiteral("; ")) +
-              QStringLiteral("box: quartiles; band: median's 95% interval; ticks: p90, p99; whiskers: 1.5 IQR");
+  notes << QStringLiteral("box: quartiles; band: median's 95% interval; ticks: p90, p99; whiskers: 1.5 IQR");
+  plot.note = notes.join(QStringLiteral("; "));
   return plot;
 }
 
