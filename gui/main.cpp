@@ -39,10 +39,17 @@ int main(int argc, char** argv) {
       QStringLiteral("Show the FILEs, save a PNG of the window once it has been painted, and exit: "
                      "0 saved, 1 not saved, 2 a FILE unreadable or a bad --page. No dialogs."),
       QStringLiteral("PNG"));
+  const QCommandLineOption listPages(QStringLiteral("list-pages"),
+                                     QStringLiteral("Print the page names, one per line, and exit."));
   parser.addOption(page);
+  parser.addOption(listPages);
   parser.addOption(screenshot);
   parser.process(app);
 
+  if (parser.isSet(listPages)) {
+    for (const QString& name : sb::gui::MainWindow::pageNames()) std::printf("%s\n", qPrintable(name));
+    return 0;
+  }
   const QStringList files = parser.positionalArguments();
   sb::gui::MainWindow window;
   if (parser.isSet(page) && !window.showPage(parser.value(page))) {

@@ -32,7 +32,9 @@ shot() {  # shot PNG ARGS...: one xvfb-run of the GUI, its exit code
   shift
   "$xvfb_run" -a -s "-screen 0 1280x1024x24" "$gui" -platform xcb --screenshot "$png" "$@"
 }
-for page in runs table compare distributions memory quality sweeps history throughput timeline launcher; do
+pages=$("$xvfb_run" -a "$gui" -platform xcb --list-pages) || { echo "FAIL: --list-pages"; exit 1; }
+[ -n "$pages" ] || { echo "FAIL: --list-pages printed nothing"; exit 1; }
+for page in $pages; do
   png="${out%.png}-$page.png"
   rm -f "$png"
   if ! shot "$png" --page "$page" "$sample" "$sample"; then
