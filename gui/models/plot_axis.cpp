@@ -53,10 +53,13 @@ std::vector<double> axisTicks(const PlotAxis& axis, int maxTicks) {
     const int decades = std::max(d1 - d0, 1);
     const int every = std::max(1, (decades + maxTicks - 1) / maxTicks);
     const bool subTicks = decades <= 3;
+    if (axis.zeroAt) ticks.push_back(*axis.zeroAt);
     for (int d = d0; d <= d1; d += every)
       for (const double m : {1.0, 2.0, 5.0}) {
         if (m != 1 && !subTicks) continue;
         const double t = m * std::pow(10.0, d);
+        // Nothing between the zero's stand-in and the next decade.
+        if (axis.zeroAt && t <= *axis.zeroAt * 5) continue;
         if (t >= axis.lo && t <= axis.hi) ticks.push_back(t);
       }
     return ticks;

@@ -19,8 +19,9 @@ namespace {
 constexpr QRgb kPalette[] = {0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd, 0x8c564b, 0xe377c2, 0x17becf,
                              0x9a9a1c, 0x5f5f5f, 0x393b79, 0x637939, 0x00a087, 0x7b4173, 0x6baed6};
 constexpr int kPaletteSize = static_cast<int>(std::size(kPalette));
-// Characters of a category or legend name before it is elided (the hover text has it whole).
-constexpr int kMaxNameChars = 28;
+// Characters of a category or legend name before it is elided (the hover text has it whole):
+// "simd+blocked+threads=2+pool+fused" stays whole.
+constexpr int kMaxNameChars = kPlotNameChars;
 constexpr double kPad = 8;
 
 QString elided(const QFontMetricsF& fm, const QString& s, double width) {
@@ -58,7 +59,9 @@ double yTickLabelsWidth(const PlotAxis& y, const QFontMetricsF& fm) {
 
 }  // namespace
 
-QColor plotColor(int index) { return QColor::fromRgb(kPalette[((index % kPaletteSize) + kPaletteSize) % kPaletteSize]); }
+QColor plotColor(int index) {
+  return QColor::fromRgb(kPalette[((index % kPaletteSize) + kPaletteSize) % kPaletteSize]);
+}
 int plotPaletteSize() { return kPaletteSize; }
 bool plotDashed(int index) { return index >= kPaletteSize; }
 
@@ -115,7 +118,7 @@ void paintAxes(QPainter& p, const Plot& plot, const PlotGeometry& g) {
     p.setPen(QPen(grid, 1));
     p.drawLine(QPointF(f.left(), y), QPointF(f.right(), y));
     p.setPen(ink);
-    const QString s = formatTick(t);
+    const QString s = plot.y.zeroAt && t == *plot.y.zeroAt ? QStringLiteral("0") : formatTick(t);
     p.drawText(QRectF(f.left() - 200 - 6, y - fm.height() / 2, 200, fm.height()), Qt::AlignRight | Qt::AlignVCenter, s);
   }
   // x: numbers, or category names (rotated and elided when crowded; every k-th when dense)
@@ -125,7 +128,8 @@ void paintAxes(QPainter& p, const Plot& plot, const PlotGeometry& g) {
       p.setPen(QPen(grid, 1));
       p.drawLine(QPointF(x, f.top()), QPointF(x, f.bottom()));
       p.setPen(ink);
-      p.drawText(QRectF(x - 60, f.bottom() + 3, 120, fm.height()), Qt::AlignHCenter | Qt::AlignTop, formatTick(t));
+      const QString s = plot.x.zeroAt && t == *plot.x.zeroAt ? QStringLiteral("0") : formatTick(t);
+      p.drawText(QRectF(x - 60, f.bottom() + 3, 120, fm.height()), Qt::AlignHCenter | Qt::AlignTop, s);
     }
   } else {
     const int n = static_cast<int>(plot.x.categories.size());
@@ -171,7 +175,8 @@ void paintLegend(QPainter& p, const Plot& plot, const PlotGeometry& g) {
   for (const PlotSeries& s : plot.series) {
     if (y + fm.height() > box.bottom()) {
       p.setPen(QColor(0x60, 0x60, 0x60));
-      p.drawText(QRectF(box.left(), y, box.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("\u2026"));
+      p.drawText(QRectF(box.left(), y, box.width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                 QStringLiteral("\u2026"));
       break;
     }
     // A swatch on whole pixels, so it is the series' exact colour; dashed series get two.
@@ -207,8 +212,9 @@ void paintPlot(QPainter& p, const QRectF& area, const Plot& plot) {
   p.setFont(normal);
   if (!plot.note.isEmpty()) {
     p.setPen(QColor(0x60, 0x60, 0x60));
-    p.drawText(QRectF(area.left() + kPad, area.top() + kPad / 2 + fm.height() * 1.4, area.width() - 2 * kPad, fm.height()),
-               Qt::AlignLeft | Qt::AlignVCenter, elided(fm, plot.note, area.width() - 2 * kPad));
+    p.drawText(
+        QRectF(area.left() + kPad, area.top() + kPad / 2 + fm.height() * 1.4, area.width() - 2 * kPad, fm.height()),
+        Qt::AlignLeft | Qt::AlignVCenter, elided(fm, plot.note, area.width() - 2 * kPad));
   }
   if (plot.empty()) {
     p.setPen(QColor(0x50, 0x50, 0x50));

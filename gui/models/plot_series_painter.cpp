@@ -143,7 +143,7 @@ void paintMarks(QPainter& p, const Plot& plot, const PlotGeometry& g) {
 
 void paintPointLabels(QPainter& p, const Plot& plot, const PlotGeometry& g) {
   const QFontMetricsF fm(p.font());
-  const double maxWidth = fm.averageCharWidth() * 28;
+  const double maxWidth = fm.averageCharWidth() * kPlotNameChars;
   for (const PlotSeries& s : plot.series) {
     if (s.labels.isEmpty()) continue;
     p.setPen(plotColor(s.color).darker(150));

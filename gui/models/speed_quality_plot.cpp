@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "stratbench/gui/plots.hpp"
@@ -35,9 +36,8 @@ Plot speedQualityPlot(const std::vector<const sb::Cell*>& cells, const sb::Metri
     usable.push_back(c);
   }
   const std::vector<sb::ParetoPoint> points = sb::pareto_front(usable, speed, quality);
-  plot.x.title = qstr(quality.title) +
-                 (quality.better == sb::Better::lower ? QStringLiteral(", lower is better")
-                                                      : QStringLiteral(", higher is better"));
+  plot.x.title = qstr(quality.title) + (quality.better == sb::Better::lower ? QStringLiteral(", lower is better")
+                                                                            : QStringLiteral(", higher is better"));
   plot.x.unit = qstr(sb::display_unit(quality));
   plot.y.title = QStringLiteral("throughput, higher is better");
   plot.y.unit = qstr(unit);
@@ -48,12 +48,33 @@ Plot speedQualityPlot(const std::vector<const sb::Cell*>& cells, const sb::Metri
   notes << QStringLiteral("dashed: the Pareto front (no other strategy is both faster and better)");
   plot.note = notes.join(QStringLiteral("; "));
   if (points.empty()) {
-    plot.emptyText = QStringLiteral("No cell of this configuration has both a throughput and %1.").arg(qstr(quality.title));
+    plot.emptyText =
+        QStringLiteral("No cell of this configuration has both a throughput and %1.").arg(qstr(quality.title));
     return plot;
   }
 
   std::set<std::string> devices;
   for (const auto& pt : points) devices.insert(pt.cell->device);
+  // Errors span decades (1e-7 for fp32 products to 1 for int4): a log axis, on which the
+  // reference's own exact 0 sits a decade below the smallest positive value, as in the HTML
+  // report's chart.
+  double lo = INFINITY, hi = 0;
+  bool zeros = false;
+  for (const auto& pt : points) {
+    const double x = sb::display_value(quality, pt.quality);
+    if (x > 0) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    } else {
+      zeros = true;
+    }
+  }
+  const bool logX = quality.display != sb::Display::percent && hi > 0 && (hi / lo > kLogAxisSpan || (zeros && hi > lo));
+  const double zeroX = logX && zeros ? std::pow(10.0, std::floor(std::log10(lo)) - 1) : 0;
+  auto xOf = [&](double stored) {
+    const double x = sb::display_value(quality, stored);
+    return logX && x <= 0 ? zeroX : x;
+  };
   std::vector<double> xs, ys;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const sb::ParetoPoint& pt = points[i];
@@ -61,7 +82,7 @@ Plot speedQualityPlot(const std::vector<const sb::Cell*>& cells, const sb::Metri
     s.kind = SeriesKind::points;
     s.name = seriesName(*pt.cell, devices.size() > 1);
     s.color = static_cast<int>(i);
-    const double x = sb::display_value(quality, pt.quality);
+    const double x = xOf(pt.quality);
     s.points.emplace_back(x, pt.speed);
     s.labels << (pt.on_front ? s.name : QString());
     xs.push_back(x);
@@ -81,11 +102,16 @@ Plot speedQualityPlot(const std::vector<const sb::Cell*>& cells, const sb::Metri
     line.name = QStringLiteral("Pareto front");
     line.color = 9;  // the palette's grey
     line.dashed = true;
-    for (const sb::ParetoPoint* pt : front) line.points.emplace_back(sb::display_value(quality, pt->quality), pt->speed);
+    for (const sb::ParetoPoint* pt : front) line.points.emplace_back(xOf(pt->quality), pt->speed);
     plot.series.insert(plot.series.begin(), std::move(line));
   }
-  // A log axis needs positive values: an exact zero error (a lossless strategy) keeps it linear.
-  fitAxis(plot.x, xs, quality.display == sb::Display::percent, true);
+  fitAxis(plot.x, xs, quality.display == sb::Display::percent, false);
+  if (logX) {
+    plot.x.log = true;
+    plot.x.lo = (zeros ? zeroX : lo) / 1.6;
+    plot.x.hi = hi * 1.6;
+    if (zeros) plot.x.zeroAt = zeroX;
+  }
   fitAxis(plot.y, ys, true, true);
   return plot;
 }

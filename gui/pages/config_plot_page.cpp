@@ -14,11 +14,12 @@
 
 namespace sb::gui {
 
-ConfigPlotPage::ConfigPlotPage(RunStore* store, int views, Build build, Options options, QWidget* parent)
+ConfigPlotPage::ConfigPlotPage(RunStore* store, int views, Build build, Options options, Prefer prefer, QWidget* parent)
     : QWidget(parent),
       store_(store),
       build_(std::move(build)),
       options_(std::move(options)),
+      prefer_(std::move(prefer)),
       configBox_(new QComboBox(this)),
       optionBox_(new QComboBox(this)),
       optionLabel_(new QLabel(tr("&Metric:"), this)) {
@@ -52,7 +53,8 @@ ConfigPlotPage::ConfigPlotPage(RunStore* store, int views, Build build, Options 
     // A new configuration may offer other options: keep the chosen name when it still exists.
     const QString chosen = optionBox_->currentText();
     const int i = configBox_->currentIndex();
-    const Cells cells = i >= 0 && shownRun_ ? cellsLike(*shownRun_, *firstCells_[static_cast<std::size_t>(i)]) : Cells{};
+    const Cells cells =
+        i >= 0 && shownRun_ ? cellsLike(*shownRun_, *firstCells_[static_cast<std::size_t>(i)]) : Cells{};
     const QStringList names = options_ ? options_(cells) : QStringList{};
     {
       const QSignalBlocker block(optionBox_);
@@ -88,7 +90,14 @@ void ConfigPlotPage::rebuildConfigs() {
     configBox_->addItems(names);
     configBox_->setCurrentIndex(-1);
   }
-  if (!names.isEmpty()) configBox_->setCurrentIndex(0);
+  int first = 0;
+  if (prefer_)
+    for (std::size_t i = 0; i < firstCells_.size(); ++i)
+      if (prefer_(cellsLike(*shownRun_, *firstCells_[i]))) {
+        first = static_cast<int>(i);
+        break;
+      }
+  if (!names.isEmpty()) configBox_->setCurrentIndex(first);
   followSelection();
   if (names.isEmpty()) showConfig();
 }

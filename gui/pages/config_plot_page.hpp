@@ -30,7 +30,12 @@ class ConfigPlotPage : public QWidget {
   // One Plot per view, from the configuration's cells and the chosen option (-1 when none).
   using Build = std::function<std::vector<Plot>(const Cells&, int option)>;
 
-  ConfigPlotPage(RunStore* store, int views, Build build, Options options = {}, QWidget* parent = nullptr);
+  // Which configuration to show first when no cell is selected: the first that `prefer`
+  // accepts (the first of all when none does, or without `prefer`).
+  using Prefer = std::function<bool(const Cells&)>;
+
+  ConfigPlotPage(RunStore* store, int views, Build build, Options options = {}, Prefer prefer = {},
+                 QWidget* parent = nullptr);
 
   QComboBox* configBox() const { return configBox_; }
   QComboBox* optionBox() const { return optionBox_; }
@@ -44,6 +49,7 @@ class ConfigPlotPage : public QWidget {
   RunStore* store_;
   Build build_;
   Options options_;
+  Prefer prefer_;
   QComboBox* configBox_;
   QComboBox* optionBox_;
   QLabel* optionLabel_;

@@ -63,8 +63,10 @@ QString PlotView::describe(const QPointF& pos) const {
       const double dx = g.px(pt.x()) - pos.x(), dy = g.py(pt.y()) - pos.y();
       if (dx * dx + dy * dy > best) continue;
       best = dx * dx + dy * dy;
-      const QString x = plot_.x.categories.isEmpty() ? formatMeasurement(pt.x()) + xu
-                                                     : plot_.x.categories.value(static_cast<int>(pt.x()));
+      const bool zero = plot_.x.zeroAt && pt.x() == *plot_.x.zeroAt;  // the log axis's stand-in for 0
+      const QString x = !plot_.x.categories.isEmpty() ? plot_.x.categories.value(static_cast<int>(pt.x()))
+                        : zero                        ? QStringLiteral("0") + xu
+                                                      : formatMeasurement(pt.x()) + xu;
       found = QStringLiteral("%1\n%2: %3\n%4: %5")
                   .arg(s.name, plot_.x.title, x, plot_.y.title, formatMeasurement(pt.y()) + yu);
     }
@@ -75,9 +77,9 @@ QString PlotView::describe(const QPointF& pos) const {
       found = QStringLiteral("%1: %2 samples\np50 %3 [%4, %5]\nquartiles %6 to %7\np90 %8, p99 %9%10")
                   .arg(s.name)
                   .arg(b.n)
-                  .arg(formatMeasurement(b.median), formatMeasurement(b.median_ci_lo), formatMeasurement(b.median_ci_hi),
-                       formatMeasurement(b.q1), formatMeasurement(b.q3), formatMeasurement(b.p90),
-                       formatMeasurement(b.p99), yu);
+                  .arg(formatMeasurement(b.median), formatMeasurement(b.median_ci_lo),
+                       formatMeasurement(b.median_ci_hi), formatMeasurement(b.q1), formatMeasurement(b.q3),
+                       formatMeasurement(b.p90), formatMeasurement(b.p99), yu);
     }
   }
   return found;

@@ -66,8 +66,7 @@ class PlotsTest : public QObject {
     const auto cells = cellsLike(sample_, sample_.cells[0]);  // gemm 256: 6 strategies
     QCOMPARE(cells.size(), std::size_t{6});
     const Plot box = boxPlot(cells);
-    QCOMPARE(box.x.categories,
-             (QStringList{"naive", "blocked", "blocked+simd", "blocked+simd+threads=2", "blas"}));
+    QCOMPARE(box.x.categories, (QStringList{"naive", "blocked", "blocked+simd", "blocked+simd+threads=2", "blas"}));
     QVERIFY(box.note.contains("no samples: fp16"));  // the failed cell, named
     QCOMPARE(box.y.unit, QString("ms"));
     QVERIFY(box.y.log);  // 0.43 to 30 ms
@@ -97,6 +96,35 @@ class PlotsTest : public QObject {
     QVERIFY(named.contains("blas"));
     // blocked+simd+threads=2 is both faster and more exact than blocked+simd.
     QVERIFY(!named.contains("blocked+simd"));
+  }
+
+  // The LLM case: the reference's KL is exactly 0, the others span decades. A log axis with
+  // the zero drawn a decade below the smallest positive value, its tick reading "0".
+  void exactZeroQualityOnALogAxis() {
+    using sb::gui::test::okCell;
+    std::vector<sb::Cell> cells = {
+        okCell("decode", "baseline", {}, 25, "tokens/s"), okCell("decode", "int8", {}, 360, "tokens/s"),
+        okCell("decode", "int4", {}, 60, "tokens/s"), okCell("decode", "fused", {}, 125, "tokens/s")};
+    const double kl[] = {0, 2e-4, 3e-2, 1e-14};
+    for (std::size_t i = 0; i < cells.size(); ++i) cells[i].metrics.quality.kl = kl[i];
+    std::vector<const sb::Cell*> ptrs;
+    ptrs.reserve(cells.size());
+    for (const auto& c : cells) ptrs.push_back(&c);
+    const Plot p = speedQualityPlot(ptrs, sb::metric_field("quality.kl"));
+    QVERIFY(p.x.log);
+    QVERIFY(p.x.zeroAt.has_value());
+    QCOMPARE(*p.x.zeroAt, 1e-15);
+    QVERIFY(p.x.lo < 1e-15 && p.x.hi > 3e-2);
+    const auto ticks = axisTicks(p.x, 8);
+    QCOMPARE(ticks.front(), 1e-15);
+    // baseline (0) sits at the stand-in; int4 is slower and worse than int8: off the front.
+    QStringList named;
+    for (const PlotSeries& s : p.series) {
+      if (s.kind != SeriesKind::points) continue;
+      if (s.name == "baseline") QCOMPARE(s.points[0].x(), 1e-15);
+      if (!s.labels.value(0).isEmpty()) named << s.labels[0];
+    }
+    QCOMPARE(named, (QStringList{"baseline", "int8", "fused"}));
   }
 
   void sweepIsLinesInParameterOrder() {

@@ -20,6 +20,9 @@ struct PlotAxis {
   double lo = 0, hi = 1;  // the range drawn
   // A category axis: value i is drawn at the i-th name (box plots, bars); empty for numbers.
   QStringList categories;
+  // On a log axis, where exact zeros are drawn (a decade below the smallest positive value),
+  // with a tick that reads "0": a lossless strategy's error is 0 and must still be seen.
+  std::optional<double> zeroAt;
 
   // "p50 latency (ms)", or the title alone when there is no unit.
   QString label() const;
@@ -46,11 +49,11 @@ enum class SeriesKind {
 };
 
 struct PlotSeries {
-  QString name;  // in the legend; elided there when long, whole in the hover text
+  QString name;   // in the legend; elided there when long, whole in the hover text
   int color = 0;  // index into plotPalette()
   SeriesKind kind = SeriesKind::points;
   std::vector<QPointF> points;
-  QStringList labels;  // parallel to points when non-empty; "" draws no label
+  QStringList labels;                          // parallel to points when non-empty; "" draws no label
   std::vector<std::optional<BoxStats>> boxes;  // kind box: one per category, absent where none
   bool dashed = false;
 };

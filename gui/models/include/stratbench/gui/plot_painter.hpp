@@ -16,6 +16,9 @@ class QPainter;
 
 namespace sb::gui {
 
+// Characters of a name (legend, category, point label) drawn before it is elided.
+inline constexpr int kPlotNameChars = 36;
+
 // The series colours: 15 that stay apart for readers with common colour-vision
 // deficiencies at the sizes drawn (Tableau's categorical set, darkened where it washes out);
 // from the 16th on, the colours repeat with a dashed line (plotDashed).
