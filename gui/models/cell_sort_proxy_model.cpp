@@ -26,7 +26,8 @@ bool CellSortProxyModel::lessThan(const QModelIndex& left, const QModelIndex& ri
   }
   // Values in different units (a run of GEMM and decode: GFLOP/s and tokens/s) are grouped
   // by unit, not interleaved by magnitude.
-  const QString lu = left.data(CellTableModel::UnitRole).toString(), ru = right.data(CellTableModel::UnitRole).toString();
+  const QString lu = left.data(CellTableModel::UnitRole).toString(),
+                ru = right.data(CellTableModel::UnitRole).toString();
   if (lu != ru) return lu < ru;
   if (l.typeId() == QMetaType::Double && r.typeId() == QMetaType::Double) return l.toDouble() < r.toDouble();
   return QSortFilterProxyModel::lessThan(left, right);

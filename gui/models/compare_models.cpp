@@ -16,7 +16,8 @@ QVariant number(const std::optional<double>& v) { return v ? QVariant(*v) : QVar
 QString numberText(const std::optional<double>& v) { return v ? formatMeasurement(*v) : absentMark(); }
 
 QString tooltipOf(const sb::CellComparison& c) {
-  QString tip = QStringLiteral("%1 \u00b7 %2 \u00b7 %3 (%4)\n").arg(qstr(c.workload), qstr(c.strategy), qstr(c.params), qstr(c.device));
+  QString tip = QStringLiteral("%1 \u00b7 %2 \u00b7 %3 (%4)\n")
+                    .arg(qstr(c.workload), qstr(c.strategy), qstr(c.params), qstr(c.device));
   tip += QStringLiteral("median %1 \u2192 %2 ms, %3 and %4 samples\n")
              .arg(numberText(c.base_median_ms), numberText(c.new_median_ms))
              .arg(c.n_base)
@@ -75,7 +76,8 @@ QVariant CompareListModel::data(const QModelIndex& index, int role) const {
   if (role == CellIdRole) return qstr(c.id);
   if (role == Qt::ToolTipRole) return tooltipOf(c);
   if (role == Qt::TextAlignmentRole)
-    return col >= BaseColumn && col <= QColumn ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
+    return col >= BaseColumn && col <= QColumn ? int(Qt::AlignRight | Qt::AlignVCenter)
+                                               : int(Qt::AlignLeft | Qt::AlignVCenter);
   if (role == Qt::BackgroundRole && col == RatioColumn) return compareColor(c);
   if (role == CompareSortRole) {
     switch (col) {
@@ -98,9 +100,10 @@ QVariant CompareListModel::data(const QModelIndex& index, int role) const {
     case NewColumn: return numberText(c.new_median_ms);
     case RatioColumn: return c.ratio ? QStringLiteral("%1\u00d7").arg(QString::number(*c.ratio, 'f', 3)) : absentMark();
     case IntervalColumn:
-      return c.ratio_lo && c.ratio_hi ? QStringLiteral("[%1, %2]").arg(QString::number(*c.ratio_lo, 'f', 3),
-                                                                        QString::number(*c.ratio_hi, 'f', 3))
-                                      : absentMark();
+      return c.ratio_lo && c.ratio_hi
+                 ? QStringLiteral("[%1, %2]")
+                       .arg(QString::number(*c.ratio_lo, 'f', 3), QString::number(*c.ratio_hi, 'f', 3))
+                 : absentMark();
     case QColumn: return numberText(c.q_bh);
     case VerdictColumn: return QString::fromLatin1(sb::to_string(c.verdict));
     case NoteColumn: return qstr(c.note);
@@ -111,8 +114,9 @@ QVariant CompareListModel::data(const QModelIndex& index, int role) const {
 QVariant CompareListModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
     return QAbstractTableModel::headerData(section, orientation, role);
-  static const char* const kTitles[] = {"Workload", "Strategy",         "Params",       "Device",  "Base p50 (ms)", "New p50 (ms)",
-                                        "Ratio",    "95% interval",     "q (BH)",       "Verdict", "Note"};
+  static const char* const kTitles[] = {"Workload",      "Strategy",     "Params", "Device",
+                                        "Base p50 (ms)", "New p50 (ms)", "Ratio",  "95% interval",
+                                        "q (BH)",        "Verdict",      "Note"};
   return tr(kTitles[section]);
 }
 
@@ -147,7 +151,8 @@ void CompareHeatmapModel::setResult(const sb::CompareResult& result) {
 
 const sb::CellComparison* CompareHeatmapModel::comparisonAt(int row, int column) const {
   if (row < 0 || column < 0 || row >= strategies_.size() || column >= configs_.size()) return nullptr;
-  const int i = slot_[static_cast<std::size_t>(row) * static_cast<std::size_t>(configs_.size()) + static_cast<std::size_t>(column)];
+  const int i = slot_[static_cast<std::size_t>(row) * static_cast<std::size_t>(configs_.size()) +
+                      static_cast<std::size_t>(column)];
   return i < 0 ? nullptr : &rows_[static_cast<std::size_t>(i)];
 }
 
@@ -159,8 +164,12 @@ QModelIndex CompareHeatmapModel::indexOf(const QString& id) const {
   return {};
 }
 
-int CompareHeatmapModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(strategies_.size()); }
-int CompareHeatmapModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(configs_.size()); }
+int CompareHeatmapModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(strategies_.size());
+}
+int CompareHeatmapModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(configs_.size());
+}
 
 QVariant CompareHeatmapModel::data(const QModelIndex& index, int role) const {
   if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
@@ -176,10 +185,11 @@ QVariant CompareHeatmapModel::data(const QModelIndex& index, int role) const {
       return QString::number(*c->ratio, 'f', 2) + QString::fromUtf8(mark);
     }
     case Qt::BackgroundRole: return compareColor(*c);
-    case Qt::ForegroundRole: return QColor(std::abs(std::log(c->ratio.value_or(1))) > 0.15 &&
-                                                   (c->verdict == sb::Verdict::faster || c->verdict == sb::Verdict::slower)
-                                               ? Qt::white
-                                               : Qt::black);
+    case Qt::ForegroundRole:
+      return QColor(std::abs(std::log(c->ratio.value_or(1))) > 0.15 &&
+                            (c->verdict == sb::Verdict::faster || c->verdict == sb::Verdict::slower)
+                        ? Qt::white
+                        : Qt::black);
     case Qt::TextAlignmentRole: return int(Qt::AlignCenter);
     case Qt::ToolTipRole: return tooltipOf(*c);
     case CellIdRole: return qstr(c->id);

@@ -63,7 +63,8 @@ Plot memoryPlot(const std::vector<const sb::Cell*>& cells) {
     if (!s.points.empty()) plot.series.push_back(std::move(s));
   }
   for (const sb::Cell* c : cells)
-    if (c->metrics.memory.alloc_count) allocs << QStringLiteral("%1 %2").arg(qstr(c->strategy)).arg(*c->metrics.memory.alloc_count);
+    if (c->metrics.memory.alloc_count)
+      allocs << QStringLiteral("%1 %2").arg(qstr(c->strategy)).arg(*c->metrics.memory.alloc_count);
   if (!allocs.isEmpty()) plot.note = QStringLiteral("heap allocations: ") + allocs.join(QStringLiteral(", "));
   if (plot.series.empty()) {
     plot.emptyText = QStringLiteral("No cell of this configuration measured its memory.");

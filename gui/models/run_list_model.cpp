@@ -44,8 +44,9 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const {
     case CellsColumn: return formatCount(static_cast<long long>(run.cells.size()), "cell", "cells");
     case HostColumn: return qstr(run.run.host.cpu);
     case CommitColumn:
-      return run.run.git.commit.empty() ? tr("unknown")
-                                        : qstr(run.run.git.commit).left(10) + (run.run.git.dirty ? tr(" (dirty)") : QString());
+      return run.run.git.commit.empty()
+                 ? tr("unknown")
+                 : qstr(run.run.git.commit).left(10) + (run.run.git.dirty ? tr(" (dirty)") : QString());
     case StartedColumn: return qstr(run.run.started);
     default: return {};
   }

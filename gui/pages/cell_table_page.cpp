@@ -24,7 +24,8 @@ CellTablePage::CellTablePage(CellTableModel* model, QWidget* parent)
       filter_(new QLineEdit(this)) {
   proxy_->setSourceModel(model_);
   filter_->setObjectName(QStringLiteral("cellFilter"));
-  filter_->setPlaceholderText(tr("Filter (Ctrl+F): words that the workload, strategy, params, device, status or reason contain"));
+  filter_->setPlaceholderText(
+      tr("Filter (Ctrl+F): words that the workload, strategy, params, device, status or reason contain"));
   filter_->setClearButtonEnabled(true);
   connect(filter_, &QLineEdit::textChanged, proxy_, &CellSortProxyModel::setTextFilter);
 

@@ -43,7 +43,8 @@ SweepsPage::SweepsPage(RunStore* store, QWidget* parent)
   paramBox_->setObjectName(QStringLiteral("param"));
   metricBox_->setObjectName(QStringLiteral("metric"));
   view_->setObjectName(QStringLiteral("plot0"));
-  for (const char* path : kSweepMetrics) metricBox_->addItem(qstr(sb::metric_field(path).title), QString::fromLatin1(path));
+  for (const char* path : kSweepMetrics)
+    metricBox_->addItem(qstr(sb::metric_field(path).title), QString::fromLatin1(path));
   auto* controls = new QHBoxLayout;
   controls->addWidget(buddyLabel(tr("&Workload:"), workloadBox_, this));
   controls->addWidget(workloadBox_);
@@ -117,7 +118,8 @@ void SweepsPage::show() {
   if (!run) {
     plot.emptyText = tr("Open a results file to see its sweeps.");
   } else if (paramBox_->currentIndex() < 0) {
-    plot.emptyText = tr("%1 has no numeric parameter with more than one value in this run.").arg(workloadBox_->currentText());
+    plot.emptyText =
+        tr("%1 has no numeric parameter with more than one value in this run.").arg(workloadBox_->currentText());
   } else {
     const sb::MetricField& metric = sb::metric_field(metricBox_->currentData().toString().toStdString());
     plot = sweepPlot(*run, workloadBox_->currentText().toStdString(), paramBox_->currentText().toStdString(), metric);

@@ -169,12 +169,12 @@ void ThroughputChartPage::showGroup(int index) {
       return;
     }
     const auto& value = shown_.sets[s].values[c];
-    QToolTip::showText(QCursor::pos(),
-                       plainToolTip(QStringLiteral("%1, %2: %3")
-                                        .arg(qstr(shown_.sets[s].label), qstr(shown_.categories[c]),
-                                             value ? formatMeasurement(*value) + u' ' + qstr(shown_.unit)
-                                                   : tr("not measured"))),
-                       chartView_);
+    QToolTip::showText(
+        QCursor::pos(),
+        plainToolTip(QStringLiteral("%1, %2: %3")
+                         .arg(qstr(shown_.sets[s].label), qstr(shown_.categories[c]),
+                              value ? formatMeasurement(*value) + u' ' + qstr(shown_.unit) : tr("not measured"))),
+        chartView_);
   });
 }
 

@@ -139,8 +139,8 @@ class CellSortProxyModelTest : public QObject {
       QCOMPARE(units.size(), 2);  // each unit in one block
       QStringList values = column(proxy, CellTableModel::ThroughputColumn);
       if (order == Qt::AscendingOrder)
-        QCOMPARE(values, (QStringList{"10.00 GFLOP/s", "50.00 GFLOP/s", "100.0 GFLOP/s", "20.00 tokens/s",
-                                      "200.0 tokens/s"}));
+        QCOMPARE(values,
+                 (QStringList{"10.00 GFLOP/s", "50.00 GFLOP/s", "100.0 GFLOP/s", "20.00 tokens/s", "200.0 tokens/s"}));
     }
   }
 

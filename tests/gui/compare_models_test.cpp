@@ -44,7 +44,8 @@ class CompareModelsTest : public QObject {
     // The same numbers as the CLI's function, and the id for the shared selection.
     const int row = model.rowOf(QString::fromStdString(result_.rows[1].id));
     QCOMPARE(row, 1);
-    QCOMPARE(model.index(row, CompareListModel::QColumn).data(sb::gui::CompareSortRole).toDouble(), *result_.rows[1].q_bh);
+    QCOMPARE(model.index(row, CompareListModel::QColumn).data(sb::gui::CompareSortRole).toDouble(),
+             *result_.rows[1].q_bh);
     QCOMPARE(model.index(row, 0).data(sb::gui::CellIdRole).toString(), QString::fromStdString(result_.rows[1].id));
     for (int c = 0; c < model.columnCount(); ++c) proxy.sort(c, Qt::AscendingOrder);
     model.setResult({});

@@ -14,7 +14,7 @@ class CellSortProxyModel : public QSortFilterProxyModel {
  public:
   explicit CellSortProxyModel(QObject* parent = nullptr);
 
- // Rows whose text columns (workload, strategy, params, device, status, reason) hold
+  // Rows whose text columns (workload, strategy, params, device, status, reason) hold
   // every whitespace-separated word of `filter`, case-insensitive: "gemm simd 512".
   void setTextFilter(const QString& filter);
   const QString& textFilter() const { return filter_; }

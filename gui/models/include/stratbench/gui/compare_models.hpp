@@ -23,11 +23,11 @@ class CompareListModel : public QAbstractTableModel {
     StrategyColumn,
     ParamsColumn,
     DeviceColumn,
-    BaseColumn,     // baseline median, ms
-    NewColumn,      // other run's median, ms
-    RatioColumn,    // new / base; < 1 is faster
-    IntervalColumn, // bootstrap interval of the ratio
-    QColumn,        // Benjamini-Hochberg q-value
+    BaseColumn,      // baseline median, ms
+    NewColumn,       // other run's median, ms
+    RatioColumn,     // new / base; < 1 is faster
+    IntervalColumn,  // bootstrap interval of the ratio
+    QColumn,         // Benjamini-Hochberg q-value
     VerdictColumn,
     NoteColumn,
     ColumnCount
