@@ -1,6 +1,6 @@
 #include "config_plot_page.hpp"
 
-#include <unordered_set>
+#include <unordered_map>
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -54,7 +54,7 @@ ConfigPlotPage::ConfigPlotPage(RunStore* store, int views, Build build, Options 
     const QString chosen = optionBox_->currentText();
     const int i = configBox_->currentIndex();
     const Cells cells =
-        i >= 0 && shownRun_ ? cellsLike(*shownRun_, *firstCells_[static_cast<std::size_t>(i)]) : Cells{};
+        i >= 0 && static_cast<std::size_t>(i) < groups_.size() ? groups_[static_cast<std::size_t>(i)] : Cells{};
     const QStringList names = options_ ? options_(cells) : QStringList{};
     {
       const QSignalBlocker block(optionBox_);
@@ -74,15 +74,20 @@ ConfigPlotPage::ConfigPlotPage(RunStore* store, int views, Build build, Options 
 
 void ConfigPlotPage::rebuildConfigs() {
   shownRun_ = store_->currentRun();
-  firstCells_.clear();
+  groups_.clear();
   QStringList names;
   if (shownRun_) {
-    std::unordered_set<std::string> seen;
-    for (const sb::Cell& c : shownRun_->cells)
-      if (seen.insert(c.workload + '\n' + sb::params_to_string(c.params)).second) {
-        firstCells_.push_back(&c);
+    // One pass with a hash map: a 50,000-cell sweep has as many configurations, and a scan
+    // of the run per configuration would be quadratic.
+    std::unordered_map<std::string, std::size_t> index;
+    for (const sb::Cell& c : shownRun_->cells) {
+      const auto [it, added] = index.try_emplace(c.workload + '\n' + sb::params_to_string(c.params), groups_.size());
+      if (added) {
+        groups_.emplace_back();
         names << configLabel(c);
       }
+      groups_[it->second].push_back(&c);
+    }
   }
   {
     const QSignalBlocker block(configBox_);
@@ -92,8 +97,8 @@ void ConfigPlotPage::rebuildConfigs() {
   }
   int first = 0;
   if (prefer_)
-    for (std::size_t i = 0; i < firstCells_.size(); ++i)
-      if (prefer_(cellsLike(*shownRun_, *firstCells_[i]))) {
+    for (std::size_t i = 0; i < groups_.size(); ++i)
+      if (prefer_(groups_[i])) {
         first = static_cast<int>(i);
         break;
       }
@@ -106,8 +111,8 @@ void ConfigPlotPage::followSelection() {
   if (!shownRun_) return;
   const sb::Cell* cell = store_->selectedCellIn(*shownRun_);
   if (!cell) return;
-  for (std::size_t i = 0; i < firstCells_.size(); ++i)
-    if (firstCells_[i]->workload == cell->workload && firstCells_[i]->params == cell->params) {
+  for (std::size_t i = 0; i < groups_.size(); ++i)
+    if (groups_[i].front()->workload == cell->workload && groups_[i].front()->params == cell->params) {
       configBox_->setCurrentIndex(static_cast<int>(i));
       return;
     }
@@ -123,7 +128,7 @@ void ConfigPlotPage::showConfig() {
     }
     return;
   }
-  const Cells cells = cellsLike(*shownRun_, *firstCells_[static_cast<std::size_t>(i)]);
+  const Cells& cells = groups_[static_cast<std::size_t>(i)];
   std::vector<Plot> plots = build_(cells, optionBox_->isVisible() || options_ ? optionBox_->currentIndex() : -1);
   for (std::size_t v = 0; v < views_.size() && v < plots.size(); ++v) views_[v]->setPlot(std::move(plots[v]));
 }

@@ -54,7 +54,7 @@ class ConfigPlotPage : public QWidget {
   QComboBox* optionBox_;
   QLabel* optionLabel_;
   std::vector<PlotView*> views_;
-  std::vector<const sb::Cell*> firstCells_;  // one per configuration, parallel to configBox_
+  std::vector<Cells> groups_;  // each configuration's cells, parallel to configBox_
   const sb::RunFile* shownRun_ = nullptr;
 };
 

@@ -97,6 +97,7 @@ void TimelinePage::load() {
   if (!cell || qstr(cell->id) != id)
     for (const sb::Cell& c : run->cells)
       if (qstr(c.id) == id) cell = &c;
+  if (!cell || !cell->trace) return;
   // The trace path is relative to the results file.
   const QString path =
       QFileInfo(store_->at(store_->current()).path).absoluteDir().filePath(qstr(cell->trace.value_or(std::string())));
