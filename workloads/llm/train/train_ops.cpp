@@ -1,0 +1,287 @@
+#include "stratbench/workloads/llm/train_ops.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+#include <vector>
+
+#include "stratbench/workloads/thread_pool.hpp"
+
+namespace sb::llm::train {
+namespace {
+
+int range_begin(int n, int parts, int p) { return static_cast<int>(static_cast<long long>(n) * p / parts); }
+
+// fn(begin, end) over [0, n) in fixed chunks, one per task.
+template <class F>
+void parallel_rows(int n, ThreadPool* pool, F&& fn) {
+  const int tasks = pool ? std::min(pool->size(), std::max(n, 1)) : 1;
+  if (tasks <= 1) {
+    fn(0, n);
+    return;
+  }
+  pool->run(tasks, [&](int task) { fn(range_begin(n, tasks, task), range_begin(n, tasks, task + 1)); });
+}
+
+template <class T>
+void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const T* a, int lda, const T* b, int ldb, T beta,
+          T* c, int ldc) {
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, a, lda, b, ldb, beta, c, ldc);
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
+}
+
+}  // namespace
+
+template <class T>
+void linear_fwd(const T* x, int n, int in, const T* w, int out, T* y, bool accumulate) {
+  gemm<T>(CblasNoTrans, CblasTrans, n, out, in, x, in, w, in, accumulate ? T(1) : T(0), y, out);
+}
+
+template <class T>
+void linear_bwd(const T* x, const T* dy, int n, int in, const T* w, int out, T* dx, T* dw, bool accumulate_dx) {
+  if (dx) gemm<T>(CblasNoTrans, CblasNoTrans, n, in, out, dy, out, w, in, accumulate_dx ? T(1) : T(0), dx, in);
+  gemm<T>(CblasTrans, CblasNoTrans, out, in, n, dy, out, x, in, T(1), dw, in);
+}
+
+template <class T>
+void rmsnorm_fwd(const T* x, const T* g, int n, int dim, T eps, T* y, T* r, ThreadPool* pool) {
+  parallel_rows(n, pool, [&](int b, int e) {
+    for (int row = b; row < e; ++row) {
+      const T* xr = x + static_cast<std::size_t>(row) * dim;
+      T* yr = y + static_cast<std::size_t>(row) * dim;
+      // The engine sums squares in double (llama_engine.cpp inv_rms): so do we.
+      double ss = 0;
+      for (int i = 0; i < dim; ++i) ss += static_cast<double>(xr[i]) * xr[i];
+      const T s = static_cast<T>(1.0 / std::sqrt(ss / dim + static_cast<double>(eps)));
+      r[row] = s;
+      for (int i = 0; i < dim; ++i) yr[i] = xr[i] * s * g[i];
+    }
+  });
+}
+
+template <class T>
+void rmsnorm_bwd(const T* x, const T* g, const T* r, const T* dy, int n, int dim, T* dx, T* dg, ThreadPool* pool) {
+  const int tasks = pool ? std::min(pool->size(), std::max(n, 1)) : 1;
+  std::vector<T> part(static_cast<std::size_t>(tasks) * dim, T(0));
+  auto work = [&](int task) {
+    T* pg = part.data() + static_cast<std::size_t>(task) * dim;
+    for (int row = range_begin(n, tasks, task); row < range_begin(n, tasks, task + 1); ++row) {
+      const std::size_t o = static_cast<std::size_t>(row) * dim;
+      const T s = r[row];
+      T dot = 0;  // sum_j dy_j g_j x_j
+      for (int i = 0; i < dim; ++i) {
+        dot += dy[o + i] * g[i] * x[o + i];
+        pg[i] += dy[o + i] * x[o + i] * s;
+      }
+      const T c = dot * s * s * s / static_cast<T>(dim);
+      for (int i = 0; i < dim; ++i) dx[o + i] = dy[o + i] * g[i] * s - x[o + i] * c;
+    }
+  };
+  if (tasks > 1)
+    pool->run(tasks, work);
+  else
+    work(0);
+  for (int t = 0; t < tasks; ++t)
+    for (int i = 0; i < dim; ++i) dg[i] += part[static_cast<std::size_t>(t) * dim + i];
+}
+
+template <class T>
+void rope(T* x, int n, int seq, int ld, int heads, int hd, float theta, bool inverse, ThreadPool* pool) {
+  // The engine's frequencies: float of a double power (llama_engine.cpp's constructor).
+  std::vector<double> inv_freq(hd / 2);
+  for (int i = 0; i < hd / 2; ++i) inv_freq[i] = std::pow(static_cast<double>(theta), -2.0 * i / hd);
+  parallel_rows(n, pool, [&](int b, int e) {
+    std::vector<T> cs(hd / 2), sn(hd / 2);
+    for (int row = b; row < e; ++row) {
+      const int pos = row % seq;
+      for (int i = 0; i < hd / 2; ++i) {
+        if constexpr (std::is_same_v<T, float>) {
+          const float a = static_cast<float>(pos) * static_cast<float>(inv_freq[i]);
+          cs[i] = std::cos(a), sn[i] = std::sin(a);
+        } else {
+          const double a = pos * inv_freq[i];
+          cs[i] = std::cos(a), sn[i] = std::sin(a);
+        }
+        if (inverse) sn[i] = -sn[i];
+      }
+      for (int h = 0; h < heads; ++h) {
+        T* v = x + static_cast<std::size_t>(row) * ld + static_cast<std::size_t>(h) * hd;
+        for (int i = 0; i < hd / 2; ++i) {
+          const T a = v[2 * i], c = v[2 * i + 1];
+          v[2 * i] = a * cs[i] - c * sn[i];
+          v[2 * i + 1] = a * sn[i] + c * cs[i];
+        }
+      }
+    }
+  });
+}
+
+template <class T>
+void attention_fwd(const AttentionShape& s, const T* q, const T* k, const T* v, T* p, T* o, ThreadPool* pool) {
+  const int group = s.heads / s.kv_heads;
+  const T sc = T(1) / std::sqrt(static_cast<T>(s.hd));
+  const std::size_t S = s.seq;
+  parallel_rows(s.batch * s.heads, pool, [&](int b0, int e0) {
+    for (int bh = b0; bh < e0; ++bh) {
+      const int b = bh / s.heads, h = bh % s.heads, kvh = h / group;
+      T* pb = p + static_cast<std::size_t>(bh) * S * S;
+      for (int t = 0; t < s.seq; ++t) {
+        const std::size_t nt = static_cast<std::size_t>(b) * S + t;
+        const T* qt = q + nt * s.ldq + static_cast<std::size_t>(h) * s.hd;
+        T* pt = pb + t * S;
+        T mx = -INFINITY;
+        for (int j = 0; j <= t; ++j) {
+          const T* kj = k + (static_cast<std::size_t>(b) * S + j) * s.ldkv + static_cast<std::size_t>(kvh) * s.hd;
+          T d = 0;
+          for (int i = 0; i < s.hd; ++i) d += qt[i] * kj[i];
+          pt[j] = d * sc;
+          mx = std::max(mx, pt[j]);
+        }
+        T sum = 0;
+        for (int j = 0; j <= t; ++j) sum += pt[j] = std::exp(pt[j] - mx);
+        for (int j = 0; j <= t; ++j) pt[j] /= sum;
+        for (int j = t + 1; j < s.seq; ++j) pt[j] = 0;
+        T* ot = o + nt * s.ldo + static_cast<std::size_t>(h) * s.hd;
+        std::fill(ot, ot + s.hd, T(0));
+        for (int j = 0; j <= t; ++j) {
+          const T* vj = v + (static_cast<std::size_t>(b) * S + j) * s.ldkv + static_cast<std::size_t>(kvh) * s.hd;
+          for (int i = 0; i < s.hd; ++i) ot[i] += pt[j] * vj[i];
+        }
+      }
+    }
+  });
+}
+
+template <class T>
+void attention_bwd(const AttentionShape& s, const T* q, const T* k, const T* v, const T* p, const T* dout, T* dq, T* dk,
+                   T* dv, ThreadPool* pool) {
+  const int group = s.heads / s.kv_heads;
+  const T sc = T(1) / std::sqrt(static_cast<T>(s.hd));
+  const std::size_t S = s.seq;
+  // One task per (sequence, kv head): the query heads of a group add into the same dk, dv.
+  parallel_rows(s.batch * s.kv_heads, pool, [&](int b0, int e0) {
+    std::vector<T> dp(S);
+    for (int bk = b0; bk < e0; ++bk) {
+      const int b = bk / s.kv_heads, kvh = bk % s.kv_heads;
+      auto krow = [&](auto* base, int j, std::size_t ld) {
+        return base + (static_cast<std::size_t>(b) * S + j) * ld + static_cast<std::size_t>(kvh) * s.hd;
+      };
+      for (int j = 0; j < s.seq; ++j) {
+        std::fill(krow(dk, j, s.ldkv), krow(dk, j, s.ldkv) + s.hd, T(0));
+        std::fill(krow(dv, j, s.ldkv), krow(dv, j, s.ldkv) + s.hd, T(0));
+      }
+      for (int h = kvh * group; h < (kvh + 1) * group; ++h) {
+        const T* pb = p + (static_cast<std::size_t>(b) * s.heads + h) * S * S;
+        for (int t = 0; t < s.seq; ++t) {
+          const std::size_t nt = static_cast<std::size_t>(b) * S + t;
+          const std::size_t hq = static_cast<std::size_t>(h) * s.hd;
+          const T* pt = pb + t * S;
+          const T* dot = dout + nt * s.ldo + hq;
+          const T* qt = q + nt * s.ldq + hq;
+          T* dqt = dq + nt * s.ldq + hq;
+          T sum = 0;
+          for (int j = 0; j <= t; ++j) {
+            const T* vj = krow(v, j, s.ldkv);
+            T* dvj = krow(dv, j, s.ldkv);
+            T d = 0;
+            for (int i = 0; i < s.hd; ++i) {
+              d += dot[i] * vj[i];
+              dvj[i] += pt[j] * dot[i];
+            }
+            dp[j] = d;
+            sum += pt[j] * d;
+          }
+          std::fill(dqt, dqt + s.hd, T(0));
+          for (int j = 0; j <= t; ++j) {
+            const T ds = pt[j] * (dp[j] - sum) * sc;
+            const T* kj = krow(k, j, s.ldkv);
+            T* dkj = krow(dk, j, s.ldkv);
+            for (int i = 0; i < s.hd; ++i) {
+              dqt[i] += ds * kj[i];
+              dkj[i] += ds * qt[i];
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+template <class T>
+void swiglu_fwd(const T* a, const T* u, std::size_t count, T* h, ThreadPool* pool) {
+  const int chunks = static_cast<int>((count + 4095) / 4096);
+  parallel_rows(chunks, pool, [&](int b, int e) {
+    const std::size_t i1 = std::min(count, static_cast<std::size_t>(e) * 4096);
+    for (std::size_t i = static_cast<std::size_t>(b) * 4096; i < i1; ++i) h[i] = a[i] / (T(1) + std::exp(-a[i])) * u[i];
+  });
+}
+
+template <class T>
+void swiglu_bwd(const T* a, const T* u, const T* dh, std::size_t count, T* da, T* du, ThreadPool* pool) {
+  const int chunks = static_cast<int>((count + 4095) / 4096);
+  parallel_rows(chunks, pool, [&](int b, int e) {
+    const std::size_t i1 = std::min(count, static_cast<std::size_t>(e) * 4096);
+    for (std::size_t i = static_cast<std::size_t>(b) * 4096; i < i1; ++i) {
+      const T sg = T(1) / (T(1) + std::exp(-a[i]));
+      const T silu = a[i] * sg;
+      du[i] = dh[i] * silu;
+      da[i] = dh[i] * u[i] * sg * (T(1) + a[i] * (T(1) - sg));
+    }
+  });
+}
+
+template <class T>
+double cross_entropy(T* logits, const int* targets, int n, int vocab, bool grad, ThreadPool* pool) {
+  int counted = 0;
+  for (int r = 0; r < n; ++r) counted += targets[r] >= 0;
+  const int tasks = pool ? std::min(pool->size(), std::max(n, 1)) : 1;
+  std::vector<double> part(tasks, 0.0);
+  auto work = [&](int task) {
+    for (int r = range_begin(n, tasks, task); r < range_begin(n, tasks, task + 1); ++r) {
+      T* lg = logits + static_cast<std::size_t>(r) * vocab;
+      if (targets[r] < 0) {
+        if (grad) std::fill(lg, lg + vocab, T(0));
+        continue;
+      }
+      const T mx = *std::max_element(lg, lg + vocab);
+      double sum = 0;
+      for (int i = 0; i < vocab; ++i) sum += std::exp(static_cast<double>(lg[i] - mx));
+      const double lse = std::log(sum) + mx;
+      part[task] += lse - lg[targets[r]];
+      if (grad) {
+        const double inv = 1.0 / counted;
+        for (int i = 0; i < vocab; ++i) lg[i] = static_cast<T>(std::exp(lg[i] - lse) * inv);
+        lg[targets[r]] -= static_cast<T>(inv);
+      }
+    }
+  };
+  if (tasks > 1)
+    pool->run(tasks, work);
+  else
+    work(0);
+  double total = 0;
+  for (double v : part) total += v;
+  return counted ? total / counted : 0.0;
+}
+
+#define SB_TRAIN_OPS(T)                                                                                               \
+  template void linear_fwd<T>(const T*, int, int, const T*, int, T*, bool);                                           \
+  template void linear_bwd<T>(const T*, const T*, int, int, const T*, int, T*, T*, bool);                             \
+  template void rmsnorm_fwd<T>(const T*, const T*, int, int, T, T*, T*, ThreadPool*);                                 \
+  template void rmsnorm_bwd<T>(const T*, const T*, const T*, const T*, int, int, T*, T*, ThreadPool*);                \
+  template void rope<T>(T*, int, int, int, int, int, float, bool, ThreadPool*);                                       \
+  template void attention_fwd<T>(const AttentionShape&, const T*, const T*, const T*, T*, T*, ThreadPool*);           \
+  template void attention_bwd<T>(const AttentionShape&, const T*, const T*, const T*, const T*, const T*, T*, T*, T*, \
+                                 ThreadPool*);                                                                        \
+  template void swiglu_fwd<T>(const T*, const T*, std::size_t, T*, ThreadPool*);                                      \
+  template void swiglu_bwd<T>(const T*, const T*, const T*, std::size_t, T*, T*, ThreadPool*);                        \
+  template double cross_entropy<T>(T*, const int*, int, int, bool, ThreadPool*);
+SB_TRAIN_OPS(float)
+SB_TRAIN_OPS(double)
+#undef SB_TRAIN_OPS
+
+}  // namespace sb::llm::train
