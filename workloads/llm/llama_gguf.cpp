@@ -100,14 +100,8 @@ std::vector<float> decode_tensor(const GgufTensor& t) {
   return y;
 }
 
-GgufWriter llama_gguf_writer(const ModelConfig& c, std::uint64_t seed, WeightType t, const Vocab& vocab) {
-  const auto specs = llama_tensor_specs(c);  // validates c
-  if (vocab.size() != static_cast<std::size_t>(c.vocab_size))
-    throw InputError("the vocabulary has " + std::to_string(vocab.size()) + " tokens, config '" + c.name + "' needs " +
-                     std::to_string(c.vocab_size));
-  if (vocab.size() <= kEosId) throw InputError("the vocabulary needs ids 0, 1, 2 for <unk>, <s>, </s>");
-
-  GgufWriter w;
+void set_llama_metadata(GgufWriter& w, const ModelConfig& c, WeightType t) {
+  validate(c);
   auto u32 = [](int v) { return GgufValue::u32(static_cast<std::uint32_t>(v)); };
   w.set("general.architecture", GgufValue::string("llama"));
   w.set("general.name", GgufValue::string("stratbench-" + c.name));
@@ -123,6 +117,23 @@ GgufWriter llama_gguf_writer(const ModelConfig& c, std::uint64_t seed, WeightTyp
   w.set("llama.attention.head_count_kv", u32(c.n_kv_heads));
   w.set("llama.attention.layer_norm_rms_epsilon", GgufValue::f32(c.norm_eps));
   w.set("llama.rope.freq_base", GgufValue::f32(c.rope_theta));
+}
+
+void add_llama_tensors(GgufWriter& w, const ModelConfig& c, WeightType t, const TensorFloats& floats) {
+  for (const auto& spec : llama_tensor_specs(c)) {
+    const GgmlType type = storage_type(t, spec, c.tied_embeddings);
+    w.add_tensor(spec.name, type, spec.dims, [spec, floats, type] { return encode_tensor(type, floats(spec)); });
+  }
+}
+
+GgufWriter llama_gguf_writer(const ModelConfig& c, std::uint64_t seed, WeightType t, const Vocab& vocab) {
+  validate(c);
+  if (vocab.size() != static_cast<std::size_t>(c.vocab_size))
+    throw InputError("the vocabulary has " + std::to_string(vocab.size()) + " tokens, config '" + c.name + "' needs " +
+                     std::to_string(c.vocab_size));
+  if (vocab.size() <= kEosId) throw InputError("the vocabulary needs ids 0, 1, 2 for <unk>, <s>, </s>");
+  GgufWriter w;
+  set_llama_metadata(w, c, t);
   w.set("tokenizer.ggml.model", GgufValue::string("llama"));
   w.set("tokenizer.ggml.tokens", GgufValue::string_array(vocab.pieces));
   w.set("tokenizer.ggml.scores", GgufValue::f32_array(vocab.scores));
@@ -134,12 +145,7 @@ GgufWriter llama_gguf_writer(const ModelConfig& c, std::uint64_t seed, WeightTyp
   w.set("tokenizer.ggml.add_eos_token", GgufValue::boolean(false));
   w.set("stratbench.config", GgufValue::string(c.name));
   w.set("stratbench.seed", GgufValue::u64(seed));
-
-  for (const auto& spec : specs) {
-    const GgmlType type = storage_type(t, spec, c.tied_embeddings);
-    w.add_tensor(spec.name, type, spec.dims,
-                 [spec, seed, type] { return encode_tensor(type, synthetic_tensor(spec, seed)); });
-  }
+  add_llama_tensors(w, c, t, [seed](const TensorSpec& spec) { return synthetic_tensor(spec, seed); });
   return w;
 }
 

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,6 +53,13 @@ GgmlType storage_type(WeightType t, const TensorSpec& spec, bool tied_embeddings
 // and a stored tensor back to floats.
 std::vector<std::uint8_t> encode_tensor(GgmlType type, std::span<const float> values);
 std::vector<float> decode_tensor(const GgufTensor& t);
+
+// The general.* and llama.* keys of the table above (validates c).
+void set_llama_metadata(GgufWriter& w, const ModelConfig& c, WeightType t);
+// Every tensor of llama_tensor_specs(c) in its storage type for t, from floats produced one
+// tensor at a time while writing (a trained model's parameters, synthetic weights).
+using TensorFloats = std::function<std::vector<float>(const TensorSpec&)>;
+void add_llama_tensors(GgufWriter& w, const ModelConfig& c, WeightType t, const TensorFloats& floats);
 
 // The whole model file, tensors produced one at a time while writing. InputError when the
 // vocabulary's size differs from c.vocab_size (or it lacks ids 0..2 for unk/bos/eos).
