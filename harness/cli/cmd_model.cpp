@@ -64,6 +64,8 @@ const char* kUsage =
     "\n"
     "  write --config NAME --type TYPE [--seed N] OUT.gguf   a Llama model with synthetic weights\n"
     "  info [--tensors] [--metadata] FILE.gguf              what a GGUF file holds\n"
+    "  train --config SHAPE --corpus F --tokenizer F --tokens N -o OUT.gguf\n"
+    "                                                       a model trained on a corpus\n"
     "\n"
     "  stratbench model <subcommand> --help   options of a subcommand\n";
 
@@ -168,14 +170,15 @@ int model_info(const ModelOptions& o, const std::vector<std::string>& pos) {
 
 }  // namespace
 
-int cmd_model(const Args& args) {
+int cmd_model(const Args& args, const std::string& command_line) {
   if (args.empty() || ((args[0] == "--help" || args[0] == "-h"))) {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
   }
   const std::string& sub = args[0];
   const Args rest(args.begin() + 1, args.end());
-  if (sub != "write" && sub != "info") throw InputError("model: unknown subcommand '" + sub + "' (write, info)");
+  if (sub == "train") return cmd_model_train(rest, command_line);
+  if (sub != "write" && sub != "info") throw InputError("model: unknown subcommand '" + sub + "' (write, info, train)");
   const auto& table = sub == "write" ? write_flags() : info_flags();
   if (wants_help(rest)) {
     std::cout << (sub == "write" ? "usage: stratbench model write --config NAME --type TYPE [--seed N] OUT.gguf\n\n"

@@ -28,7 +28,9 @@ struct TokenizeOptions {
 
 const std::vector<Flag<TokenizeOptions>>& tokenize_flags() {
   static const std::vector<Flag<TokenizeOptions>> t = {
-      {"--encoding", "-e", "NAME", "gpt2 (also r50k_base) or cl100k_base (default gpt2)",
+      {"--encoding", "-e", "NAME",
+       "gpt2 (also r50k_base), cl100k_base, or a FILE.tiktoken trained by `stratbench tokenizer train` (default "
+       "gpt2)",
        [](TokenizeOptions& o, const std::string& v) { o.encoding = v; }},
       {"--decode", "-d", "", "read a JSON array of ids and write their text",
        [](TokenizeOptions& o, const std::string&) { o.decode = true; }},
@@ -69,7 +71,9 @@ int cmd_tokenize(const Args& args) {
   if (wants_help(args)) {
     std::cout << "usage: stratbench tokenize [options] [FILE]\n\n"
                  "Encodes FILE (or stdin, or '-') with a byte-level BPE encoding and prints the token ids as a JSON\n"
-                 "array; the ids equal tiktoken's. With --decode, reads a JSON array of ids and writes their bytes.\n\n"
+                 "array; the ids equal tiktoken's. With --decode, reads a JSON array of ids and writes their bytes.\n"
+                 "A trained vocabulary (a path to its .tiktoken file) uses GPT-2's pre-tokenizer and has\n"
+                 "<|endoftext|> as the id after its last rank.\n\n"
               << flags_help(tokenize_flags());
     return 0;
   }

@@ -1,6 +1,7 @@
 // Training's gradients against finite differences in float64: each operation alone, then
 // the whole model (GQA, tied and untied heads), and the float forward pass against the
 // engine's, so that what is trained is what the engine (and llama.cpp) will run.
+#include <cblas.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -49,6 +50,8 @@ void expect_gradient(std::vector<double>& x, const std::vector<double>& analytic
 
 class TrainOps : public ::testing::TestWithParam<int> {
  protected:
+  // As training runs them: OpenBLAS single-threaded inside the pool's tasks.
+  static void SetUpTestSuite() { openblas_set_num_threads(1); }
   ThreadPool* pool() {
     if (GetParam() == 1) return nullptr;
     static ThreadPool p(3);
@@ -61,11 +64,11 @@ TEST_P(TrainOps, LinearGradients) {
   auto x = randn(n * in, 1), w = randn(out * in, 2), r = randn(n * out, 3);
   std::vector<double> y(n * out);
   auto obj = [&] {
-    linear_fwd(x.data(), n, in, w.data(), out, y.data());
+    linear_fwd(x.data(), n, in, w.data(), out, y.data(), false, pool());
     return dot(y, r);
   };
   std::vector<double> dx(n * in), dw(out * in, 0.0);
-  linear_bwd(x.data(), r.data(), n, in, w.data(), out, dx.data(), dw.data(), false);
+  linear_bwd(x.data(), r.data(), n, in, w.data(), out, dx.data(), dw.data(), false, pool());
   expect_gradient(x, dx, obj, "dx");
   expect_gradient(w, dw, obj, "dw");
 }

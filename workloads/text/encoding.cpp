@@ -1,8 +1,10 @@
 #include "stratbench/workloads/text/encoding.hpp"
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <sstream>
 
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/text/text_input.hpp"
@@ -34,7 +36,9 @@ const Known* known(const std::string& name) {
 }
 
 std::string canonical_name(const std::string& name) {
-  if (!known(name)) throw InputError("unknown encoding '" + name + "' (encodings: gpt2, cl100k_base)");
+  if (!known(name))
+    throw InputError("unknown encoding '" + name +
+                     "' (encodings: gpt2, cl100k_base), and not a path to a trained .tiktoken file");
   return name == "r50k_base" ? "gpt2" : name;
 }
 
@@ -47,30 +51,61 @@ std::string Encoding::vocab_path(const std::string& name) {
 Encoding Encoding::from_ranks(const std::string& name, RankTable ranks) {
   const std::string canon = canonical_name(name);
   const Known& k = *known(canon);
+  return custom(canon, k.pattern, std::move(ranks), k.specials);
+}
+
+Encoding Encoding::custom(const std::string& name, Pattern pattern, RankTable ranks,
+                          std::vector<std::pair<std::string, std::uint32_t>> specials) {
   Encoding e;
-  e.name_ = canon;
-  e.pattern_ = k.pattern;
+  e.name_ = name;
+  e.pattern_ = pattern;
   e.ranks_ = std::move(ranks);
-  e.specials_ = k.specials;
+  e.specials_ = std::move(specials);
   e.n_vocab_ = static_cast<std::uint32_t>(e.ranks_.size());
-  for (const auto& [s, id] : e.specials_) {
+  for (std::size_t i = 0; i < e.specials_.size(); ++i) {
+    const auto& [s, id] = e.specials_[i];
     if (id < e.ranks_.size())
-      throw InputError(canon + ": special token " + s + " has id " + std::to_string(id) +
+      throw InputError(name + ": special token " + s + " has id " + std::to_string(id) +
                        ", which is already an ordinary rank");
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    if (s.empty() || e.ranks_.find(p, s.size()) != RankTable::kNone)
+      throw InputError(name + ": special token '" + s + "' is empty or the bytes of an ordinary rank");
+    for (std::size_t j = 0; j < i; ++j)
+      if (e.specials_[j].second == id || e.specials_[j].first == s)
+        throw InputError(name + ": special tokens " + e.specials_[j].first + " and " + s + " share an id or a text");
     e.n_vocab_ = std::max(e.n_vocab_, id + 1);
   }
   return e;
 }
 
+Encoding Encoding::trained(const std::string& name, RankTable ranks) {
+  const auto eot = static_cast<std::uint32_t>(ranks.size());
+  return custom(name, Pattern::gpt2, std::move(ranks), {{kEndOfText, eot}});
+}
+
+Encoding Encoding::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the vocabulary file (`stratbench tokenizer train` writes one)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return trained(path, RankTable::parse(ss.str(), path));
+}
+
 const Encoding& Encoding::get(const std::string& name) {
   static std::mutex m;
   static std::map<std::string, std::unique_ptr<Encoding>> cache;
-  const std::string canon = canonical_name(name);
+  // A trained vocabulary is known by its path; the cache key keeps it apart from the
+  // built-in names (a file called "gpt2" in the working directory is not GPT-2).
+  const bool is_file =
+      !known(name) && (name.find('/') != std::string::npos || (name.size() > 9 && name.ends_with(".tiktoken")));
+  const std::string canon = is_file ? name : canonical_name(name);
   std::lock_guard lock(m);
-  auto& slot = cache[canon];
+  auto& slot = cache[(is_file ? "file:" : "") + canon];
   if (!slot) {
-    const std::string path = vocab_path(canon);
-    slot = std::make_unique<Encoding>(from_ranks(canon, RankTable::load(path, known(canon)->ranks)));
+    if (is_file)
+      slot = std::make_unique<Encoding>(from_file(canon));
+    else
+      slot = std::make_unique<Encoding>(from_ranks(canon, RankTable::load(vocab_path(canon), known(canon)->ranks)));
   }
   return *slot;
 }

@@ -100,9 +100,25 @@ RankTable RankTable::parse(std::string_view content, const std::string& name, st
     throw InputError(name + ": has " + std::to_string(tokens.size()) + " ranks, expected " +
                      std::to_string(expected_ranks) + " (truncated or the wrong file?)");
 
+  return build(tokens, name, [&](std::uint32_t r) { return name + ":" + std::to_string(line_of[r]); });
+}
+
+RankTable RankTable::from_tokens(const std::vector<std::string>& tokens, const std::string& name) {
+  if (tokens.empty()) throw InputError(name + ": no ranks (empty vocabulary)");
+  if (tokens.size() >= (1u << 24))
+    throw InputError(name + ": " + std::to_string(tokens.size()) + " ranks is implausibly many");
+  return build(tokens, name, [&](std::uint32_t) { return name; });
+}
+
+template <class Where>
+RankTable RankTable::build(const std::vector<std::string>& tokens, const std::string& name, Where where) {
   RankTable t;
   std::size_t total = 0;
-  for (const auto& tok : tokens) total += tok.size();
+  for (const auto& tok : tokens) {
+    if (tok.empty())
+      throw InputError(name + ": the token of rank " + std::to_string(&tok - tokens.data()) + " is empty");
+    total += tok.size();
+  }
   t.arena_.reserve(total);
   t.offsets_.reserve(tokens.size() + 1);
   for (const auto& tok : tokens) {
@@ -119,8 +135,8 @@ RankTable RankTable::parse(std::string_view content, const std::string& name, st
     const auto* p = reinterpret_cast<const unsigned char*>(tokens[r].data());
     const std::size_t n = tokens[r].size();
     if (t.find(p, n) != kNone)
-      throw InputError(name + ":" + std::to_string(line_of[r]) + ": the token of rank " + std::to_string(r) +
-                       " repeats the bytes of rank " + std::to_string(t.find(p, n)));
+      throw InputError(where(r) + ": the token of rank " + std::to_string(r) + " repeats the bytes of rank " +
+                       std::to_string(t.find(p, n)));
     const std::uint64_t h = hash(p, n);
     std::size_t i = h & t.mask_;
     while (t.slots_[i].rank != kNone) i = (i + 1) & t.mask_;

@@ -92,29 +92,29 @@ double Trainable<T>::loss(const T* w, const int* tokens, const int* targets, int
     Layer& L = layers_[li];
     const std::string b = "blk." + std::to_string(li) + ".";
     rmsnorm_fwd(L.x.data(), w + at(b + "attn_norm.weight"), n, D, eps, L.xn1.data(), L.r1.data(), pool);
-    linear_fwd(L.xn1.data(), n, D, w + at(b + "attn_q.weight"), D, L.q.data());
-    linear_fwd(L.xn1.data(), n, D, w + at(b + "attn_k.weight"), KV, L.k.data());
-    linear_fwd(L.xn1.data(), n, D, w + at(b + "attn_v.weight"), KV, L.v.data());
+    linear_fwd(L.xn1.data(), n, D, w + at(b + "attn_q.weight"), D, L.q.data(), false, pool);
+    linear_fwd(L.xn1.data(), n, D, w + at(b + "attn_k.weight"), KV, L.k.data(), false, pool);
+    linear_fwd(L.xn1.data(), n, D, w + at(b + "attn_v.weight"), KV, L.v.data(), false, pool);
     rope(L.q.data(), n, seq, D, c.n_heads, c.head_dim(), c.rope_theta, false, pool);
     rope(L.k.data(), n, seq, KV, c.n_kv_heads, c.head_dim(), c.rope_theta, false, pool);
     attention_fwd(as, L.q.data(), L.k.data(), L.v.data(), L.p.data(), L.att.data(), pool);
     std::copy_n(L.x.data(), ND, L.mid.data());
-    linear_fwd(L.att.data(), n, D, w + at(b + "attn_output.weight"), D, L.mid.data(), true);
+    linear_fwd(L.att.data(), n, D, w + at(b + "attn_output.weight"), D, L.mid.data(), true, pool);
     rmsnorm_fwd(L.mid.data(), w + at(b + "ffn_norm.weight"), n, D, eps, L.xn2.data(), L.r2.data(), pool);
-    linear_fwd(L.xn2.data(), n, D, w + at(b + "ffn_gate.weight"), H, L.a.data());
-    linear_fwd(L.xn2.data(), n, D, w + at(b + "ffn_up.weight"), H, L.u.data());
+    linear_fwd(L.xn2.data(), n, D, w + at(b + "ffn_gate.weight"), H, L.a.data(), false, pool);
+    linear_fwd(L.xn2.data(), n, D, w + at(b + "ffn_up.weight"), H, L.u.data(), false, pool);
     swiglu_fwd(L.a.data(), L.u.data(), static_cast<std::size_t>(n) * H, L.h.data(), pool);
     T* next = li + 1 < c.n_layers ? layers_[li + 1].x.data() : x_final_.data();
     std::copy_n(L.mid.data(), ND, next);
-    linear_fwd(L.h.data(), n, H, w + at(b + "ffn_down.weight"), D, next, true);
+    linear_fwd(L.h.data(), n, H, w + at(b + "ffn_down.weight"), D, next, true, pool);
   }
   rmsnorm_fwd(x_final_.data(), w + at("output_norm.weight"), n, D, eps, xf_.data(), rf_.data(), pool);
-  linear_fwd(xf_.data(), n, D, w + head_off, V, logits_.data());
+  linear_fwd(xf_.data(), n, D, w + head_off, V, logits_.data(), false, pool);
   const double loss = cross_entropy(logits_.data(), targets, n, V, grad != nullptr, pool);
   if (!grad) return loss;
 
   // Backward: logits_ now hold d(loss)/d(logits).
-  linear_bwd(xf_.data(), logits_.data(), n, D, w + head_off, V, dn_.data(), grad + head_off, false);
+  linear_bwd(xf_.data(), logits_.data(), n, D, w + head_off, V, dn_.data(), grad + head_off, false, pool);
   rmsnorm_bwd(x_final_.data(), w + at("output_norm.weight"), rf_.data(), dn_.data(), n, D, dx_.data(),
               grad + at("output_norm.weight"), pool);
   for (int li = c.n_layers - 1; li >= 0; --li) {
@@ -122,28 +122,28 @@ double Trainable<T>::loss(const T* w, const int* tokens, const int* targets, int
     const std::string b = "blk." + std::to_string(li) + ".";
     // x_next = mid + h Wd^T
     linear_bwd(L.h.data(), dx_.data(), n, H, w + at(b + "ffn_down.weight"), D, dh_.data(),
-               grad + at(b + "ffn_down.weight"), false);
+               grad + at(b + "ffn_down.weight"), false, pool);
     swiglu_bwd(L.a.data(), L.u.data(), dh_.data(), static_cast<std::size_t>(n) * H, da_.data(), du_.data(), pool);
     linear_bwd(L.xn2.data(), da_.data(), n, D, w + at(b + "ffn_gate.weight"), H, dn_.data(),
-               grad + at(b + "ffn_gate.weight"), false);
+               grad + at(b + "ffn_gate.weight"), false, pool);
     linear_bwd(L.xn2.data(), du_.data(), n, D, w + at(b + "ffn_up.weight"), H, dn_.data(),
-               grad + at(b + "ffn_up.weight"), true);
+               grad + at(b + "ffn_up.weight"), true, pool);
     rmsnorm_bwd(L.mid.data(), w + at(b + "ffn_norm.weight"), L.r2.data(), dn_.data(), n, D, dtmp_.data(),
                 grad + at(b + "ffn_norm.weight"), pool);
     for (std::size_t i = 0; i < ND; ++i) dmid_[i] = dx_[i] + dtmp_[i];
     // mid = x + att Wo^T
     linear_bwd(L.att.data(), dmid_.data(), n, D, w + at(b + "attn_output.weight"), D, datt_.data(),
-               grad + at(b + "attn_output.weight"), false);
+               grad + at(b + "attn_output.weight"), false, pool);
     attention_bwd(as, L.q.data(), L.k.data(), L.v.data(), L.p.data(), datt_.data(), dq_.data(), dk_.data(), dv_.data(),
                   pool);
     rope(dq_.data(), n, seq, D, c.n_heads, c.head_dim(), c.rope_theta, true, pool);
     rope(dk_.data(), n, seq, KV, c.n_kv_heads, c.head_dim(), c.rope_theta, true, pool);
     linear_bwd(L.xn1.data(), dq_.data(), n, D, w + at(b + "attn_q.weight"), D, dn_.data(),
-               grad + at(b + "attn_q.weight"), false);
+               grad + at(b + "attn_q.weight"), false, pool);
     linear_bwd(L.xn1.data(), dk_.data(), n, D, w + at(b + "attn_k.weight"), KV, dn_.data(),
-               grad + at(b + "attn_k.weight"), true);
+               grad + at(b + "attn_k.weight"), true, pool);
     linear_bwd(L.xn1.data(), dv_.data(), n, D, w + at(b + "attn_v.weight"), KV, dn_.data(),
-               grad + at(b + "attn_v.weight"), true);
+               grad + at(b + "attn_v.weight"), true, pool);
     rmsnorm_bwd(L.x.data(), w + at(b + "attn_norm.weight"), L.r1.data(), dn_.data(), n, D, dtmp_.data(),
                 grad + at(b + "attn_norm.weight"), pool);
     for (std::size_t i = 0; i < ND; ++i) dx_[i] = dmid_[i] + dtmp_[i];

@@ -36,15 +36,32 @@ void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const T* 
 
 }  // namespace
 
+// OpenBLAS runs single-threaded (pool_for in trainer.cpp) and the products are split over
+// our pool by rows of the output: one set of threads, so no two pools spin against each
+// other on few cores, and fixed blocks keep the bits independent of scheduling.
 template <class T>
-void linear_fwd(const T* x, int n, int in, const T* w, int out, T* y, bool accumulate) {
-  gemm<T>(CblasNoTrans, CblasTrans, n, out, in, x, in, w, in, accumulate ? T(1) : T(0), y, out);
+void linear_fwd(const T* x, int n, int in, const T* w, int out, T* y, bool accumulate, ThreadPool* pool) {
+  parallel_rows(n, pool, [&](int b, int e) {
+    if (e > b)
+      gemm<T>(CblasNoTrans, CblasTrans, e - b, out, in, x + static_cast<std::size_t>(b) * in, in, w, in,
+              accumulate ? T(1) : T(0), y + static_cast<std::size_t>(b) * out, out);
+  });
 }
 
 template <class T>
-void linear_bwd(const T* x, const T* dy, int n, int in, const T* w, int out, T* dx, T* dw, bool accumulate_dx) {
-  if (dx) gemm<T>(CblasNoTrans, CblasNoTrans, n, in, out, dy, out, w, in, accumulate_dx ? T(1) : T(0), dx, in);
-  gemm<T>(CblasTrans, CblasNoTrans, out, in, n, dy, out, x, in, T(1), dw, in);
+void linear_bwd(const T* x, const T* dy, int n, int in, const T* w, int out, T* dx, T* dw, bool accumulate_dx,
+                ThreadPool* pool) {
+  if (dx)
+    parallel_rows(n, pool, [&](int b, int e) {
+      if (e > b)
+        gemm<T>(CblasNoTrans, CblasNoTrans, e - b, in, out, dy + static_cast<std::size_t>(b) * out, out, w, in,
+                accumulate_dx ? T(1) : T(0), dx + static_cast<std::size_t>(b) * in, in);
+    });
+  parallel_rows(out, pool, [&](int b, int e) {
+    if (e > b)
+      gemm<T>(CblasTrans, CblasNoTrans, e - b, in, n, dy + b, out, x, in, T(1), dw + static_cast<std::size_t>(b) * in,
+              in);
+  });
 }
 
 template <class T>
@@ -120,36 +137,52 @@ void rope(T* x, int n, int seq, int ld, int heads, int hd, float theta, bool inv
   });
 }
 
+namespace {
+
+// A kv head's keys (or values) of one sequence transposed to [hd][S]: the score loops then
+// run along the keys (an axpy the compiler vectorizes) instead of a dot product per key
+// (a reduction it may not reorder).
+template <class T>
+void transpose_head(const T* base, std::size_t ld, int seq, int hd, T* out) {
+  for (int j = 0; j < seq; ++j)
+    for (int i = 0; i < hd; ++i)
+      out[static_cast<std::size_t>(i) * seq + j] = base[static_cast<std::size_t>(j) * ld + i];
+}
+
+}  // namespace
+
 template <class T>
 void attention_fwd(const AttentionShape& s, const T* q, const T* k, const T* v, T* p, T* o, ThreadPool* pool) {
   const int group = s.heads / s.kv_heads;
   const T sc = T(1) / std::sqrt(static_cast<T>(s.hd));
   const std::size_t S = s.seq;
   parallel_rows(s.batch * s.heads, pool, [&](int b0, int e0) {
+    std::vector<T> kt(S * s.hd);
     for (int bh = b0; bh < e0; ++bh) {
       const int b = bh / s.heads, h = bh % s.heads, kvh = h / group;
+      const std::size_t row0 = static_cast<std::size_t>(b) * S, hk = static_cast<std::size_t>(kvh) * s.hd;
+      transpose_head(k + row0 * s.ldkv + hk, s.ldkv, s.seq, s.hd, kt.data());
       T* pb = p + static_cast<std::size_t>(bh) * S * S;
       for (int t = 0; t < s.seq; ++t) {
-        const std::size_t nt = static_cast<std::size_t>(b) * S + t;
-        const T* qt = q + nt * s.ldq + static_cast<std::size_t>(h) * s.hd;
+        const T* qt = q + (row0 + t) * s.ldq + static_cast<std::size_t>(h) * s.hd;
         T* pt = pb + t * S;
-        T mx = -INFINITY;
-        for (int j = 0; j <= t; ++j) {
-          const T* kj = k + (static_cast<std::size_t>(b) * S + j) * s.ldkv + static_cast<std::size_t>(kvh) * s.hd;
-          T d = 0;
-          for (int i = 0; i < s.hd; ++i) d += qt[i] * kj[i];
-          pt[j] = d * sc;
-          mx = std::max(mx, pt[j]);
+        std::fill(pt, pt + S, T(0));
+        for (int i = 0; i < s.hd; ++i) {
+          const T qi = qt[i] * sc;
+          const T* ki = kt.data() + static_cast<std::size_t>(i) * S;
+          for (int j = 0; j <= t; ++j) pt[j] += qi * ki[j];
         }
+        const T mx = *std::max_element(pt, pt + t + 1);
         T sum = 0;
         for (int j = 0; j <= t; ++j) sum += pt[j] = std::exp(pt[j] - mx);
-        for (int j = 0; j <= t; ++j) pt[j] /= sum;
-        for (int j = t + 1; j < s.seq; ++j) pt[j] = 0;
-        T* ot = o + nt * s.ldo + static_cast<std::size_t>(h) * s.hd;
+        const T inv = T(1) / sum;
+        for (int j = 0; j <= t; ++j) pt[j] *= inv;
+        T* ot = o + (row0 + t) * s.ldo + static_cast<std::size_t>(h) * s.hd;
         std::fill(ot, ot + s.hd, T(0));
         for (int j = 0; j <= t; ++j) {
-          const T* vj = v + (static_cast<std::size_t>(b) * S + j) * s.ldkv + static_cast<std::size_t>(kvh) * s.hd;
-          for (int i = 0; i < s.hd; ++i) ot[i] += pt[j] * vj[i];
+          const T* vj = v + (row0 + j) * s.ldkv + hk;
+          const T pj = pt[j];
+          for (int i = 0; i < s.hd; ++i) ot[i] += pj * vj[i];
         }
       }
     }
@@ -164,42 +197,42 @@ void attention_bwd(const AttentionShape& s, const T* q, const T* k, const T* v, 
   const std::size_t S = s.seq;
   // One task per (sequence, kv head): the query heads of a group add into the same dk, dv.
   parallel_rows(s.batch * s.kv_heads, pool, [&](int b0, int e0) {
-    std::vector<T> dp(S);
+    std::vector<T> dp(S), vt(S * s.hd);
     for (int bk = b0; bk < e0; ++bk) {
       const int b = bk / s.kv_heads, kvh = bk % s.kv_heads;
-      auto krow = [&](auto* base, int j, std::size_t ld) {
-        return base + (static_cast<std::size_t>(b) * S + j) * ld + static_cast<std::size_t>(kvh) * s.hd;
-      };
+      const std::size_t row0 = static_cast<std::size_t>(b) * S, hk = static_cast<std::size_t>(kvh) * s.hd;
+      auto krow = [&](auto* base, int j) { return base + (row0 + j) * s.ldkv + hk; };
       for (int j = 0; j < s.seq; ++j) {
-        std::fill(krow(dk, j, s.ldkv), krow(dk, j, s.ldkv) + s.hd, T(0));
-        std::fill(krow(dv, j, s.ldkv), krow(dv, j, s.ldkv) + s.hd, T(0));
+        std::fill(krow(dk, j), krow(dk, j) + s.hd, T(0));
+        std::fill(krow(dv, j), krow(dv, j) + s.hd, T(0));
       }
+      transpose_head(v + row0 * s.ldkv + hk, s.ldkv, s.seq, s.hd, vt.data());
       for (int h = kvh * group; h < (kvh + 1) * group; ++h) {
         const T* pb = p + (static_cast<std::size_t>(b) * s.heads + h) * S * S;
+        const std::size_t hq = static_cast<std::size_t>(h) * s.hd;
         for (int t = 0; t < s.seq; ++t) {
-          const std::size_t nt = static_cast<std::size_t>(b) * S + t;
-          const std::size_t hq = static_cast<std::size_t>(h) * s.hd;
           const T* pt = pb + t * S;
-          const T* dot = dout + nt * s.ldo + hq;
-          const T* qt = q + nt * s.ldq + hq;
-          T* dqt = dq + nt * s.ldq + hq;
+          const T* dot = dout + (row0 + t) * s.ldo + hq;
+          const T* qt = q + (row0 + t) * s.ldq + hq;
+          T* dqt = dq + (row0 + t) * s.ldq + hq;
+          std::fill(dp.begin(), dp.begin() + t + 1, T(0));
+          for (int i = 0; i < s.hd; ++i) {
+            const T di = dot[i];
+            const T* vi = vt.data() + static_cast<std::size_t>(i) * S;
+            for (int j = 0; j <= t; ++j) dp[j] += di * vi[j];
+          }
           T sum = 0;
           for (int j = 0; j <= t; ++j) {
-            const T* vj = krow(v, j, s.ldkv);
-            T* dvj = krow(dv, j, s.ldkv);
-            T d = 0;
-            for (int i = 0; i < s.hd; ++i) {
-              d += dot[i] * vj[i];
-              dvj[i] += pt[j] * dot[i];
-            }
-            dp[j] = d;
-            sum += pt[j] * d;
+            sum += pt[j] * dp[j];
+            T* dvj = krow(dv, j);
+            const T pj = pt[j];
+            for (int i = 0; i < s.hd; ++i) dvj[i] += pj * dot[i];
           }
           std::fill(dqt, dqt + s.hd, T(0));
           for (int j = 0; j <= t; ++j) {
             const T ds = pt[j] * (dp[j] - sum) * sc;
-            const T* kj = krow(k, j, s.ldkv);
-            T* dkj = krow(dk, j, s.ldkv);
+            const T* kj = krow(k, j);
+            T* dkj = krow(dk, j);
             for (int i = 0; i < s.hd; ++i) {
               dqt[i] += ds * kj[i];
               dkj[i] += ds * qt[i];
@@ -268,9 +301,11 @@ double cross_entropy(T* logits, const int* targets, int n, int vocab, bool grad,
   return counted ? total / counted : 0.0;
 }
 
+// A type cannot be parenthesized where it is a parameter's type.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define SB_TRAIN_OPS(T)                                                                                               \
-  template void linear_fwd<T>(const T*, int, int, const T*, int, T*, bool);                                           \
-  template void linear_bwd<T>(const T*, const T*, int, int, const T*, int, T*, T*, bool);                             \
+  template void linear_fwd<T>(const T*, int, int, const T*, int, T*, bool, ThreadPool*);                              \
+  template void linear_bwd<T>(const T*, const T*, int, int, const T*, int, T*, T*, bool, ThreadPool*);                \
   template void rmsnorm_fwd<T>(const T*, const T*, int, int, T, T*, T*, ThreadPool*);                                 \
   template void rmsnorm_bwd<T>(const T*, const T*, const T*, const T*, int, int, T*, T*, ThreadPool*);                \
   template void rope<T>(T*, int, int, int, int, int, float, bool, ThreadPool*);                                       \
@@ -283,5 +318,6 @@ double cross_entropy(T* logits, const int* targets, int n, int vocab, bool grad,
 SB_TRAIN_OPS(float)
 SB_TRAIN_OPS(double)
 #undef SB_TRAIN_OPS
+// NOLINTEND(bugprone-macro-parentheses)
 
 }  // namespace sb::llm::train

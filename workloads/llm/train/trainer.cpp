@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <numbers>
 #include <random>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/train_model.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
 
@@ -26,8 +28,9 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
 }
 
 ThreadPool* pool_for(int threads) {
-  // OpenBLAS runs the products on its own threads; our pool the rest. Both sized alike.
-  openblas_set_num_threads(threads);
+  // One set of threads: ours. OpenBLAS runs single-threaded inside our tasks
+  // (train_ops.hpp), so two pools never spin against each other on few cores.
+  openblas_set_num_threads(1);
   return threads > 1 ? &shared_thread_pool(threads) : nullptr;
 }
 
@@ -45,6 +48,15 @@ void gather(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t
 bool decays(const TensorSpec& s) { return s.role != TensorRole::norm; }
 
 }  // namespace
+
+std::string openblas_better_core() {
+  if (std::getenv("OPENBLAS_CORETYPE")) return {};
+  const std::string core = openblas_get_corename();
+  if (core != "Prescott" && core != "Core2" && core != "Nehalem" && core != "Sandybridge") return {};
+  if (simd_level_supported(SimdLevel::avx512)) return "SkylakeX";
+  if (simd_level_supported(SimdLevel::avx2)) return core == "Haswell" ? "" : "Haswell";
+  return {};
+}
 
 TokenSplit split_tokens(const std::vector<std::uint32_t>& ids) {
   TokenSplit d;
@@ -123,6 +135,7 @@ void train(const TrainOptions& o, const TokenSplit& data, TrainState& st,
   std::vector<std::size_t> starts(o.batch);
   std::vector<int> tokens, targets;
   const auto t0 = std::chrono::steady_clock::now();
+  const double before = st.curve.empty() ? 0.0 : st.curve.back().seconds;  // a resumed run's earlier time
   while (st.step < steps) {
     const int s = st.step;
     std::mt19937_64 rng(mix(o.seed, static_cast<std::uint64_t>(s) + 1));
@@ -153,7 +166,7 @@ void train(const TrainOptions& o, const TokenSplit& data, TrainState& st,
     pt.tokens = static_cast<std::uint64_t>(st.step) * per_step;
     if (st.step % o.eval_every == 0 || st.step == steps)
       pt.heldout_loss = heldout_loss(o, st.params, data.heldout, o.eval_windows);
-    pt.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    pt.seconds = before + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     st.curve.push_back(pt);
     if (!o.checkpoint.empty() && (st.step % o.checkpoint_every == 0 || st.step == steps))
       save_checkpoint(o.checkpoint, o, st);

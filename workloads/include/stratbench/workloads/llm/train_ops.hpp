@@ -20,12 +20,14 @@ class ThreadPool;
 
 namespace sb::llm::train {
 
-// y[N x out] = x[N x in] W^T (+ y when accumulate). OpenBLAS; its own threads.
+// y[N x out] = x[N x in] W^T (+ y when accumulate). OpenBLAS products, split by rows over
+// the pool (call OpenBLAS single-threaded: openblas_set_num_threads(1)).
 template <class T>
-void linear_fwd(const T* x, int n, int in, const T* w, int out, T* y, bool accumulate = false);
-// dx[N x in] (= or +=) dy W ; dW[out x in] += dy^T x.
+void linear_fwd(const T* x, int n, int in, const T* w, int out, T* y, bool accumulate, ThreadPool* pool);
+// dx[N x in] (= or +=) dy W, skipped when dx is null; dW[out x in] += dy^T x.
 template <class T>
-void linear_bwd(const T* x, const T* dy, int n, int in, const T* w, int out, T* dx, T* dw, bool accumulate_dx);
+void linear_bwd(const T* x, const T* dy, int n, int in, const T* w, int out, T* dx, T* dw, bool accumulate_dx,
+                ThreadPool* pool);
 
 // y = x * r * g with r[n] = 1/sqrt(mean(x^2) + eps), saved for the backward pass.
 template <class T>

@@ -54,7 +54,7 @@ struct CurvePoint {
   double train_loss = 0;         // mean cross-entropy of this step's batch, in nats
   double heldout_loss = -1;      // mean over the held-out windows; -1 when not evaluated
   double lr = 0, grad_norm = 0;  // the step's learning rate and gradient norm before clipping
-  double seconds = 0;            // wall time since the run (or resume) started
+  double seconds = 0;            // training wall time so far, resumed runs included
 };
 
 struct TrainState {
@@ -79,6 +79,13 @@ double heldout_loss(const TrainOptions& o, const std::vector<float>& params, con
 // The same for a unigram model with add-one smoothing fitted on `train`: the floor a
 // trained model must beat.
 double unigram_loss(const std::vector<std::uint32_t>& train, const std::vector<std::uint32_t>& heldout, int vocab);
+
+// OpenBLAS picks its kernels from the CPU model at load time, and on a CPU model it does
+// not know (a VM's "Intel Xeon Processor") it falls back to Prescott's SSE3 kernels, 2.5x
+// slower here than the AVX-512 ones. Returns the OPENBLAS_CORETYPE that the CPU supports
+// ("SkylakeX", "Haswell") when OpenBLAS runs a fallback core and the variable is unset;
+// empty otherwise. The variable takes effect only in a new process (the CLI re-executes).
+std::string openblas_better_core();
 
 // Checkpoints: a small JSON header (format, options that must not change on resume,
 // step, curve), then parameters and moments as raw floats. Written to a temp file and

@@ -44,6 +44,11 @@ class alignas(64) Encoder {
   void encode_ordinary(std::string_view text, std::vector<std::uint32_t>& out);
   // Appends the ids of text, recognizing the encoding's special tokens as their ids.
   void encode_with_special(std::string_view text, std::vector<std::uint32_t>& out);
+  // Appends the ids of one piece as if pre-tokenization had made it (no split): checks of
+  // a vocabulary itself, whose tokens' bytes need not pre-tokenize to one piece alone.
+  void encode_single_piece(std::string_view piece, std::vector<std::uint32_t>& out) {
+    if (!piece.empty()) encode_piece(reinterpret_cast<const unsigned char*>(piece.data()), piece.size(), out);
+  }
 
   std::uint64_t cache_hits() const { return hits_; }
   std::uint64_t cache_misses() const { return misses_; }

@@ -22,6 +22,10 @@ class RankTable {
   // is not 0. Throws InputError naming the file and line.
   static RankTable load(const std::string& path, std::size_t expected_ranks = 0);
   static RankTable parse(std::string_view content, const std::string& name, std::size_t expected_ranks = 0);
+  // The table of token bytes given in rank order (tokens[r] has rank r): a trained or
+  // GGUF-borne vocabulary. The same checks as parse (no repeated bytes, all 256 single
+  // bytes); InputError "<name>: the token of rank R repeats the bytes of rank Q".
+  static RankTable from_tokens(const std::vector<std::string>& tokens, const std::string& name);
 
   // The rank of these bytes, or kNone.
   std::uint32_t find(const unsigned char* p, std::size_t n) const { return find(p, n, hash(p, n)); }
@@ -46,6 +50,9 @@ class RankTable {
   static std::uint64_t hash(const unsigned char* p, std::size_t n) { return byte_hash(p, n); }
 
  private:
+  // `where(r)` names the source of rank r in messages ("file:line" or "name").
+  template <class Where>
+  static RankTable build(const std::vector<std::string>& tokens, const std::string& name, Where where);
   struct Slot {
     std::uint32_t tag = 0;
     std::uint32_t rank = kNone;

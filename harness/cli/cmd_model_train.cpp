@@ -1,0 +1,239 @@
+// `stratbench model train`: a Llama model trained on a corpus with a trained BPE
+// vocabulary, written as GGUF (llama.cpp loads it), its loss curve as a results file.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "flags.hpp"
+#include "stratbench/harness/cell_process.hpp"
+#include "stratbench/harness/host_info.hpp"
+#include "stratbench/harness/matrix.hpp"
+#include "stratbench/result/errors.hpp"
+#include "stratbench/result/result_json.hpp"
+#include "stratbench/result/stats.hpp"
+#include "stratbench/result/text.hpp"
+#include "stratbench/workloads/llm/bpe_vocab.hpp"
+#include "stratbench/workloads/llm/llama_gguf.hpp"
+#include "stratbench/workloads/llm/train_model.hpp"
+#include "stratbench/workloads/llm/trainer.hpp"
+#include "stratbench/workloads/text/bpe_encoder.hpp"
+#include "stratbench/workloads/text/text_input.hpp"
+
+namespace sb::cli {
+namespace {
+
+struct TrainCli {
+  std::string config, corpus, tokenizer, out, curve, checkpoint;
+  unsigned long long bytes = 0, tokens = 0;
+  bool resume = false;
+  llm::train::TrainOptions o;
+};
+
+const std::vector<Flag<TrainCli>>& train_flags() {
+  using llm::train::train_config_names;
+  static const std::vector<Flag<TrainCli>> t = {
+      {"--config", "-c", "SHAPE",
+       "model shape: " + join(train_config_names(), ", ") + ", optionally with overrides (teacher,layers=8) (required)",
+       [](TrainCli& c, const std::string& v) { c.config = v; }},
+      {"--corpus", "", "FILE", "training text (required)", [](TrainCli& c, const std::string& v) { c.corpus = v; }},
+      {"--tokenizer", "", "FILE", "a .tiktoken vocabulary from `stratbench tokenizer train` (required)",
+       [](TrainCli& c, const std::string& v) { c.tokenizer = v; }},
+      {"--tokens", "", "N", "training tokens, e.g. 20M (required); steps = N / (batch * seq)",
+       [](TrainCli& c, const std::string& v) { c.tokens = parse_size("--tokens", v); }},
+      {"--bytes", "", "N", "use the corpus's first N bytes, e.g. 30M (default: all)",
+       [](TrainCli& c, const std::string& v) { c.bytes = parse_size("--bytes", v); }},
+      {"--seed", "", "N", "initialization and batch order (default 1)",
+       [](TrainCli& c, const std::string& v) {
+         c.o.seed = static_cast<std::uint64_t>(parse_int_in("--seed", v, 0, 1ll << 62));
+       }},
+      {"--threads", "-j", "N", "threads (default 1); the same seed and threads give the same model",
+       [](TrainCli& c, const std::string& v) { c.o.threads = static_cast<int>(parse_int_in("--threads", v, 1, 256)); }},
+      {"--batch", "", "N", "sequences per step (default 16)",
+       [](TrainCli& c, const std::string& v) { c.o.batch = static_cast<int>(parse_int_in("--batch", v, 1, 4096)); }},
+      {"--seq", "", "N", "tokens per sequence (default 128, at most the shape's context)",
+       [](TrainCli& c, const std::string& v) { c.o.seq = static_cast<int>(parse_int_in("--seq", v, 2, 1 << 16)); }},
+      {"--lr", "", "X", "peak learning rate (default 2e-3); cosine decay to --min-lr",
+       [](TrainCli& c, const std::string& v) { c.o.lr = parse_double("--lr", v); }},
+      {"--min-lr", "", "X", "final learning rate (default 2e-4)",
+       [](TrainCli& c, const std::string& v) { c.o.min_lr = parse_double("--min-lr", v); }},
+      {"--warmup", "", "STEPS", "linear warm-up steps (default 100)",
+       [](TrainCli& c, const std::string& v) {
+         c.o.warmup = static_cast<int>(parse_int_in("--warmup", v, 1, 1 << 30));
+       }},
+      {"--eval-every", "", "STEPS", "held-out evaluation interval (default 100)",
+       [](TrainCli& c, const std::string& v) {
+         c.o.eval_every = static_cast<int>(parse_int_in("--eval-every", v, 1, 1 << 30));
+       }},
+      {"--checkpoint", "", "FILE", "checkpoint path (default OUT.ckpt), written every 200 steps",
+       [](TrainCli& c, const std::string& v) { c.checkpoint = v; }},
+      {"--resume", "", "", "continue from the checkpoint (same options; the budget may grow)",
+       [](TrainCli& c, const std::string&) { c.resume = true; }},
+      {"--curve", "", "FILE", "loss curve as a stratbench results file (default OUT.curve.json)",
+       [](TrainCli& c, const std::string& v) { c.curve = v; }},
+      {"--output", "-o", "OUT.gguf", "the trained model, f32 GGUF (required)",
+       [](TrainCli& c, const std::string& v) { c.out = v; }},
+      {"--help", "-h", "", "this help", [](TrainCli&, const std::string&) {}},
+  };
+  return t;
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream os;
+  os.precision(digits);
+  os << std::fixed << v;
+  return os.str();
+}
+
+// One cell per held-out evaluation: the curve is then an ordinary results file that
+// report, compare and the GUI read (workload "train", the step as a parameter).
+RunFile curve_run(const TrainCli& c, const llm::train::TrainState& st, const std::string& command,
+                  const std::string& started, double unigram) {
+  RunFile r;
+  r.run.started = started;
+  r.run.finished = utc_timestamp();
+  r.run.id = started + "-" + std::to_string(::getpid());
+  r.run.command = command;
+  r.run.git = collect_git_info();
+  r.run.host = collect_host_info();
+  r.run.config_hash = stable_hash_hex(c.config + "|" + c.tokenizer + "|" + std::to_string(c.o.seed) + "|" +
+                                      std::to_string(c.o.batch) + "x" + std::to_string(c.o.seq));
+  std::vector<double> step_s;
+  double prev_s = 0;
+  for (const auto& p : st.curve) {
+    step_s.push_back(p.seconds - prev_s);
+    prev_s = p.seconds;
+    if (p.heldout_loss < 0) continue;
+    Cell cell;
+    cell.workload = "train";
+    cell.strategy = "threads=" + std::to_string(c.o.threads);
+    cell.params = {{"config", c.config}, {"step", std::int64_t{p.step}}, {"seed", static_cast<std::int64_t>(c.o.seed)}};
+    cell.id = cell_id(cell.workload, cell.strategy, cell.params, cell.device);
+    cell.status = CellStatus::ok;
+    cell.samples["time_s"] = step_s;
+    Metrics& m = cell.metrics;
+    std::vector<double> ms;
+    ms.reserve(step_s.size());
+    for (double s : step_s) ms.push_back(s * 1e3);
+    m.latency_ms = stats::summarize(ms);
+    const double sum = [&] {
+      double a = 0;
+      for (double s : step_s) a += s;
+      return a;
+    }();
+    m.throughput = Throughput{sum > 0 ? static_cast<double>(step_s.size()) * c.o.batch * c.o.seq / sum : 0, "tokens/s"};
+    m.counters = {{"train_loss", p.train_loss},
+                  {"heldout_loss", p.heldout_loss},
+                  {"heldout_ppl", std::exp(p.heldout_loss)},
+                  {"unigram_ppl", std::exp(unigram)},
+                  {"lr", p.lr},
+                  {"grad_norm", p.grad_norm},
+                  {"tokens", static_cast<double>(p.tokens)}};
+    r.cells.push_back(std::move(cell));
+    step_s.clear();
+  }
+  return r;
+}
+
+}  // namespace
+
+int cmd_model_train(const Args& args, const std::string& command_line) {
+  if (wants_help(args)) {
+    std::cout
+        << "usage: stratbench model train --config SHAPE --corpus FILE --tokenizer FILE --tokens N -o OUT.gguf\n\n"
+           "Trains a Llama model on the CPU (AdamW, warm-up and cosine decay, clipping at 1) on\n"
+           "the corpus encoded with the tokenizer; every 20th chunk of 4096 tokens is held out.\n"
+           "Writes OUT.gguf (f32, the tokenizer as llama.cpp's gpt2 BPE), a checkpoint that\n"
+           "--resume continues, and the loss curve as a results file.\n\n"
+        << flags_help(train_flags());
+    return 0;
+  }
+  TrainCli c;
+  std::vector<std::string> pos;
+  parse_flags(train_flags(), args, c, pos);
+  if (const std::string core = llm::train::openblas_better_core(); !core.empty()) {
+    // OpenBLAS chose its kernels when it loaded; only a new process picks others.
+    ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
+    std::vector<std::string> argv_s = {self_executable(), "model", "train"};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    argv.reserve(argv_s.size() + 1);
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::cerr << "note: OpenBLAS runs its generic Prescott kernels on this CPU; restarting with OPENBLAS_CORETYPE="
+              << core << "\n";
+    ::execv(argv[0], argv.data());
+    std::cerr << "note: could not restart (" << std::strerror(errno) << "); training with the generic kernels\n";
+  }
+  if (!pos.empty()) throw InputError("model train: unexpected argument '" + pos[0] + "' (the output goes to -o)");
+  for (const auto& [v, flag] :
+       {std::pair{c.config, "--config"}, {c.corpus, "--corpus"}, {c.tokenizer, "--tokenizer"}, {c.out, "--output"}})
+    if (v.empty()) throw InputError(std::string("model train: ") + flag + " is required");
+  if (c.tokens == 0) throw InputError("model train: --tokens is required (and positive)");
+  if (c.checkpoint.empty()) c.checkpoint = c.out + ".ckpt";
+  if (c.curve.empty()) c.curve = c.out + ".curve.json";
+  check_output_path(c.out);
+  check_output_path(c.curve);
+  const text::Encoding enc = text::Encoding::from_file(c.tokenizer);
+  llm::train::TrainOptions& o = c.o;
+  o.cfg = llm::train::train_config(c.config, static_cast<int>(enc.n_vocab()));
+  o.tokens = c.tokens;
+  o.checkpoint = c.checkpoint;
+  if (o.seq > o.cfg.max_seq_len)
+    throw InputError("--seq " + std::to_string(o.seq) + " is longer than the shape's context " +
+                     std::to_string(o.cfg.max_seq_len));
+
+  std::vector<char> buf;
+  text::read_file_into(c.corpus, buf);
+  if (c.bytes && c.bytes < buf.size()) buf.resize(c.bytes);
+  if (buf.empty()) throw InputError(c.corpus + ": the corpus is empty");
+  std::vector<std::uint32_t> ids;
+  text::Encoder(enc, {text::MergeAlgo::heap, true, 14}).encode_ordinary({buf.data(), buf.size()}, ids);
+  buf = {};
+  const llm::train::TokenSplit data = llm::train::split_tokens(ids);
+  ids = {};
+  const double unigram = llm::train::unigram_loss(data.train, data.heldout, o.cfg.vocab_size);
+  const llm::train::ParamLayout layout(o.cfg);
+  std::cout << "model " << c.config << ": " << layout.total << " parameters; corpus " << c.corpus << ": "
+            << data.train.size() << " training and " << data.heldout.size() << " held-out tokens; unigram perplexity "
+            << fixed(std::exp(unigram), 1) << "\n";
+
+  const std::string started = utc_timestamp();
+  llm::train::TrainState st = c.resume ? llm::train::load_checkpoint(c.checkpoint, o) : llm::train::fresh_state(o);
+  if (c.resume) std::cout << "resuming " << c.checkpoint << " at step " << st.step << "\n";
+  const int steps =
+      static_cast<int>(std::max<std::uint64_t>(1, o.tokens / (static_cast<std::uint64_t>(o.batch) * o.seq)));
+  llm::train::train(o, data, st, [&](const llm::train::CurvePoint& p) {
+    if (p.heldout_loss < 0) return;
+    std::cout << "step " << p.step << "/" << steps << "  tokens " << p.tokens << "  loss " << fixed(p.train_loss, 3)
+              << "  held-out " << fixed(p.heldout_loss, 3) << " (ppl " << fixed(std::exp(p.heldout_loss), 1) << ")  lr "
+              << fixed(p.lr * 1e3, 3) << "e-3  |g| " << fixed(p.grad_norm, 2) << "  " << fixed(p.seconds, 0) << " s"
+              << std::endl;
+  });
+  const double final_loss = st.curve.back().heldout_loss;
+  llm::GgufWriter w;
+  llm::set_llama_metadata(w, o.cfg, llm::WeightType::f32);
+  llm::set_gpt2_tokenizer(w, enc);
+  w.set("stratbench.config", llm::GgufValue::string(c.config));
+  w.set("stratbench.seed", llm::GgufValue::u64(o.seed));
+  w.set("stratbench.train.tokens", llm::GgufValue::u64(static_cast<std::uint64_t>(st.step) * o.batch * o.seq));
+  w.set("stratbench.train.heldout_ppl", llm::GgufValue::f32(static_cast<float>(std::exp(final_loss))));
+  llm::add_llama_tensors(w, o.cfg, llm::WeightType::f32, [&](const llm::TensorSpec& s) {
+    const float* p = st.params.data() + layout.offset(s.name);
+    return std::vector<float>(p, p + s.elements());
+  });
+  w.write(c.out);
+  write_run_file_atomic(c.curve, curve_run(c, st, command_line, started, unigram));
+  std::cout << "wrote " << c.out << " and " << c.curve << ": held-out perplexity " << fixed(std::exp(final_loss), 2)
+            << ", unigram " << fixed(std::exp(unigram), 2) << " (ratio " << fixed(std::exp(final_loss - unigram), 3)
+            << ")\n";
+  return 0;
+}
+
+}  // namespace sb::cli

@@ -1,0 +1,127 @@
+// `stratbench model train` as a user runs it: a vocabulary trained on the sample text, a
+// micro model trained on it, the file it writes run by the engine, its loss curve read as
+// a results file, a resumed run, and each bad input refused with exit 2 naming it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "cli_test_util.hpp"
+#include "stratbench/result/result_json.hpp"
+
+namespace sb::test {
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+const std::string kSample = std::string(STRATBENCH_DATASETS) + "/sample/sample.txt";
+
+// A 512-token vocabulary of the sample text, made once for the suite.
+std::string vocab() {
+  static const std::string path = [] {
+    const std::string dir = fresh_dir("cli-train-vocab");
+    Proc p = run_cli({"tokenizer", "train", "--corpus", kSample, "--vocab-size", "512", "-o", "v.tiktoken"}, dir);
+    EXPECT_EQ(p.exit_code, 0) << p.err;
+    return dir + "/v.tiktoken";
+  }();
+  return path;
+}
+
+std::vector<std::string> train_args(const std::string& tokens) {
+  return {"model",    "train", "--config", "micro", "--corpus", kSample, "--tokenizer",  vocab(),
+          "--tokens", tokens,  "--batch",  "4",     "--seq",    "32",    "--eval-every", "20",
+          "--warmup", "5",     "--lr",     "5e-3",  "-o",       "m.gguf"};
+}
+
+TEST(CliModelTrain, TrainsWritesAModelTheEngineRunsAndACurveFile) {
+  const std::string dir = fresh_dir("cli-train");
+  Proc t = run_cli(train_args("7680"), dir);  // 60 steps of 128 tokens
+  ASSERT_EQ(t.exit_code, 0) << t.err << t.out;
+  EXPECT_TRUE(has(t.out, "step 60/60")) << t.out;
+  EXPECT_TRUE(has(t.out, "unigram perplexity")) << t.out;
+  EXPECT_TRUE(exists(dir + "/m.gguf.ckpt"));
+
+  const RunFile curve = read_run_file(dir + "/m.gguf.curve.json");
+  ASSERT_EQ(curve.cells.size(), 3u);  // steps 20, 40, 60
+  const auto& first = curve.cells.front().metrics.counters;
+  const auto& last = curve.cells.back().metrics.counters;
+  EXPECT_EQ(curve.cells.back().workload, "train");
+  EXPECT_LT(last.at("heldout_loss"), first.at("heldout_loss"));
+  EXPECT_LT(last.at("heldout_ppl"), last.at("unigram_ppl"));
+  EXPECT_EQ(last.at("tokens"), 7680);
+
+  Proc i = run_cli({"model", "info", "--metadata", "m.gguf"}, dir);
+  ASSERT_EQ(i.exit_code, 0) << i.err;
+  EXPECT_TRUE(has(i.out, "tokenizer.ggml.model")) << i.out;
+  EXPECT_TRUE(has(i.out, "gpt2")) << i.out;
+  EXPECT_TRUE(has(i.out, "micro: dim 32, 2 layers, 4 heads, 2 kv heads")) << i.out;
+
+  // The engine loads what was trained, at a precision of its choosing.
+  Proc r =
+      run_cli({"run", "-w",        "decode", "-s",      "baseline,int8", "-p", "model=m.gguf",  "-p", "prompt_len=8",
+               "-p",  "gen_len=4", "-p",     "batch=1", "--min-samples", "3",  "--max-samples", "3",  "--warmup",
+               "0",   "-o",        "d.json"},
+              dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const RunFile d = read_run_file(dir + "/d.json");
+  ASSERT_EQ(d.cells.size(), 2u);
+  for (const auto& c : d.cells) EXPECT_EQ(c.status, CellStatus::ok) << c.strategy << ": " << c.reason;
+}
+
+TEST(CliModelTrain, ResumesFromItsCheckpointWithAGrownBudget) {
+  const std::string dir = fresh_dir("cli-train-resume");
+  ASSERT_EQ(run_cli(train_args("2560"), dir).exit_code, 0);  // 20 steps
+  Proc r = run_cli(
+      [] {
+        auto a = train_args("5120");
+        a.emplace_back("--resume");
+        return a;
+      }(),
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "resuming m.gguf.ckpt at step 20")) << r.out;
+  EXPECT_TRUE(has(r.out, "step 40/40")) << r.out;
+  EXPECT_EQ(read_run_file(dir + "/m.gguf.curve.json").cells.size(), 2u);
+
+  auto other = train_args("5120");
+  other.insert(other.end(), {"--resume", "--seed", "9"});
+  Proc bad = run_cli(other, dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(has(bad.err, "m.gguf.ckpt")) << bad.err;
+  EXPECT_TRUE(has(bad.err, "seed")) << bad.err;
+}
+
+TEST(CliModelTrain, BadInputIsExit2NamingIt) {
+  const std::string dir = fresh_dir("cli-train-bad");
+  struct Case {
+    std::vector<std::string> drop_or_set;  // flag, value ("" drops the flag)
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"--tokenizer", ""}, "--tokenizer is required"},
+      {{"--config", "giant"}, "unknown shape 'giant'"},
+      {{"--config", "micro,depth=3"}, "'depth=3'"},
+      {{"--config", "micro,dim=33"}, "dim 33"},
+      {{"--seq", "65"}, "--seq 65 is longer than the shape's context 64"},
+      {{"--tokens", "0"}, "--tokens"},
+      {{"--corpus", "missing.txt"}, "missing.txt"},
+      {{"--tokenizer", "missing.tiktoken"}, "missing.tiktoken"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = train_args("1280"), out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == c.drop_or_set[0]) {
+        if (!c.drop_or_set[1].empty()) out.insert(out.end(), {args[i], c.drop_or_set[1]});
+        ++i;
+        continue;
+      }
+      out.push_back(args[i]);
+    }
+    Proc p = run_cli(out, dir);
+    EXPECT_EQ(p.exit_code, 2) << c.says << "\n" << p.err;
+    EXPECT_TRUE(has(p.err, c.says)) << c.says << "\n" << p.err;
+  }
+  EXPECT_FALSE(exists(dir + "/m.gguf"));
+}
+
+}  // namespace
+}  // namespace sb::test
