@@ -148,7 +148,8 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
     std::cout
         << "usage: stratbench model train --config SHAPE --corpus FILE --tokenizer FILE --tokens N -o OUT.gguf\n\n"
            "Trains a Llama model on the CPU (AdamW, warm-up and cosine decay, clipping at 1) on\n"
-           "the corpus encoded with the tokenizer; every 20th chunk of 4096 tokens is held out.\n"
+           "the corpus encoded with the tokenizer; every 20th chunk of 64 KiB is held out\n"
+           "(`model perplexity --heldout CORPUS` scores it, or writes it for other tools).\n"
            "Writes OUT.gguf (f32, the tokenizer as llama.cpp's gpt2 BPE), a checkpoint that\n"
            "--resume continues, and the loss curve as a results file.\n\n"
         << flags_help(train_flags());
@@ -193,11 +194,14 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
   text::read_file_into(c.corpus, buf);
   if (c.bytes && c.bytes < buf.size()) buf.resize(c.bytes);
   if (buf.empty()) throw InputError(c.corpus + ": the corpus is empty");
-  std::vector<std::uint32_t> ids;
-  text::Encoder(enc, {text::MergeAlgo::heap, true, 14}).encode_ordinary({buf.data(), buf.size()}, ids);
-  buf = {};
-  const llm::train::TokenSplit data = llm::train::split_tokens(ids);
-  ids = {};
+  llm::train::TokenSplit data;
+  {
+    const llm::train::TextSplit text = llm::train::split_text({buf.data(), buf.size()});
+    buf = {};
+    text::Encoder e(enc, {text::MergeAlgo::heap, true, 14});
+    e.encode_ordinary(text.train, data.train);
+    e.encode_ordinary(text.heldout, data.heldout);
+  }
   const double unigram = llm::train::unigram_loss(data.train, data.heldout, o.cfg.vocab_size);
   const llm::train::ParamLayout layout(o.cfg);
   std::cout << "model " << c.config << ": " << layout.total << " parameters; corpus " << c.corpus << ": "

@@ -55,6 +55,23 @@ TEST(CliModelTrain, TrainsWritesAModelTheEngineRunsAndACurveFile) {
   EXPECT_TRUE(has(i.out, "gpt2")) << i.out;
   EXPECT_TRUE(has(i.out, "micro: dim 32, 2 layers, 4 heads, 2 kv heads")) << i.out;
 
+  // Its perplexity on the held-out text, by llama-perplexity's protocol, at two precisions.
+  Proc p32 =
+      run_cli({"model", "perplexity", "m.gguf", "--heldout", kSample, "--ctx", "32", "--write-text", "h.txt"}, dir);
+  ASSERT_EQ(p32.exit_code, 0) << p32.err;
+  EXPECT_TRUE(has(p32.out, "chunks of 32, second half scored")) << p32.out;
+  EXPECT_TRUE(has(p32.out, "perplexity ")) << p32.out;
+  const std::string heldout = slurp(dir + "/h.txt");
+  EXPECT_GT(heldout.size(), 1000u);
+  EXPECT_NE(slurp(kSample).find(heldout.substr(0, 200)), std::string::npos);
+  Proc p8 = run_cli({"model", "perplexity", "m.gguf", "--text", "h.txt", "--ctx", "32", "-s", "int8"}, dir);
+  ASSERT_EQ(p8.exit_code, 0) << p8.err;
+  auto ppl = [](const std::string& out) { return std::stod(out.substr(out.find("perplexity ") + 11)); };
+  EXPECT_NEAR(ppl(p8.out), ppl(p32.out), 0.05 * ppl(p32.out));
+  Proc bad = run_cli({"model", "perplexity", "m.gguf", "--ctx", "32"}, dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(has(bad.err, "--text or --heldout")) << bad.err;
+
   // The engine loads what was trained, at a precision of its choosing.
   Proc r =
       run_cli({"run", "-w",        "decode", "-s",      "baseline,int8", "-p", "model=m.gguf",  "-p", "prompt_len=8",

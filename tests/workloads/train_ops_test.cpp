@@ -9,7 +9,9 @@
 #include <random>
 #include <vector>
 
+#include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
+#include "stratbench/workloads/llm/perplexity.hpp"
 #include "stratbench/workloads/llm/train_model.hpp"
 #include "stratbench/workloads/llm/train_ops.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
@@ -217,6 +219,42 @@ TEST(TrainModel, FloatForwardMatchesTheEngine) {
   e.forward(tokens.data(), seqs.data(), seq, true, logits.data());
   for (std::size_t i = 0; i < logits.size(); ++i)
     EXPECT_NEAR(m.logits()[i], logits[i], 5e-4f * std::max(1.f, std::abs(logits[i]))) << "logit " << i;
+}
+
+// llama-perplexity's protocol, checked against training's own loss with every target
+// outside the scored half of each chunk masked: the engine and the trainer agree on what
+// is predicted from what.
+TEST(TrainModel, PerplexityScoresTheSecondHalfOfEachChunk) {
+  const ParamLayout l(micro(false));
+  std::vector<float> w = init_params(l, 11);
+  for (float& x : w) x *= 5.f;
+  const int ctx = 10;
+  std::vector<std::uint32_t> ids(3 * ctx + 7);  // the tail of 7 is dropped
+  std::mt19937_64 rng(3);
+  for (auto& t : ids) t = static_cast<std::uint32_t>(rng() % l.cfg.vocab_size);
+  std::vector<int> tokens(ids.begin(), ids.begin() + 3 * ctx), targets(3 * ctx, -1);
+  for (int c = 0; c < 3; ++c)
+    for (int j = ctx / 2; j < ctx - 1; ++j) targets[c * ctx + j] = static_cast<int>(ids[c * ctx + j + 1]);
+  Trainable<double> ref(l);
+  const std::vector<double> wd(w.begin(), w.end());
+  const double nll = ref.loss(wd.data(), tokens.data(), targets.data(), 3, ctx, nullptr, nullptr);
+
+  TensorSource src;
+  src.floats = [&](const TensorSpec& s) {
+    const float* p = w.data() + l.offset(s.name);
+    return std::vector<float>(p, p + s.elements());
+  };
+  const LlamaModel model = build_model(l.cfg, src, Precision::fp32, false);
+  Engine e(model, EngineOptions{}, 1, 16);
+  const PerplexityResult r = perplexity(e, ids, ctx, 0);
+  EXPECT_EQ(r.chunks, 3u);
+  EXPECT_EQ(r.scored, 3u * (ctx - 1 - ctx / 2));
+  EXPECT_NEAR(r.nll, nll, 1e-4);
+  EXPECT_NEAR(r.ppl, std::exp(nll), 1e-3 * std::exp(nll));
+  EXPECT_GT(r.nll_stderr, 0);
+  EXPECT_EQ(perplexity(e, ids, ctx, 2).chunks, 2u);
+  EXPECT_THROW(perplexity(e, std::vector<std::uint32_t>(ids.begin(), ids.begin() + 2 * ctx - 1), ctx, 0), InputError);
+  EXPECT_THROW(perplexity(e, ids, 17, 0), InputError);  // longer than the engine's cache
 }
 
 }  // namespace

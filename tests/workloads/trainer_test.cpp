@@ -127,5 +127,20 @@ TEST(Trainer, EveryTwentiethChunkIsHeldOut) {
   EXPECT_EQ(d.train.size() + d.heldout.size(), ids.size());
 }
 
+TEST(Trainer, TextSplitHoldsOutEveryTwentiethChunkAtLineBreaks) {
+  for (std::size_t size : {std::size_t{300} * 1024, std::size_t{14} << 20}) {
+    std::string corpus;
+    for (int line = 0; corpus.size() < size; ++line) corpus += "line " + std::to_string(line) + "\n";
+    const TextSplit d = split_text(corpus);
+    EXPECT_EQ(d.train.size() + d.heldout.size(), corpus.size());
+    ASSERT_FALSE(d.heldout.empty()) << size;
+    EXPECT_EQ(d.heldout.back(), '\n');
+    EXPECT_EQ(d.heldout.substr(0, 5), "line ");  // starts at a line
+    EXPECT_NEAR(static_cast<double>(d.heldout.size()) / static_cast<double>(corpus.size()), 0.05, 0.004) << size;
+    EXPECT_NE(corpus.find(d.heldout.substr(0, 100)), std::string::npos);
+  }
+  EXPECT_EQ(split_text("no newline at all").train, "no newline at all");
+}
+
 }  // namespace
 }  // namespace sb::llm::train

@@ -57,6 +57,17 @@ KvCache::KvCache(const ModelConfig& c, int n_seqs, int capacity)
   v_.assign(n, 0.f);
 }
 
+EngineOptions engine_options(const Strategy& s) {
+  EngineOptions o;
+  o.simd = llm_simd_level(s.k.simd);
+  o.threads = s.k.threads;
+  o.blocked = s.k.layout == Layout::blocked;
+  o.fused = s.k.fusion;
+  o.arena = s.k.memory == Memory::pool;
+  o.kv_cache = s.k.kv_cache;
+  return o;
+}
+
 void prepare_model(LlamaModel& m, const EngineOptions& opt) {
   if (!opt.blocked || opt.simd != SimdLevel::avx512) return;
   // Not the output head: it sees one row per sequence (the last token's), and a copy of

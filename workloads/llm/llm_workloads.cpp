@@ -18,17 +18,6 @@ enum class Kind { prefill, decode, generate };
 
 constexpr std::uint64_t kPromptSeed = 2024;
 
-EngineOptions engine_options(const Strategy& s) {
-  EngineOptions o;
-  o.simd = llm_simd_level(s.k.simd);
-  o.threads = s.k.threads;
-  o.blocked = s.k.layout == Layout::blocked;
-  o.fused = s.k.fusion;
-  o.arena = s.k.memory == Memory::pool;
-  o.kv_cache = s.k.kv_cache;
-  return o;
-}
-
 double median(const std::vector<double>& v) { return v.empty() ? 0 : stats::median(v); }
 
 class LlmInstance final : public Instance {

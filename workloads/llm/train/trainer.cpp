@@ -58,6 +58,21 @@ std::string openblas_better_core() {
   return {};
 }
 
+TextSplit split_text(std::string_view corpus) {
+  // At least 200 chunks, so that a small text still holds some out: 64 KiB from 12.5 MB up.
+  const std::size_t chunk = std::clamp<std::size_t>(corpus.size() / 200, 1024, 64 * 1024);
+  TextSplit d;
+  std::size_t begin = 0;
+  for (std::size_t c = 0; begin < corpus.size(); ++c) {
+    std::size_t end = std::min(corpus.size(), begin + chunk);
+    const std::size_t nl = corpus.find('\n', end);
+    end = nl == std::string_view::npos ? corpus.size() : nl + 1;
+    (c % kHeldoutEvery == kHeldoutEvery - 1 ? d.heldout : d.train).append(corpus.substr(begin, end - begin));
+    begin = end;
+  }
+  return d;
+}
+
 TokenSplit split_tokens(const std::vector<std::uint32_t>& ids) {
   TokenSplit d;
   for (std::size_t c = 0; c * kChunk < ids.size(); ++c) {

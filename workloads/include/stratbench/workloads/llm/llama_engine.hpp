@@ -19,6 +19,10 @@ struct EngineOptions {
   bool blocked = false;  // layout=blocked: register-tiled products over the tokens of a forward
 };
 
+// A strategy's knobs as engine options (simd auto resolves to the best level the LLM
+// kernels have here).
+EngineOptions engine_options(const Strategy& s);
+
 // Scratch for one forward. malloc mode: every request is a fresh allocation, freed at
 // reset() (what a naive engine does per op). Arena mode: bump allocation in one block that
 // grows to the high-water mark during the first forward and is then reused.

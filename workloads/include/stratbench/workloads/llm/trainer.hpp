@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stratbench/workloads/llm/model_config.hpp"
@@ -40,8 +41,17 @@ struct TrainOptions {
 ModelConfig train_config(const std::string& spec, int vocab_size);
 std::vector<std::string> train_config_names();
 
-// Tokens split into training and held-out parts: chunks of 4096 tokens, every 20th one
-// held out (5%, from every part of the corpus rather than its last source).
+// A corpus split into training and held-out text: chunks of 64 KiB (a 200th of the text
+// when that is less, but at least 1 KiB), each ending at the next line break, every 20th
+// chunk held out (5%, drawn from every part of the corpus
+// rather than its last source). Split as text, not tokens, so that the held-out part is a
+// text file any tool tokenizes the same way (llama.cpp's llama-perplexity included).
+struct TextSplit {
+  std::string train, heldout;
+};
+TextSplit split_text(std::string_view corpus);
+
+// The same rule on a token stream (chunks of 4096 tokens), for token data without text.
 struct TokenSplit {
   std::vector<std::uint32_t> train, heldout;
 };
