@@ -202,6 +202,28 @@ std::vector<MetricField> build_table() {
            [](const Cell& c) {
              return c.metrics.gpu ? Value(static_cast<double>(c.metrics.gpu->memcpy_bytes)) : std::nullopt;
            }},
+      // Perplexity after the GPU's rows for the same reason: newer rows go last. A model
+      // trained here (`model train`) scores the held-out part of the corpus; a synthetic
+      // model has no text to score and reports neither.
+      {.path = "quality.perplexity",
+       .key = "perplexity",
+       .label = "ppl",
+       .title = "Perplexity",
+       .description = "Held-out perplexity of the trained model under this strategy (llama-perplexity's protocol)",
+       .digits = 4,
+       .better = L,
+       .kind = MetricKind::quality,
+       .get = [](const Cell& c) { return c.metrics.quality.perplexity; }},
+      {.path = "quality.perplexity_change",
+       .key = "perplexity_change",
+       .label = "ppl change",
+       .title = "Perplexity change",
+       .description = "Held-out perplexity against the fp32 baseline's on the same model and text: ppl / ppl_fp32 - 1",
+       .display = Display::percent,
+       .digits = 2,
+       .better = L,
+       .kind = MetricKind::quality,
+       .get = [](const Cell& c) { return c.metrics.quality.perplexity_change; }},
       // A workload's own figures (flops, tokens per iteration, allocations per iteration)
       // and the runner's: named per workload, so neither direction nor unit is known here.
       {.path = "counters.*",

@@ -52,6 +52,8 @@ static json to_json(const Metrics& m) {
   if (m.quality.rel_error) q["rel_error"] = *m.quality.rel_error;
   if (m.quality.top1_agreement) q["top1_agreement"] = *m.quality.top1_agreement;
   if (m.quality.kl) q["kl"] = *m.quality.kl;
+  if (m.quality.perplexity) q["perplexity"] = *m.quality.perplexity;
+  if (m.quality.perplexity_change) q["perplexity_change"] = *m.quality.perplexity_change;
   if (!q.empty()) j["quality"] = q;
   if (!m.counters.empty()) j["counters"] = m.counters;
   if (m.gpu)
@@ -169,6 +171,8 @@ static Metrics metrics_from(const json& j, const Path& p) {
     opt_field(*v, "rel_error", qp, m.quality.rel_error, jf::num);
     opt_field(*v, "top1_agreement", qp, m.quality.top1_agreement, jf::num);
     opt_field(*v, "kl", qp, m.quality.kl, jf::num);
+    opt_field(*v, "perplexity", qp, m.quality.perplexity, jf::num);
+    opt_field(*v, "perplexity_change", qp, m.quality.perplexity_change, jf::num);
   }
   if (const json* v = jf::find(j, "counters")) {
     Path cp = p / "counters";

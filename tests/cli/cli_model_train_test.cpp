@@ -3,6 +3,7 @@
 // a results file, a resumed run, and each bad input refused with exit 2 naming it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "cli_test_util.hpp"
@@ -81,7 +82,17 @@ TEST(CliModelTrain, TrainsWritesAModelTheEngineRunsAndACurveFile) {
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const RunFile d = read_run_file(dir + "/d.json");
   ASSERT_EQ(d.cells.size(), 2u);
-  for (const auto& c : d.cells) EXPECT_EQ(c.status, CellStatus::ok) << c.strategy << ": " << c.reason;
+  for (const auto& c : d.cells) {
+    EXPECT_EQ(c.status, CellStatus::ok) << c.strategy << ": " << c.reason;
+    // A trained model is scored on the corpus's held-out text (built by scripts/setup.sh).
+    if (!exists(std::string(STRATBENCH_DATASETS) + "/corpus/corpus.txt")) continue;
+    ASSERT_TRUE(c.metrics.quality.perplexity && c.metrics.quality.perplexity_change) << c.strategy;
+    EXPECT_GT(*c.metrics.quality.perplexity, 1.0);
+    if (c.strategy == "baseline")
+      EXPECT_NEAR(*c.metrics.quality.perplexity_change, 0.0, 1e-4);
+    else
+      EXPECT_LT(std::abs(*c.metrics.quality.perplexity_change), 0.05) << c.strategy;
+  }
 }
 
 TEST(CliModelTrain, ResumesFromItsCheckpointWithAGrownBudget) {

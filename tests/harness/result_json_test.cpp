@@ -115,7 +115,7 @@ Cell every_metric_cell() {
   Cell c = sample_run().cells[0];
   c.metrics.latency_ms = Summary{1, 9, 4, 2, 0.5, 3, 7, 8, 4};
   c.metrics.memory = {11u << 20, 12, 13, 14u << 20};
-  c.metrics.quality = {1e-6, 0.9375, 0.002};
+  c.metrics.quality = {1e-6, 0.9375, 0.002, 41.5, 0.0125};
   c.metrics.gpu = GpuMetrics{2.5, 16, 17};
   return c;
 }

@@ -1,6 +1,7 @@
 #include "stratbench/workloads/llm/llm_workloads.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "stratbench/result/errors.hpp"
@@ -8,6 +9,7 @@
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/llm_quality.hpp"
+#include "stratbench/workloads/llm/perplexity.hpp"
 
 namespace sb {
 namespace {
@@ -67,13 +69,17 @@ class LlmInstance final : public Instance {
     // The reference: the fp32 baseline (unfused, scalar, one thread, cache on) on the same
     // weights and prompts, free-running greedy.
     Generation ref;
+    const std::vector<std::uint32_t> held = heldout();
+    std::optional<PerplexityResult> ref_ppl, ppl;
     {
       LlamaModel ref_model = build_model(spec_.cfg, spec_.source, Precision::fp32, false);
       drop_file_pages();
       Engine ref_engine(ref_model, EngineOptions{}, batch_, prompt_len_ + gen_len_);
       ref = generate(ref_engine, prompts_, gen_len_, true);
+      if (!held.empty()) ref_ppl = scored(ref_model, EngineOptions{.simd = opt_.simd, .threads = opt_.threads}, held);
     }
     build();
+    if (!held.empty()) ppl = scored(*model_, opt_, held);
     // The candidate sees the reference's tokens (teacher forcing), so every step compares
     // distributions over the same context.
     // Logits are always compared teacher-forced (once tokens diverge, free-running contexts
@@ -101,8 +107,34 @@ class LlmInstance final : public Instance {
     os << "logits of " << q.rows << " next-token distributions against the fp32 baseline: rel_error " << q.rel_error
        << " (floor for " << to_string(precision_) << ": " << f.max_rel_error << "), top-1 agreement "
        << *r.quality.top1_agreement << ", mean KL " << q.kl;
+    if (ppl) {
+      r.quality.perplexity = ppl->ppl;
+      r.quality.perplexity_change = ppl->ppl / ref_ppl->ppl - 1;
+      os << "; held-out perplexity " << ppl->ppl << " (fp32 " << ref_ppl->ppl << ") on " << ppl->scored << " tokens";
+    } else if (!ppl_why_.empty()) {
+      os << "; no perplexity: " << ppl_why_;
+    }
     r.detail = os.str();
     return r;
+  }
+
+  // The held-out tokens a trained model is scored on (perplexity.hpp): 8 chunks of up to
+  // 256 tokens, a second or two of the check on the teacher.
+  std::vector<std::uint32_t> heldout() {
+    const auto* file = static_cast<const GgufFile*>(spec_.keep_alive.get());
+    if (!file) return {};
+    ppl_ctx_ = std::min(spec_.cfg.max_seq_len, 256);
+    std::vector<std::uint32_t> ids = heldout_ids(*file, static_cast<std::size_t>(8 * ppl_ctx_), &ppl_why_);
+    if (!ids.empty() && ids.size() < static_cast<std::size_t>(2 * ppl_ctx_)) {
+      ppl_why_ = "the held-out text is shorter than two chunks";
+      ids.clear();
+    }
+    return ids;
+  }
+
+  PerplexityResult scored(const LlamaModel& m, const EngineOptions& o, const std::vector<std::uint32_t>& ids) const {
+    Engine e(m, o, 1, ppl_ctx_);
+    return perplexity(e, ids, ppl_ctx_, 0);
   }
 
   double work_per_iteration() const override {
@@ -138,6 +170,8 @@ class LlmInstance final : public Instance {
   std::unique_ptr<Engine> engine_;
   std::vector<std::vector<int>> prompts_;
   std::vector<double> ttft_, tpot_;
+  int ppl_ctx_ = 0;
+  std::string ppl_why_;
 };
 
 class LlmWorkload final : public Workload {

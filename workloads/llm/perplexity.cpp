@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/llm/bpe_vocab.hpp"
+#include "stratbench/workloads/llm/trainer.hpp"
+#include "stratbench/workloads/text/bpe_encoder.hpp"
+#include "stratbench/workloads/text/text_input.hpp"
 
 namespace sb::llm {
 
@@ -48,6 +53,29 @@ PerplexityResult perplexity(Engine& e, const std::vector<std::uint32_t>& ids, in
     if (on_chunk) on_chunk(r);
   }
   return r;
+}
+
+std::vector<std::uint32_t> heldout_ids(const GgufFile& model, std::size_t max_tokens, std::string* why) {
+  if (!model.has("tokenizer.ggml.model") || model.get_string("tokenizer.ggml.model") != "gpt2") {
+    *why = "the model has no GPT-2-style vocabulary (only models from `model train` are scored)";
+    return {};
+  }
+  const std::string corpus = text::datasets_dir() + "/corpus/corpus.txt";
+  std::error_code ec;
+  if (!std::filesystem::exists(corpus, ec)) {
+    *why = corpus + " is missing (scripts/setup.sh builds it)";
+    return {};
+  }
+  std::vector<char> buf;
+  text::read_file_into(corpus, buf);
+  const std::string held = train::split_text({buf.data(), buf.size()}).heldout;
+  const text::Encoding enc = encoding_from_gguf(model);
+  // About 3 bytes a token: encode a prefix long enough, then cut at max_tokens.
+  std::vector<std::uint32_t> ids;
+  text::Encoder(enc, {text::MergeAlgo::heap, true, 14})
+      .encode_ordinary(std::string_view(held).substr(0, max_tokens * 8), ids);
+  if (ids.size() > max_tokens) ids.resize(max_tokens);
+  return ids;
 }
 
 }  // namespace sb::llm

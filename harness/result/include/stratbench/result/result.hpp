@@ -47,6 +47,8 @@ struct MemoryMetrics {
 
 struct QualityMetrics {
   std::optional<double> rel_error, top1_agreement, kl;
+  // Trained models only: held-out perplexity, and its relative change against fp32.
+  std::optional<double> perplexity, perplexity_change;
 };
 
 struct GpuMetrics {

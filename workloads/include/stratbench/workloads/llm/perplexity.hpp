@@ -9,8 +9,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "stratbench/workloads/llm/gguf.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 
 namespace sb::llm {
@@ -27,5 +29,12 @@ struct PerplexityResult {
 // when given, sees the running estimate after each chunk.
 PerplexityResult perplexity(Engine& e, const std::vector<std::uint32_t>& ids, int ctx, int max_chunks, int bos = -1,
                             const std::function<void(const PerplexityResult&)>& on_chunk = nullptr);
+
+// The text a trained model is scored on in benchmark cells: the held-out part of the
+// project's corpus (<datasets>/corpus/corpus.txt, split as `model train` splits it),
+// its first max_tokens tokens in the model file's own vocabulary. Empty, with the reason
+// in *why, when the file has no GPT-2-style vocabulary (a synthetic model) or the corpus
+// is not there.
+std::vector<std::uint32_t> heldout_ids(const GgufFile& model, std::size_t max_tokens, std::string* why);
 
 }  // namespace sb::llm
