@@ -124,8 +124,8 @@ class LlmInstance final : public Instance {
     const auto* file = static_cast<const GgufFile*>(spec_.keep_alive.get());
     if (!file) return {};
     ppl_ctx_ = std::min(spec_.cfg.max_seq_len, 256);
-    std::vector<std::uint32_t> ids = heldout_ids(*file, static_cast<std::size_t>(8 * ppl_ctx_), &ppl_why_);
-    if (!ids.empty() && ids.size() < static_cast<std::size_t>(2 * ppl_ctx_)) {
+    std::vector<std::uint32_t> ids = heldout_ids(*file, 8 * static_cast<std::size_t>(ppl_ctx_), &ppl_why_);
+    if (!ids.empty() && ids.size() < 2 * static_cast<std::size_t>(ppl_ctx_)) {
       ppl_why_ = "the held-out text is shorter than two chunks";
       ids.clear();
     }
