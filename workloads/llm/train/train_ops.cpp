@@ -27,11 +27,11 @@ void parallel_rows(int n, ThreadPool* pool, F&& fn) {
 
 template <class T>
 void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const T* a, int lda, const T* b, int ldb, T beta,
-          T* c, int ldc) {
+          T* c, int ldc, T alpha = T(1)) {
   if constexpr (std::is_same_v<T, float>)
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.f, a, lda, b, ldb, beta, c, ldc);
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   else
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, beta, c, ldc);
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 }  // namespace
@@ -137,54 +137,34 @@ void rope(T* x, int n, int seq, int ld, int heads, int hd, float theta, bool inv
   });
 }
 
-namespace {
-
-// A kv head's keys (or values) of one sequence transposed to [hd][S]: the score loops then
-// run along the keys (an axpy the compiler vectorizes) instead of a dot product per key
-// (a reduction it may not reorder).
-template <class T>
-void transpose_head(const T* base, std::size_t ld, int seq, int hd, T* out) {
-  for (int j = 0; j < seq; ++j)
-    for (int i = 0; i < hd; ++i)
-      out[static_cast<std::size_t>(i) * seq + j] = base[static_cast<std::size_t>(j) * ld + i];
-}
-
-}  // namespace
-
+// Attention per (sequence, head) as three products on OpenBLAS (single-threaded inside our
+// tasks): the scores of every pair, masked after the product. The product computes the
+// masked half too, and is still several times faster than loops over the causal half.
 template <class T>
 void attention_fwd(const AttentionShape& s, const T* q, const T* k, const T* v, T* p, T* o, ThreadPool* pool) {
-  const int group = s.heads / s.kv_heads;
+  const int group = s.heads / s.kv_heads, S = s.seq;
   const T sc = T(1) / std::sqrt(static_cast<T>(s.hd));
-  const std::size_t S = s.seq;
+  const auto SS = static_cast<std::size_t>(S) * S;
   parallel_rows(s.batch * s.heads, pool, [&](int b0, int e0) {
-    std::vector<T> kt(S * s.hd);
     for (int bh = b0; bh < e0; ++bh) {
       const int b = bh / s.heads, h = bh % s.heads, kvh = h / group;
-      const std::size_t row0 = static_cast<std::size_t>(b) * S, hk = static_cast<std::size_t>(kvh) * s.hd;
-      transpose_head(k + row0 * s.ldkv + hk, s.ldkv, s.seq, s.hd, kt.data());
-      T* pb = p + static_cast<std::size_t>(bh) * S * S;
-      for (int t = 0; t < s.seq; ++t) {
-        const T* qt = q + (row0 + t) * s.ldq + static_cast<std::size_t>(h) * s.hd;
-        T* pt = pb + t * S;
-        std::fill(pt, pt + S, T(0));
-        for (int i = 0; i < s.hd; ++i) {
-          const T qi = qt[i] * sc;
-          const T* ki = kt.data() + static_cast<std::size_t>(i) * S;
-          for (int j = 0; j <= t; ++j) pt[j] += qi * ki[j];
-        }
+      const std::size_t row0 = static_cast<std::size_t>(b) * S;
+      const T* qh = q + row0 * s.ldq + static_cast<std::size_t>(h) * s.hd;
+      const T* kh = k + row0 * s.ldkv + static_cast<std::size_t>(kvh) * s.hd;
+      const T* vh = v + row0 * s.ldkv + static_cast<std::size_t>(kvh) * s.hd;
+      T* pb = p + static_cast<std::size_t>(bh) * SS;
+      gemm<T>(CblasNoTrans, CblasTrans, S, S, s.hd, qh, s.ldq, kh, s.ldkv, T(0), pb, S, sc);
+      for (int t = 0; t < S; ++t) {
+        T* pt = pb + static_cast<std::size_t>(t) * S;
         const T mx = *std::max_element(pt, pt + t + 1);
         T sum = 0;
         for (int j = 0; j <= t; ++j) sum += pt[j] = std::exp(pt[j] - mx);
         const T inv = T(1) / sum;
         for (int j = 0; j <= t; ++j) pt[j] *= inv;
-        T* ot = o + (row0 + t) * s.ldo + static_cast<std::size_t>(h) * s.hd;
-        std::fill(ot, ot + s.hd, T(0));
-        for (int j = 0; j <= t; ++j) {
-          const T* vj = v + (row0 + j) * s.ldkv + hk;
-          const T pj = pt[j];
-          for (int i = 0; i < s.hd; ++i) ot[i] += pj * vj[i];
-        }
+        std::fill(pt + t + 1, pt + S, T(0));
       }
+      gemm<T>(CblasNoTrans, CblasNoTrans, S, s.hd, S, pb, S, vh, s.ldkv, T(0),
+              o + row0 * s.ldo + static_cast<std::size_t>(h) * s.hd, s.ldo);
     }
   });
 }
@@ -192,53 +172,40 @@ void attention_fwd(const AttentionShape& s, const T* q, const T* k, const T* v, 
 template <class T>
 void attention_bwd(const AttentionShape& s, const T* q, const T* k, const T* v, const T* p, const T* dout, T* dq, T* dk,
                    T* dv, ThreadPool* pool) {
-  const int group = s.heads / s.kv_heads;
+  const int group = s.heads / s.kv_heads, S = s.seq;
   const T sc = T(1) / std::sqrt(static_cast<T>(s.hd));
-  const std::size_t S = s.seq;
+  const auto SS = static_cast<std::size_t>(S) * S;
   // One task per (sequence, kv head): the query heads of a group add into the same dk, dv.
   parallel_rows(s.batch * s.kv_heads, pool, [&](int b0, int e0) {
-    std::vector<T> dp(S), vt(S * s.hd);
+    std::vector<T> ds(SS);
     for (int bk = b0; bk < e0; ++bk) {
       const int b = bk / s.kv_heads, kvh = bk % s.kv_heads;
       const std::size_t row0 = static_cast<std::size_t>(b) * S, hk = static_cast<std::size_t>(kvh) * s.hd;
-      auto krow = [&](auto* base, int j) { return base + (row0 + j) * s.ldkv + hk; };
-      for (int j = 0; j < s.seq; ++j) {
-        std::fill(krow(dk, j), krow(dk, j) + s.hd, T(0));
-        std::fill(krow(dv, j), krow(dv, j) + s.hd, T(0));
-      }
-      transpose_head(v + row0 * s.ldkv + hk, s.ldkv, s.seq, s.hd, vt.data());
+      const T* kh = k + row0 * s.ldkv + hk;
+      const T* vh = v + row0 * s.ldkv + hk;
+      T* dkh = dk + row0 * s.ldkv + hk;
+      T* dvh = dv + row0 * s.ldkv + hk;
       for (int h = kvh * group; h < (kvh + 1) * group; ++h) {
-        const T* pb = p + (static_cast<std::size_t>(b) * s.heads + h) * S * S;
+        const T beta = h == kvh * group ? T(0) : T(1);  // the group's first head overwrites
         const std::size_t hq = static_cast<std::size_t>(h) * s.hd;
-        for (int t = 0; t < s.seq; ++t) {
-          const T* pt = pb + t * S;
-          const T* dot = dout + (row0 + t) * s.ldo + hq;
-          const T* qt = q + (row0 + t) * s.ldq + hq;
-          T* dqt = dq + (row0 + t) * s.ldq + hq;
-          std::fill(dp.begin(), dp.begin() + t + 1, T(0));
-          for (int i = 0; i < s.hd; ++i) {
-            const T di = dot[i];
-            const T* vi = vt.data() + static_cast<std::size_t>(i) * S;
-            for (int j = 0; j <= t; ++j) dp[j] += di * vi[j];
-          }
+        const T* pb = p + (static_cast<std::size_t>(b) * s.heads + h) * SS;
+        const T* doh = dout + row0 * s.ldo + hq;
+        const T* qh = q + row0 * s.ldq + hq;
+        // dP = dO V^T; dV += P^T dO
+        gemm<T>(CblasNoTrans, CblasTrans, S, S, s.hd, doh, s.ldo, vh, s.ldkv, T(0), ds.data(), S);
+        gemm<T>(CblasTrans, CblasNoTrans, S, s.hd, S, pb, S, doh, s.ldo, beta, dvh, s.ldkv);
+        // dS = P (dP - rowsum(P dP)) * scale, zero above the diagonal
+        for (int t = 0; t < S; ++t) {
+          const T* pt = pb + static_cast<std::size_t>(t) * S;
+          T* dt = ds.data() + static_cast<std::size_t>(t) * S;
           T sum = 0;
-          for (int j = 0; j <= t; ++j) {
-            sum += pt[j] * dp[j];
-            T* dvj = krow(dv, j);
-            const T pj = pt[j];
-            for (int i = 0; i < s.hd; ++i) dvj[i] += pj * dot[i];
-          }
-          std::fill(dqt, dqt + s.hd, T(0));
-          for (int j = 0; j <= t; ++j) {
-            const T ds = pt[j] * (dp[j] - sum) * sc;
-            const T* kj = krow(k, j);
-            T* dkj = krow(dk, j);
-            for (int i = 0; i < s.hd; ++i) {
-              dqt[i] += ds * kj[i];
-              dkj[i] += ds * qt[i];
-            }
-          }
+          for (int j = 0; j <= t; ++j) sum += pt[j] * dt[j];
+          for (int j = 0; j <= t; ++j) dt[j] = pt[j] * (dt[j] - sum) * sc;
+          std::fill(dt + t + 1, dt + S, T(0));
         }
+        // dQ = dS K; dK += dS^T Q
+        gemm<T>(CblasNoTrans, CblasNoTrans, S, s.hd, S, ds.data(), S, kh, s.ldkv, T(0), dq + row0 * s.ldq + hq, s.ldq);
+        gemm<T>(CblasTrans, CblasNoTrans, S, s.hd, S, ds.data(), S, qh, s.ldq, beta, dkh, s.ldkv);
       }
     }
   });
