@@ -59,6 +59,12 @@ std::string fmt_num(double v, int significant) {
   return buf;
 }
 
+std::string fmt_fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
 std::string fmt_mib(double bytes) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f", bytes / (1024.0 * 1024.0));

@@ -3,10 +3,10 @@
 // a training corpus written out so that llama.cpp scores the very same text.
 #include <cmath>
 #include <iostream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "flags.hpp"
+#include "stratbench/reports/text_table.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/workloads/llm/bpe_vocab.hpp"
@@ -45,13 +45,6 @@ const std::vector<Flag<PplCli>>& ppl_flags() {
       {"--help", "-h", "", "this help", [](PplCli&, const std::string&) {}},
   };
   return t;
-}
-
-std::string fixed(double v, int digits) {
-  std::ostringstream os;
-  os.precision(digits);
-  os << std::fixed << v;
-  return os.str();
 }
 
 }  // namespace
@@ -99,8 +92,8 @@ int cmd_model_perplexity(const Args& args) {
   std::cout << "model " << pos[0] << " (" << c.strategy << "): " << ids.size() << " tokens, chunks of " << ctx
             << ", second half scored\n";
   const llm::PerplexityResult r = llm::perplexity(engine, ids, ctx, c.chunks);
-  std::cout << "perplexity " << fixed(r.ppl, 4) << " +/- " << fixed(r.ppl * r.nll_stderr, 4) << " (" << r.scored
-            << " tokens in " << r.chunks << " chunks; mean NLL " << fixed(r.nll, 5) << " nats)\n";
+  std::cout << "perplexity " << fmt_fixed(r.ppl, 4) << " +/- " << fmt_fixed(r.ppl * r.nll_stderr, 4) << " (" << r.scored
+            << " tokens in " << r.chunks << " chunks; mean NLL " << fmt_fixed(r.nll, 5) << " nats)\n";
   return 0;
 }
 

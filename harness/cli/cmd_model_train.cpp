@@ -8,13 +8,13 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "commands.hpp"
 #include "flags.hpp"
 #include "stratbench/harness/cell_process.hpp"
 #include "stratbench/harness/host_info.hpp"
 #include "stratbench/harness/matrix.hpp"
+#include "stratbench/reports/text_table.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
 #include "stratbench/result/stats.hpp"
@@ -82,13 +82,6 @@ const std::vector<Flag<TrainCli>>& train_flags() {
       {"--help", "-h", "", "this help", [](TrainCli&, const std::string&) {}},
   };
   return t;
-}
-
-std::string fixed(double v, int digits) {
-  std::ostringstream os;
-  os.precision(digits);
-  os << std::fixed << v;
-  return os.str();
 }
 
 // One cell per held-out evaluation: the curve is then an ordinary results file that
@@ -206,7 +199,7 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
   const llm::train::ParamLayout layout(o.cfg);
   std::cout << "model " << c.config << ": " << layout.total << " parameters; corpus " << c.corpus << ": "
             << data.train.size() << " training and " << data.heldout.size() << " held-out tokens; unigram perplexity "
-            << fixed(std::exp(unigram), 1) << "\n";
+            << fmt_fixed(std::exp(unigram), 1) << "\n";
 
   const std::string started = utc_timestamp();
   llm::train::TrainState st = c.resume ? llm::train::load_checkpoint(c.checkpoint, o) : llm::train::fresh_state(o);
@@ -215,10 +208,10 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
       static_cast<int>(std::max<std::uint64_t>(1, o.tokens / (static_cast<std::uint64_t>(o.batch) * o.seq)));
   llm::train::train(o, data, st, [&](const llm::train::CurvePoint& p) {
     if (p.heldout_loss < 0) return;
-    std::cout << "step " << p.step << "/" << steps << "  tokens " << p.tokens << "  loss " << fixed(p.train_loss, 3)
-              << "  held-out " << fixed(p.heldout_loss, 3) << " (ppl " << fixed(std::exp(p.heldout_loss), 1) << ")  lr "
-              << fixed(p.lr * 1e3, 3) << "e-3  |g| " << fixed(p.grad_norm, 2) << "  " << fixed(p.seconds, 0) << " s"
-              << std::endl;
+    std::cout << "step " << p.step << "/" << steps << "  tokens " << p.tokens << "  loss " << fmt_fixed(p.train_loss, 3)
+              << "  held-out " << fmt_fixed(p.heldout_loss, 3) << " (ppl " << fmt_fixed(std::exp(p.heldout_loss), 1)
+              << ")  lr " << fmt_fixed(p.lr * 1e3, 3) << "e-3  |g| " << fmt_fixed(p.grad_norm, 2) << "  "
+              << fmt_fixed(p.seconds, 0) << " s" << std::endl;
   });
   const double final_loss = st.curve.back().heldout_loss;
   llm::GgufWriter w;
@@ -234,9 +227,9 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
   });
   w.write(c.out);
   write_run_file_atomic(c.curve, curve_run(c, st, command_line, started, unigram));
-  std::cout << "wrote " << c.out << " and " << c.curve << ": held-out perplexity " << fixed(std::exp(final_loss), 2)
-            << ", unigram " << fixed(std::exp(unigram), 2) << " (ratio " << fixed(std::exp(final_loss - unigram), 3)
-            << ")\n";
+  std::cout << "wrote " << c.out << " and " << c.curve << ": held-out perplexity " << fmt_fixed(std::exp(final_loss), 2)
+            << ", unigram " << fmt_fixed(std::exp(unigram), 2) << " (ratio "
+            << fmt_fixed(std::exp(final_loss - unigram), 3) << ")\n";
   return 0;
 }
 

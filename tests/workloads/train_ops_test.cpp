@@ -199,6 +199,16 @@ TEST_P(TrainModelGrad, EveryTensorAgreesWithFiniteDifferences) {
 INSTANTIATE_TEST_SUITE_P(Head, TrainModelGrad, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "tied" : "untied"; });
 
+// Trained parameters as the engine's fp32 model, as a GGUF file written from them would be.
+LlamaModel engine_model(const ParamLayout& l, const std::vector<float>& w) {
+  TensorSource src;
+  src.floats = [&](const TensorSpec& s) {
+    const float* p = w.data() + l.offset(s.name);
+    return std::vector<float>(p, p + s.elements());
+  };
+  return build_model(l.cfg, src, Precision::fp32, false);
+}
+
 TEST(TrainModel, FloatForwardMatchesTheEngine) {
   const ParamLayout l(micro(true));
   std::vector<float> w = init_params(l, 9);
@@ -207,12 +217,7 @@ TEST(TrainModel, FloatForwardMatchesTheEngine) {
   const std::vector<int> tokens = {2, 19, 4, 4, 11, 0, 7}, targets(seq, -1);
   Trainable<float> m(l);
   m.loss(w.data(), tokens.data(), targets.data(), 1, seq, nullptr, nullptr);
-  TensorSource src;
-  src.floats = [&](const TensorSpec& s) {
-    const float* p = w.data() + l.offset(s.name);
-    return std::vector<float>(p, p + s.elements());
-  };
-  const LlamaModel model = build_model(l.cfg, src, Precision::fp32, false);
+  const LlamaModel model = engine_model(l, w);
   Engine e(model, EngineOptions{}, 1, 16);
   const std::vector<int> seqs(seq, 0);
   std::vector<float> logits(static_cast<std::size_t>(seq) * l.cfg.vocab_size);
@@ -239,12 +244,7 @@ TEST(TrainModel, PerplexityScoresTheSecondHalfOfEachChunk) {
   const std::vector<double> wd(w.begin(), w.end());
   const double nll = ref.loss(wd.data(), tokens.data(), targets.data(), 3, ctx, nullptr, nullptr);
 
-  TensorSource src;
-  src.floats = [&](const TensorSpec& s) {
-    const float* p = w.data() + l.offset(s.name);
-    return std::vector<float>(p, p + s.elements());
-  };
-  const LlamaModel model = build_model(l.cfg, src, Precision::fp32, false);
+  const LlamaModel model = engine_model(l, w);
   Engine e(model, EngineOptions{}, 1, 16);
   const PerplexityResult r = perplexity(e, ids, ctx, 0);
   EXPECT_EQ(r.chunks, 3u);

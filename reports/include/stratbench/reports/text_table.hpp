@@ -22,5 +22,7 @@ class TextTable {
 // Number formatting shared by tables and writers: 4 significant digits, "—" for absent.
 std::string fmt_num(double v, int significant = 4);
 std::string fmt_mib(double bytes);
+// A fixed number of decimals ("%.*f"): figures read in columns of a log (losses, perplexities).
+std::string fmt_fixed(double v, int decimals);
 
 }  // namespace sb
