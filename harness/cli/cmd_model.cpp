@@ -66,6 +66,8 @@ const char* kUsage =
     "  info [--tensors] [--metadata] FILE.gguf              what a GGUF file holds\n"
     "  train --config SHAPE --corpus F --tokenizer F --tokens N -o OUT.gguf\n"
     "                                                       a model trained on a corpus\n"
+    "  distill --teacher T.gguf --config SHAPE --corpus F --tokens N -o OUT.gguf\n"
+    "                                                       a student trained on a teacher's soft targets\n"
     "  perplexity MODEL.gguf (--text F | --heldout CORPUS)  perplexity, llama-perplexity's way\n"
     "\n"
     "  stratbench model <subcommand> --help   options of a subcommand\n";
@@ -178,10 +180,10 @@ int cmd_model(const Args& args, const std::string& command_line) {
   }
   const std::string& sub = args[0];
   const Args rest(args.begin() + 1, args.end());
-  if (sub == "train") return cmd_model_train(rest, command_line);
+  if (sub == "train" || sub == "distill") return cmd_model_train(rest, command_line, sub == "distill");
   if (sub == "perplexity") return cmd_model_perplexity(rest);
   if (sub != "write" && sub != "info")
-    throw InputError("model: unknown subcommand '" + sub + "' (write, info, train, perplexity)");
+    throw InputError("model: unknown subcommand '" + sub + "' (write, info, train, distill, perplexity)");
   const auto& table = sub == "write" ? write_flags() : info_flags();
   if (wants_help(rest)) {
     std::cout << (sub == "write" ? "usage: stratbench model write --config NAME --type TYPE [--seed N] OUT.gguf\n\n"

@@ -21,6 +21,7 @@
 #include "stratbench/result/text.hpp"
 #include "stratbench/workloads/llm/bpe_vocab.hpp"
 #include "stratbench/workloads/llm/llama_gguf.hpp"
+#include "stratbench/workloads/llm/llama_model.hpp"
 #include "stratbench/workloads/llm/train_model.hpp"
 #include "stratbench/workloads/llm/trainer.hpp"
 #include "stratbench/workloads/text/bpe_encoder.hpp"
@@ -33,6 +34,8 @@ struct TrainCli {
   std::string config, corpus, tokenizer, out, curve, checkpoint;
   unsigned long long bytes = 0, tokens = 0;
   bool resume = false;
+  std::string teacher;  // model distill
+  double temperature = 2, alpha = 0.5;
   llm::train::TrainOptions o;
 };
 
@@ -77,6 +80,12 @@ const std::vector<Flag<TrainCli>>& train_flags() {
        [](TrainCli& c, const std::string&) { c.resume = true; }},
       {"--curve", "", "FILE", "loss curve as a stratbench results file (default OUT.curve.json)",
        [](TrainCli& c, const std::string& v) { c.curve = v; }},
+      {"--teacher", "", "FILE", "model distill: the teacher, a trained .gguf (its vocabulary is the student's)",
+       [](TrainCli& c, const std::string& v) { c.teacher = v; }},
+      {"--temperature", "", "T", "model distill: softmax temperature of the soft targets (default 2)",
+       [](TrainCli& c, const std::string& v) { c.temperature = parse_double("--temperature", v); }},
+      {"--alpha", "", "X", "model distill: weight of the soft targets against the hard ones, 0..1 (default 0.5)",
+       [](TrainCli& c, const std::string& v) { c.alpha = parse_double("--alpha", v); }},
       {"--output", "-o", "OUT.gguf", "the trained model, f32 GGUF (required)",
        [](TrainCli& c, const std::string& v) { c.out = v; }},
       {"--help", "-h", "", "this help", [](TrainCli&, const std::string&) {}},
@@ -136,7 +145,37 @@ RunFile curve_run(const TrainCli& c, const llm::train::TrainState& st, const std
 
 }  // namespace
 
-int cmd_model_train(const Args& args, const std::string& command_line) {
+// The teacher's parameters in ParamLayout order, and its vocabulary, from its GGUF file.
+static std::shared_ptr<const llm::train::Teacher> load_teacher(const TrainCli& c, text::Encoding& enc) {
+  llm::ModelSpec spec = llm::resolve_model(c.teacher);
+  if (!spec.keep_alive)
+    throw InputError("--teacher: " + c.teacher + " is a synthetic model; give a trained .gguf file");
+  enc = llm::encoding_from_gguf(*static_cast<const llm::GgufFile*>(spec.keep_alive.get()));
+  auto t = std::make_shared<llm::train::Teacher>();
+  t->cfg = spec.cfg;
+  t->temperature = c.temperature;
+  t->alpha = c.alpha;
+  const llm::train::ParamLayout l(spec.cfg);
+  t->params.resize(l.total);
+  for (std::size_t i = 0; i < l.specs.size(); ++i) {
+    const std::vector<float> v = spec.source.floats(l.specs[i]);
+    std::copy(v.begin(), v.end(), t->params.begin() + static_cast<std::ptrdiff_t>(l.offsets[i]));
+  }
+  return t;
+}
+
+int cmd_model_train(const Args& args, const std::string& command_line, bool distill) {
+  const std::string cmd = distill ? "model distill" : "model train";
+  if (distill && wants_help(args)) {
+    std::cout
+        << "usage: stratbench model distill --teacher T.gguf --config SHAPE --corpus FILE --tokens N -o OUT.gguf\n\n"
+           "Trains a student (a smaller shape) on the teacher's soft targets, mixed with the\n"
+           "corpus's next tokens: (1 - alpha) * cross-entropy + alpha * T^2 * KL(teacher || student)\n"
+           "at temperature T (Hinton et al., 2015). The student takes the teacher's vocabulary;\n"
+           "the rest is `model train`'s: held-out split, checkpoints, loss curve.\n\n"
+        << flags_help(train_flags());
+    return 0;
+  }
   if (wants_help(args)) {
     std::cout
         << "usage: stratbench model train --config SHAPE --corpus FILE --tokenizer FILE --tokens N -o OUT.gguf\n\n"
@@ -154,7 +193,7 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
   if (const std::string core = llm::train::openblas_better_core(); !core.empty()) {
     // OpenBLAS chose its kernels when it loaded; only a new process picks others.
     ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
-    std::vector<std::string> argv_s = {self_executable(), "model", "train"};
+    std::vector<std::string> argv_s = {self_executable(), "model", distill ? "distill" : "train"};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     argv.reserve(argv_s.size() + 1);
@@ -165,17 +204,29 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
     ::execv(argv[0], argv.data());
     std::cerr << "note: could not restart (" << std::strerror(errno) << "); training with the generic kernels\n";
   }
-  if (!pos.empty()) throw InputError("model train: unexpected argument '" + pos[0] + "' (the output goes to -o)");
-  for (const auto& [v, flag] :
-       {std::pair{c.config, "--config"}, {c.corpus, "--corpus"}, {c.tokenizer, "--tokenizer"}, {c.out, "--output"}})
-    if (v.empty()) throw InputError(std::string("model train: ") + flag + " is required");
-  if (c.tokens == 0) throw InputError("model train: --tokens is required (and positive)");
+  if (!pos.empty()) throw InputError(cmd + ": unexpected argument '" + pos[0] + "' (the output goes to -o)");
+  if (distill && c.teacher.empty()) throw InputError("model distill: --teacher is required");
+  if (!distill && !c.teacher.empty()) throw InputError("model train: --teacher belongs to `model distill`");
+  if (distill && !c.tokenizer.empty())
+    throw InputError("model distill: the student takes the teacher's vocabulary; drop --tokenizer");
+  if (!(c.temperature > 0)) throw InputError(cmd + ": --temperature must be positive");
+  if (!(c.alpha >= 0 && c.alpha <= 1)) throw InputError(cmd + ": --alpha must be within 0..1");
+  for (const auto& [v, flag] : {std::pair{c.config, "--config"},
+                                {c.corpus, "--corpus"},
+                                {distill ? c.teacher : c.tokenizer, distill ? "--teacher" : "--tokenizer"},
+                                {c.out, "--output"}})
+    if (v.empty()) throw InputError(cmd + ": " + flag + " is required");
+  if (c.tokens == 0) throw InputError(cmd + ": --tokens is required (and positive)");
   if (c.checkpoint.empty()) c.checkpoint = c.out + ".ckpt";
   if (c.curve.empty()) c.curve = c.out + ".curve.json";
   check_output_path(c.out);
   check_output_path(c.curve);
-  const text::Encoding enc = text::Encoding::from_file(c.tokenizer);
   llm::train::TrainOptions& o = c.o;
+  text::Encoding enc;
+  if (distill)
+    o.teacher = load_teacher(c, enc);
+  else
+    enc = text::Encoding::from_file(c.tokenizer);
   o.cfg = llm::train::train_config(c.config, static_cast<int>(enc.n_vocab()));
   o.tokens = c.tokens;
   o.checkpoint = c.checkpoint;
@@ -199,7 +250,7 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
   const llm::train::ParamLayout layout(o.cfg);
   std::cout << "model " << c.config << ": " << layout.total << " parameters; corpus " << c.corpus << ": "
             << data.train.size() << " training and " << data.heldout.size() << " held-out tokens; unigram perplexity "
-            << fmt_fixed(std::exp(unigram), 1) << "\n";
+            << fmt_fixed(std::exp(unigram), 1) << std::endl;
 
   const std::string started = utc_timestamp();
   llm::train::TrainState st = c.resume ? llm::train::load_checkpoint(c.checkpoint, o) : llm::train::fresh_state(o);
@@ -221,6 +272,11 @@ int cmd_model_train(const Args& args, const std::string& command_line) {
   w.set("stratbench.seed", llm::GgufValue::u64(o.seed));
   w.set("stratbench.train.tokens", llm::GgufValue::u64(static_cast<std::uint64_t>(st.step) * o.batch * o.seq));
   w.set("stratbench.train.heldout_ppl", llm::GgufValue::f32(static_cast<float>(std::exp(final_loss))));
+  if (distill) {
+    w.set("stratbench.distill.teacher", llm::GgufValue::string(std::filesystem::path(c.teacher).filename().string()));
+    w.set("stratbench.distill.temperature", llm::GgufValue::f32(static_cast<float>(c.temperature)));
+    w.set("stratbench.distill.alpha", llm::GgufValue::f32(static_cast<float>(c.alpha)));
+  }
   llm::add_llama_tensors(w, o.cfg, llm::WeightType::f32, [&](const llm::TensorSpec& s) {
     const float* p = st.params.data() + layout.offset(s.name);
     return std::vector<float>(p, p + s.elements());

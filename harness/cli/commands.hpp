@@ -23,7 +23,7 @@ int cmd_compare(const Args& args);
 int cmd_gate(const Args& args);
 int cmd_history(const Args& args);
 int cmd_model(const Args& args, const std::string& command_line);
-int cmd_model_train(const Args& args, const std::string& command_line);
+int cmd_model_train(const Args& args, const std::string& command_line, bool distill);
 int cmd_model_perplexity(const Args& args);
 int cmd_tokenize(const Args& args);
 int cmd_tokenizer(const Args& args);

@@ -73,6 +73,36 @@ TEST(CliModelTrain, TrainsWritesAModelTheEngineRunsAndACurveFile) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_TRUE(has(bad.err, "--text or --heldout")) << bad.err;
 
+  // A smaller student distilled from it, with the teacher's vocabulary.
+  const std::vector<std::string> distill = {
+      "model",    "distill", "--teacher",    "m.gguf", "--config", "micro,layers=1,hidden=32",
+      "--corpus", kSample,   "--tokens",     "2560",   "--batch",  "4",
+      "--seq",    "32",      "--eval-every", "20",     "-o",       "s.gguf"};
+  Proc s = run_cli(distill, dir);
+  ASSERT_EQ(s.exit_code, 0) << s.err << s.out;
+  EXPECT_TRUE(has(s.out, "step 20/20")) << s.out;
+  Proc si = run_cli({"model", "info", "--metadata", "s.gguf"}, dir);
+  EXPECT_TRUE(has(si.out, "stratbench.distill.teacher")) << si.out;
+  EXPECT_TRUE(has(si.out, "micro,layers=1,hidden=32: dim 32, 1 layers")) << si.out;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {{"model", "distill", "--config", "micro", "--corpus", kSample, "--tokens", "256", "-o", "x.gguf"},
+       "--teacher is required"},
+      {{"model", "distill", "--teacher", "m.gguf", "--tokenizer", vocab(), "--config", "micro", "--corpus", kSample,
+        "--tokens", "256", "-o", "x.gguf"},
+       "drop --tokenizer"},
+      {{"model", "distill", "--teacher", "m.gguf", "--alpha", "1.5", "--config", "micro", "--corpus", kSample,
+        "--tokens", "256", "-o", "x.gguf"},
+       "--alpha must be within 0..1"},
+      {{"model", "train", "--teacher", "m.gguf", "--tokenizer", vocab(), "--config", "micro", "--corpus", kSample,
+        "--tokens", "256", "-o", "x.gguf"},
+       "--teacher belongs to `model distill`"},
+  };
+  for (const auto& [args, says] : refused) {
+    Proc p = run_cli(args, dir);
+    EXPECT_EQ(p.exit_code, 2) << says;
+    EXPECT_TRUE(has(p.err, says)) << says << "\n" << p.err;
+  }
+
   // The engine loads what was trained, at a precision of its choosing.
   Proc r =
       run_cli({"run", "-w",        "decode", "-s",      "baseline,int8", "-p", "model=m.gguf",  "-p", "prompt_len=8",

@@ -155,6 +155,28 @@ TEST_P(TrainOps, CrossEntropyGradientsIgnoreNegativeTargets) {
   expect_gradient(z, g, obj, "dlogits");
 }
 
+TEST_P(TrainOps, DistillationGradientsAndLimits) {
+  const int n = 4, vocab = 9;
+  auto z = randn(n * vocab, 18, 2.0), zt = randn(n * vocab, 19, 2.0);
+  const std::vector<int> targets = {3, -1, 8, 0};
+  auto obj = [&] {
+    std::vector<double> c = z;
+    return distill_loss(c.data(), zt.data(), targets.data(), n, vocab, 2.5, 0.3, false, pool());
+  };
+  std::vector<double> g = z;
+  const double loss = distill_loss(g.data(), zt.data(), targets.data(), n, vocab, 2.5, 0.3, true, pool());
+  EXPECT_NEAR(loss, obj(), 1e-12);
+  expect_gradient(z, g, obj, "dlogits");
+  // alpha 0: plain cross-entropy; alpha 1 against itself: nothing to learn.
+  std::vector<double> a = z, b = z;
+  EXPECT_NEAR(distill_loss(a.data(), zt.data(), targets.data(), n, vocab, 2.5, 0.0, true, pool()),
+              cross_entropy(b.data(), targets.data(), n, vocab, true, pool()), 1e-12);
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-12);
+  std::vector<double> self = z;
+  EXPECT_NEAR(distill_loss(self.data(), z.data(), targets.data(), n, vocab, 2.5, 1.0, true, pool()), 0.0, 1e-12);
+  for (double v : self) EXPECT_NEAR(v, 0.0, 1e-12);
+}
+
 INSTANTIATE_TEST_SUITE_P(Threads, TrainOps, ::testing::Values(1, 3));
 
 ModelConfig micro(bool tied) {

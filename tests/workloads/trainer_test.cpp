@@ -48,6 +48,35 @@ TEST(Trainer, ATinyModelMemorizesATinyText) {
   EXPECT_LT(s.curve.back().heldout_loss, unigram_loss(d.train, d.heldout, 19) / 5);
 }
 
+TEST(Trainer, AStudentLearnsFromItsTeachersSoftTargets) {
+  TrainOptions o = tiny_options();
+  const TokenSplit d = split_tokens(periodic_text(90000));
+  TrainState t = fresh_state(o);
+  train(o, d, t, nullptr);
+  auto teacher = std::make_shared<Teacher>();
+  teacher->cfg = o.cfg;
+  teacher->params = t.params;
+  TrainOptions s = o;
+  s.cfg.n_layers = 1, s.cfg.hidden_dim = 32;
+  s.teacher = teacher;
+  TrainState student = fresh_state(s);
+  train(s, d, student, nullptr);
+  EXPECT_LT(student.curve.back().heldout_loss, unigram_loss(d.train, d.heldout, 19) / 5);
+  TrainOptions plain = s;
+  plain.teacher = nullptr;
+  TrainState scratch = fresh_state(plain);
+  train(plain, d, scratch, nullptr);
+  EXPECT_NE(student.params, scratch.params);  // the soft targets were used
+  // A checkpoint of one kind does not resume the other.
+  const auto dir = std::filesystem::temp_directory_path() / ("sb_distill_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  s.checkpoint = (dir / "s.ckpt").string();
+  save_checkpoint(s.checkpoint, s, student);
+  EXPECT_NO_THROW(load_checkpoint(s.checkpoint, s));
+  EXPECT_THROW(load_checkpoint(s.checkpoint, plain), InputError);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Trainer, SameSeedAndThreadsGiveTheSameBits) {
   TrainOptions o = tiny_options();
   o.tokens = 12ull * o.batch * o.seq;

@@ -20,27 +20,32 @@ constexpr const char* kFormat = "stratbench/train-checkpoint/v1";
 // parameters' trajectory. (The budget may grow: a finished run can be trained further.)
 nlohmann::json fixed_options(const TrainOptions& o) {
   const ModelConfig& c = o.cfg;
-  return {{"config",
-           {{"dim", c.dim},
-            {"n_layers", c.n_layers},
-            {"n_heads", c.n_heads},
-            {"n_kv_heads", c.n_kv_heads},
-            {"hidden_dim", c.hidden_dim},
-            {"vocab_size", c.vocab_size},
-            {"max_seq_len", c.max_seq_len},
-            {"tied_embeddings", c.tied_embeddings}}},
-          {"seed", o.seed},
-          {"threads", o.threads},
-          {"batch", o.batch},
-          {"seq", o.seq},
-          {"lr", o.lr},
-          {"min_lr", o.min_lr},
-          {"warmup", o.warmup},
-          {"beta1", o.beta1},
-          {"beta2", o.beta2},
-          {"weight_decay", o.weight_decay},
-          {"clip", o.clip},
-          {"tokens", o.tokens}};
+  nlohmann::json j = {{"config",
+                       {{"dim", c.dim},
+                        {"n_layers", c.n_layers},
+                        {"n_heads", c.n_heads},
+                        {"n_kv_heads", c.n_kv_heads},
+                        {"hidden_dim", c.hidden_dim},
+                        {"vocab_size", c.vocab_size},
+                        {"max_seq_len", c.max_seq_len},
+                        {"tied_embeddings", c.tied_embeddings}}},
+                      {"seed", o.seed},
+                      {"threads", o.threads},
+                      {"batch", o.batch},
+                      {"seq", o.seq},
+                      {"lr", o.lr},
+                      {"min_lr", o.min_lr},
+                      {"warmup", o.warmup},
+                      {"beta1", o.beta1},
+                      {"beta2", o.beta2},
+                      {"weight_decay", o.weight_decay},
+                      {"clip", o.clip},
+                      {"tokens", o.tokens}};
+  if (o.teacher)
+    j["distill"] = {{"temperature", o.teacher->temperature},
+                    {"alpha", o.teacher->alpha},
+                    {"teacher_parameters", o.teacher->params.size()}};
+  return j;
 }
 
 nlohmann::json curve_json(const std::vector<CurvePoint>& curve) {
@@ -56,7 +61,7 @@ std::string first_difference(const nlohmann::json& want, const nlohmann::json& h
     const std::string key = at.empty() ? it.key() : at + "." + it.key();
     if (!have.contains(it.key())) return key + " (missing)";
     if (it->is_object()) {
-      const std::string d = first_difference(*it, have[it.key()], key);
+      std::string d = first_difference(*it, have[it.key()], key);
       if (!d.empty()) return d;
     } else if (*it != have[it.key()]) {
       return key + " (checkpoint " + have[it.key()].dump() + ", now " + it->dump() + ")";
@@ -114,6 +119,9 @@ TrainState load_checkpoint(const std::string& path, const TrainOptions& o) {
     throw InputError(path + ": not a " + std::string(kFormat) + " file");
   nlohmann::json want = fixed_options(o), have = h.value("options", nlohmann::json::object());
   want.erase("tokens");
+  if (want.contains("distill") != have.contains("distill"))
+    throw InputError(path + ": the checkpoint was made " + (have.contains("distill") ? "with" : "without") +
+                     " a teacher, and this run is " + (want.contains("distill") ? "distillation" : "plain training"));
   const std::string diff = first_difference(want, have, "");
   if (!diff.empty()) throw InputError(path + ": the checkpoint was made with other options: " + diff);
   const ParamLayout l(o.cfg);

@@ -69,7 +69,7 @@ void Trainable<T>::resize(int batch, int seq) {
 
 template <class T>
 double Trainable<T>::loss(const T* w, const int* tokens, const int* targets, int batch, int seq, T* grad,
-                          ThreadPool* pool) {
+                          ThreadPool* pool, const SoftTargets<T>* soft) {
   const ModelConfig& c = l_.cfg;
   resize(batch, seq);
   const int n = batch * seq, D = c.dim, KV = c.kv_dim(), H = c.hidden_dim, V = c.vocab_size;
@@ -110,7 +110,9 @@ double Trainable<T>::loss(const T* w, const int* tokens, const int* targets, int
   }
   rmsnorm_fwd(x_final_.data(), w + at("output_norm.weight"), n, D, eps, xf_.data(), rf_.data(), pool);
   linear_fwd(xf_.data(), n, D, w + head_off, V, logits_.data(), false, pool);
-  const double loss = cross_entropy(logits_.data(), targets, n, V, grad != nullptr, pool);
+  const double loss = soft ? distill_loss(logits_.data(), soft->logits, targets, n, V, soft->temperature, soft->alpha,
+                                          grad != nullptr, pool)
+                           : cross_entropy(logits_.data(), targets, n, V, grad != nullptr, pool);
   if (!grad) return loss;
 
   // Backward: logits_ now hold d(loss)/d(logits).

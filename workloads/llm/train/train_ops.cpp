@@ -270,6 +270,56 @@ double cross_entropy(T* logits, const int* targets, int n, int vocab, bool grad,
 
 // A type cannot be parenthesized where it is a parameter's type.
 // NOLINTBEGIN(bugprone-macro-parentheses)
+template <class T>
+double distill_loss(T* logits, const T* teacher, const int* targets, int n, int vocab, double temperature, double alpha,
+                    bool grad, ThreadPool* pool) {
+  int counted = 0;
+  for (int r = 0; r < n; ++r) counted += targets[r] >= 0;
+  const int tasks = pool ? std::min(pool->size(), std::max(n, 1)) : 1;
+  std::vector<double> part(tasks, 0.0);
+  const double inv_t = 1.0 / temperature;
+  // log-sum-exp of z / t, in double.
+  auto lse = [vocab](const T* z, double t_inv) {
+    const double mx = *std::max_element(z, z + vocab) * t_inv;
+    double sum = 0;
+    for (int i = 0; i < vocab; ++i) sum += std::exp(z[i] * t_inv - mx);
+    return std::log(sum) + mx;
+  };
+  auto work = [&](int task) {
+    for (int r = range_begin(n, tasks, task); r < range_begin(n, tasks, task + 1); ++r) {
+      T* z = logits + static_cast<std::size_t>(r) * vocab;
+      const T* zt = teacher + static_cast<std::size_t>(r) * vocab;
+      if (targets[r] < 0) {
+        if (grad) std::fill(z, z + vocab, T(0));
+        continue;
+      }
+      const double hard_lse = lse(z, 1.0), soft_lse = lse(z, inv_t), teacher_lse = lse(zt, inv_t);
+      double kl = 0;
+      for (int i = 0; i < vocab; ++i) {
+        const double lpt = zt[i] * inv_t - teacher_lse;
+        kl += std::exp(lpt) * (lpt - (z[i] * inv_t - soft_lse));
+      }
+      part[task] += (1 - alpha) * (hard_lse - z[targets[r]]) + alpha * temperature * temperature * kl;
+      if (grad) {
+        const double inv = 1.0 / counted;
+        for (int i = 0; i < vocab; ++i) {
+          const double ps = std::exp(z[i] - hard_lse);
+          const double pst = std::exp(z[i] * inv_t - soft_lse), ptt = std::exp(zt[i] * inv_t - teacher_lse);
+          z[i] = static_cast<T>(((1 - alpha) * ps + alpha * temperature * (pst - ptt)) * inv);
+        }
+        z[targets[r]] -= static_cast<T>((1 - alpha) * inv);
+      }
+    }
+  };
+  if (tasks > 1)
+    pool->run(tasks, work);
+  else
+    work(0);
+  double total = 0;
+  for (double v : part) total += v;
+  return counted ? total / counted : 0.0;
+}
+
 #define SB_TRAIN_OPS(T)                                                                                               \
   template void linear_fwd<T>(const T*, int, int, const T*, int, T*, bool, ThreadPool*);                              \
   template void linear_bwd<T>(const T*, const T*, int, int, const T*, int, T*, T*, bool, ThreadPool*);                \
@@ -281,7 +331,8 @@ double cross_entropy(T* logits, const int* targets, int n, int vocab, bool grad,
                                  ThreadPool*);                                                                        \
   template void swiglu_fwd<T>(const T*, const T*, std::size_t, T*, ThreadPool*);                                      \
   template void swiglu_bwd<T>(const T*, const T*, const T*, std::size_t, T*, T*, ThreadPool*);                        \
-  template double cross_entropy<T>(T*, const int*, int, int, bool, ThreadPool*);
+  template double cross_entropy<T>(T*, const int*, int, int, bool, ThreadPool*);                                      \
+  template double distill_loss<T>(T*, const T*, const int*, int, int, double, double, bool, ThreadPool*);
 SB_TRAIN_OPS(float)
 SB_TRAIN_OPS(double)
 #undef SB_TRAIN_OPS

@@ -149,6 +149,17 @@ void train(const TrainOptions& o, const TokenSplit& data, TrainState& st,
       std::fill_n(decay.begin() + static_cast<std::ptrdiff_t>(l.offsets[i]), l.specs[i].elements(), 1);
   std::vector<std::size_t> starts(o.batch);
   std::vector<int> tokens, targets;
+  // Distillation: the teacher's forward pass on each batch gives the soft targets.
+  std::unique_ptr<ParamLayout> teacher_layout;
+  std::unique_ptr<Trainable<float>> teacher;
+  if (o.teacher) {
+    if (o.teacher->cfg.vocab_size != o.cfg.vocab_size)
+      throw InputError("the teacher's vocabulary has " + std::to_string(o.teacher->cfg.vocab_size) +
+                       " tokens, the student's " + std::to_string(o.cfg.vocab_size));
+    teacher_layout = std::make_unique<ParamLayout>(o.teacher->cfg);
+    SB_CHECK(o.teacher->params.size() == teacher_layout->total);
+    teacher = std::make_unique<Trainable<float>>(*teacher_layout);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const double before = st.curve.empty() ? 0.0 : st.curve.back().seconds;  // a resumed run's earlier time
   while (st.step < steps) {
@@ -159,7 +170,14 @@ void train(const TrainOptions& o, const TokenSplit& data, TrainState& st,
     gather(data.train, starts, o.seq, tokens, targets);
     std::fill(grad.begin(), grad.end(), 0.f);
     CurvePoint pt;
-    pt.train_loss = model.loss(st.params.data(), tokens.data(), targets.data(), o.batch, o.seq, grad.data(), pool);
+    if (teacher) {
+      teacher->loss(o.teacher->params.data(), tokens.data(), targets.data(), o.batch, o.seq, nullptr, pool);
+      const SoftTargets<float> soft{teacher->logits().data(), o.teacher->temperature, o.teacher->alpha};
+      pt.train_loss =
+          model.loss(st.params.data(), tokens.data(), targets.data(), o.batch, o.seq, grad.data(), pool, &soft);
+    } else {
+      pt.train_loss = model.loss(st.params.data(), tokens.data(), targets.data(), o.batch, o.seq, grad.data(), pool);
+    }
     double ss = 0;
     for (float g : grad) ss += static_cast<double>(g) * g;
     pt.grad_norm = std::sqrt(ss);

@@ -35,6 +35,14 @@ struct ParamLayout {
 // Box-Muller, as synthetic_weights.hpp).
 std::vector<float> init_params(const ParamLayout& l, std::uint64_t seed);
 
+// A teacher's logits for the same batch (N rows of its vocabulary, which must be the
+// student's), for distillation (train_ops.hpp distill_loss).
+template <class T>
+struct SoftTargets {
+  const T* logits = nullptr;
+  double temperature = 2, alpha = 0.5;
+};
+
 // Forward and backward over B sequences of S tokens. Holds the activations of one batch
 // between the two, sized on first use and reused.
 template <class T>
@@ -44,8 +52,9 @@ class Trainable {
 
   // Mean cross-entropy of predicting targets[n] from tokens[0..n] of each sequence
   // (targets < 0 do not count). With `grad`, ADDS d(loss)/d(params) into it (the caller
-  // zeroes it, or accumulates micro-batches).
-  double loss(const T* params, const int* tokens, const int* targets, int batch, int seq, T* grad, ThreadPool* pool);
+  // zeroes it, or accumulates micro-batches). With `soft`, the distillation loss instead.
+  double loss(const T* params, const int* tokens, const int* targets, int batch, int seq, T* grad, ThreadPool* pool,
+              const SoftTargets<T>* soft = nullptr);
   // The logits of the last forward (every row, vocab wide), when it ran without grad.
   const std::vector<T>& logits() const { return logits_; }
 

@@ -69,4 +69,12 @@ void swiglu_bwd(const T* a, const T* u, const T* dh, std::size_t count, T* da, T
 template <class T>
 double cross_entropy(T* logits, const int* targets, int n, int vocab, bool grad, ThreadPool* pool);
 
+// Knowledge distillation (Hinton et al., 2015): (1 - alpha) * cross-entropy against the
+// targets + alpha * T^2 * KL(softmax(teacher / T) || softmax(logits / T)), mean over the
+// rows whose target counts. T^2 keeps the soft term's gradient on the hard term's scale
+// as T changes. Overwrites the logits with the gradient when `grad`; returns the loss.
+template <class T>
+double distill_loss(T* logits, const T* teacher, const int* targets, int n, int vocab, double temperature, double alpha,
+                    bool grad, ThreadPool* pool);
+
 }  // namespace sb::llm::train

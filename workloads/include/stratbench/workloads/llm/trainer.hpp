@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,14 @@
 #include "stratbench/workloads/llm/model_config.hpp"
 
 namespace sb::llm::train {
+
+// Distillation's teacher: a trained model of the same vocabulary, and how its soft targets
+// mix with the hard ones (train_ops.hpp distill_loss).
+struct Teacher {
+  ModelConfig cfg;
+  std::vector<float> params;  // ParamLayout(cfg) order
+  double temperature = 2, alpha = 0.5;
+};
 
 struct TrainOptions {
   ModelConfig cfg;
@@ -29,10 +38,11 @@ struct TrainOptions {
   double lr = 2e-3, min_lr = 2e-4;
   int warmup = 100;  // steps
   double beta1 = 0.9, beta2 = 0.95, adam_eps = 1e-8, weight_decay = 0.1, clip = 1.0;
-  int eval_every = 100;        // steps between held-out evaluations (and the last step)
-  int eval_windows = 64;       // held-out windows of `seq` tokens per evaluation
-  std::string checkpoint;      // path; empty: no checkpoints
-  int checkpoint_every = 200;  // steps
+  int eval_every = 100;                    // steps between held-out evaluations (and the last step)
+  int eval_windows = 64;                   // held-out windows of `seq` tokens per evaluation
+  std::shared_ptr<const Teacher> teacher;  // set: distil from it
+  std::string checkpoint;                  // path; empty: no checkpoints
+  int checkpoint_every = 200;              // steps
 };
 
 // A model shape to train: "teacher", "student" or "micro", optionally with overrides
