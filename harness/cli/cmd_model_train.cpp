@@ -1,17 +1,12 @@
 // `stratbench model train`: a Llama model trained on a corpus with a trained BPE
 // vocabulary, written as GGUF (llama.cpp loads it), its loss curve as a results file.
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
 #include "flags.hpp"
-#include "stratbench/harness/cell_process.hpp"
 #include "stratbench/harness/host_info.hpp"
 #include "stratbench/harness/matrix.hpp"
 #include "stratbench/reports/text_table.hpp"
@@ -190,20 +185,6 @@ int cmd_model_train(const Args& args, const std::string& command_line, bool dist
   TrainCli c;
   std::vector<std::string> pos;
   parse_flags(train_flags(), args, c, pos);
-  if (const std::string core = llm::train::openblas_better_core(); !core.empty()) {
-    // OpenBLAS chose its kernels when it loaded; only a new process picks others.
-    ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1);
-    std::vector<std::string> argv_s = {self_executable(), "model", distill ? "distill" : "train"};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    argv.reserve(argv_s.size() + 1);
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::cerr << "note: OpenBLAS runs its generic Prescott kernels on this CPU; restarting with OPENBLAS_CORETYPE="
-              << core << "\n";
-    ::execv(argv[0], argv.data());
-    std::cerr << "note: could not restart (" << std::strerror(errno) << "); training with the generic kernels\n";
-  }
   if (!pos.empty()) throw InputError(cmd + ": unexpected argument '" + pos[0] + "' (the output goes to -o)");
   if (distill && c.teacher.empty()) throw InputError("model distill: --teacher is required");
   if (!distill && !c.teacher.empty()) throw InputError("model train: --teacher belongs to `model distill`");

@@ -1,3 +1,6 @@
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <new>
@@ -5,8 +8,10 @@
 #include "commands.hpp"
 #include "stratbench/cli/cli.hpp"
 #include "stratbench/harness/cell_main.hpp"
+#include "stratbench/harness/cell_process.hpp"
 #include "stratbench/reports/escape.hpp"
 #include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/blas_core.hpp"
 
 #ifndef STRATBENCH_VERSION
 #define STRATBENCH_VERSION "0.0.0"
@@ -91,6 +96,14 @@ bool wants_help(const Args& args) {
 }  // namespace cli
 
 int stratbench_main(int argc, char** argv) {
+  // OpenBLAS on a generic fallback core (blas_core.hpp): run again with the kernels this CPU
+  // has, silently; the cells, started from this process, inherit the variable. A user's own
+  // OPENBLAS_CORETYPE is left alone.
+  if (const std::string core = openblas_better_core();
+      !core.empty() && ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1) == 0) {
+    const std::string self = self_executable();
+    ::execv(self.c_str(), argv);  // returns only on failure: carry on with the generic kernels
+  }
   if (argc >= 2 && std::strcmp(argv[1], kCellSubcommand) == 0) return cell_main(argc - 2, argv + 2);
   if (argc < 2) {
     std::cerr << cli::usage();

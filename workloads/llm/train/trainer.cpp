@@ -5,12 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <numbers>
 #include <random>
 
 #include "stratbench/result/errors.hpp"
-#include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/train_model.hpp"
 #include "stratbench/workloads/thread_pool.hpp"
 
@@ -48,15 +46,6 @@ void gather(const std::vector<std::uint32_t>& ids, const std::vector<std::size_t
 bool decays(const TensorSpec& s) { return s.role != TensorRole::norm; }
 
 }  // namespace
-
-std::string openblas_better_core() {
-  if (std::getenv("OPENBLAS_CORETYPE")) return {};
-  const std::string core = openblas_get_corename();
-  if (core != "Prescott" && core != "Core2" && core != "Nehalem" && core != "Sandybridge") return {};
-  if (simd_level_supported(SimdLevel::avx512)) return "SkylakeX";
-  if (simd_level_supported(SimdLevel::avx2)) return core == "Haswell" ? "" : "Haswell";
-  return {};
-}
 
 TextSplit split_text(std::string_view corpus) {
   // At least 200 chunks, so that a small text still holds some out: 64 KiB from 12.5 MB up.

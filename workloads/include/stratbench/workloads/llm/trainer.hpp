@@ -100,13 +100,6 @@ double heldout_loss(const TrainOptions& o, const std::vector<float>& params, con
 // trained model must beat.
 double unigram_loss(const std::vector<std::uint32_t>& train, const std::vector<std::uint32_t>& heldout, int vocab);
 
-// OpenBLAS picks its kernels from the CPU model at load time, and on a CPU model it does
-// not know (a VM's "Intel Xeon Processor") it falls back to Prescott's SSE3 kernels, 2.5x
-// slower here than the AVX-512 ones. Returns the OPENBLAS_CORETYPE that the CPU supports
-// ("SkylakeX", "Haswell") when OpenBLAS runs a fallback core and the variable is unset;
-// empty otherwise. The variable takes effect only in a new process (the CLI re-executes).
-std::string openblas_better_core();
-
 // Checkpoints: a small JSON header (format, options that must not change on resume,
 // step, curve), then parameters and moments as raw floats. Written to a temp file and
 // renamed. load_checkpoint throws InputError naming the file and the mismatched option.
