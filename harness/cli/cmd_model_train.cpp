@@ -99,8 +99,8 @@ RunFile curve_run(const TrainCli& c, const llm::train::TrainState& st, const std
   r.run.command = command;
   r.run.git = collect_git_info();
   r.run.host = collect_host_info();
-  r.run.config_hash = stable_hash_hex(c.config + "|" + c.tokenizer + "|" + std::to_string(c.o.seed) + "|" +
-                                      std::to_string(c.o.batch) + "x" + std::to_string(c.o.seq));
+  r.run.config_hash = stable_hash_hex(c.config + "|" + c.tokenizer + "|" + c.teacher + "|" + std::to_string(c.o.seed) +
+                                      "|" + std::to_string(c.o.batch) + "x" + std::to_string(c.o.seq));
   std::vector<double> step_s;
   double prev_s = 0;
   for (const auto& p : st.curve) {
@@ -108,7 +108,7 @@ RunFile curve_run(const TrainCli& c, const llm::train::TrainState& st, const std
     prev_s = p.seconds;
     if (p.heldout_loss < 0) continue;
     Cell cell;
-    cell.workload = "train";
+    cell.workload = c.teacher.empty() ? "train" : "distill";
     cell.strategy = "threads=" + std::to_string(c.o.threads);
     cell.params = {{"config", c.config}, {"step", std::int64_t{p.step}}, {"seed", static_cast<std::int64_t>(c.o.seed)}};
     cell.id = cell_id(cell.workload, cell.strategy, cell.params, cell.device);

@@ -95,15 +95,17 @@ bool wants_help(const Args& args) {
 }
 }  // namespace cli
 
-int stratbench_main(int argc, char** argv) {
-  // OpenBLAS on a generic fallback core (blas_core.hpp): run again with the kernels this CPU
-  // has, silently; the cells, started from this process, inherit the variable. A user's own
-  // OPENBLAS_CORETYPE is left alone.
+void use_best_openblas_kernels(char** argv) {
+  // Silently: a user's own OPENBLAS_CORETYPE is left alone, and a failed exec carries on
+  // with the generic kernels.
   if (const std::string core = openblas_better_core();
       !core.empty() && ::setenv("OPENBLAS_CORETYPE", core.c_str(), 1) == 0) {
     const std::string self = self_executable();
-    ::execv(self.c_str(), argv);  // returns only on failure: carry on with the generic kernels
+    ::execv(self.c_str(), argv);
   }
+}
+
+int stratbench_main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], kCellSubcommand) == 0) return cell_main(argc - 2, argv + 2);
   if (argc < 2) {
     std::cerr << cli::usage();

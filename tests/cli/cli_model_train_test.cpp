@@ -81,6 +81,7 @@ TEST(CliModelTrain, TrainsWritesAModelTheEngineRunsAndACurveFile) {
   Proc s = run_cli(distill, dir);
   ASSERT_EQ(s.exit_code, 0) << s.err << s.out;
   EXPECT_TRUE(has(s.out, "step 20/20")) << s.out;
+  EXPECT_EQ(read_run_file(dir + "/s.gguf.curve.json").cells.front().workload, "distill");
   Proc si = run_cli({"model", "info", "--metadata", "s.gguf"}, dir);
   EXPECT_TRUE(has(si.out, "stratbench.distill.teacher")) << si.out;
   EXPECT_TRUE(has(si.out, "micro,layers=1,hidden=32: dim 32, 1 layers")) << si.out;

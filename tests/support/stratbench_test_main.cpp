@@ -3,6 +3,7 @@
 #include "stratbench/cli/cli.hpp"
 
 int main(int argc, char** argv) {
+  sb::use_best_openblas_kernels(argv);
   sb::test::register_fault_workloads();
   return sb::stratbench_main(argc, argv);
 }

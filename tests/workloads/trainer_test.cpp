@@ -136,6 +136,15 @@ TEST(Trainer, AResumedRunEndsWhereAnUninterruptedOneDoes) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Trainer, TooLittleHeldOutTextIsRefusedBeforeTheFirstStep) {
+  const TrainOptions o = tiny_options();
+  TokenSplit d = split_tokens(periodic_text(90000));
+  d.heldout.resize(static_cast<std::size_t>(o.seq));
+  TrainState s = fresh_state(o);
+  EXPECT_THROW(train(o, d, s, nullptr), InputError);
+  EXPECT_EQ(s.step, 0);
+}
+
 TEST(Trainer, LearningRateWarmsUpThenDecaysToItsFloor) {
   TrainOptions o;
   o.lr = 1.0, o.min_lr = 0.1, o.warmup = 10;

@@ -128,6 +128,10 @@ void train(const TrainOptions& o, const TokenSplit& data, TrainState& st,
   if (data.train.size() <= static_cast<std::size_t>(o.seq) + 1)
     throw InputError("the training text has " + std::to_string(data.train.size()) +
                      " tokens, fewer than seq + 2 = " + std::to_string(o.seq + 2));
+  // Refused before the first step rather than at the first evaluation, hours in.
+  if (data.heldout.size() <= static_cast<std::size_t>(o.seq))
+    throw InputError("the held-out text has " + std::to_string(data.heldout.size()) + " tokens, fewer than seq + 1 = " +
+                     std::to_string(o.seq + 1) + " (a longer corpus, or a shorter --seq)");
   SB_CHECK(st.params.size() == l.total && st.m.size() == l.total && st.v.size() == l.total);
   ThreadPool* pool = pool_for(o.threads);
   Trainable<float> model(l);
