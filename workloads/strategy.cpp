@@ -50,6 +50,20 @@ const std::vector<KnobSpec>& knob_table() {
        "keep keys and values of past tokens (on) or recompute the whole prefix every decode step (off)",
        "on",
        {"on", "off"}},
+      {"sparsity",
+       "LLM layer projections pruned by magnitude to 50/70/90% zeros per row (u50, u70, u90) or two of every "
+       "four inputs (2of4), multiplied in a packed sparse form; fp32 values",
+       "off",
+       {"off", "u50", "u70", "u90", "2of4"}},
+      {"lowrank",
+       "LLM layer projections replaced by their truncated SVD at 25 or 50% of the full rank: two skinny "
+       "products",
+       "off",
+       {"off", "25", "50"}},
+      {"share",
+       "groups of 2 or 4 consecutive LLM layers run one set of weights, the group's mean (ALBERT-style)",
+       "off",
+       {"off", "2", "4"}},
   };
   return t;
 }
@@ -131,6 +145,9 @@ static Knobs resolve(const Strategy& st) {
   k.precision = static_cast<Precision>(index("precision"));
   k.fusion = on("fusion");
   k.kv_cache = on("kv_cache");
+  k.sparsity = static_cast<Sparsity>(index("sparsity"));
+  k.lowrank = st.knob("lowrank") == "off" ? 0 : std::stoi(st.knob("lowrank"));
+  k.share = st.knob("share") == "off" ? 1 : std::stoi(st.knob("share"));
   return k;
 }
 

@@ -86,7 +86,7 @@ int cmd_model_perplexity(const Args& args) {
 
   const int ctx = c.ctx > 0 ? c.ctx : spec.cfg.max_seq_len;
   llm::EngineOptions opt = llm::engine_options(s);
-  llm::LlamaModel model = llm::build_model(spec.cfg, spec.source, s.k.precision, opt.fused);
+  llm::LlamaModel model = llm::build_model(spec.cfg, spec.source, s.k.precision, opt.fused, llm::compression_of(s.k));
   llm::prepare_model(model, opt);
   llm::Engine engine(model, opt, 1, ctx);
   std::cout << "model " << pos[0] << " (" << c.strategy << "): " << ids.size() << " tokens, chunks of " << ctx

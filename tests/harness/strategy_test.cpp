@@ -38,12 +38,31 @@ TEST(Strategy, TypedKnobsFollowTheTable) {
                       : k.name == "piece_cache" ? static_cast<int>(t.piece_cache)
                       : k.name == "fusion"      ? static_cast<int>(t.fusion)
                       : k.name == "kv_cache"    ? static_cast<int>(!t.kv_cache)  // on, off
+                      : k.name == "sparsity"    ? static_cast<int>(t.sparsity)
+                      : k.name == "lowrank"     ? (t.lowrank == 0    ? 0
+                                                   : t.lowrank == 25 ? 1
+                                                                     : 2)  // off, 25, 50
+                      : k.name == "share"       ? (t.share == 1   ? 0
+                                                   : t.share == 2 ? 1
+                                                                  : 2)  // off, 2, 4
                                                 : -1;
       EXPECT_EQ(got, static_cast<int>(i)) << k.name << "=" << k.values[i];
     }
   }
   EXPECT_EQ(parse_strategy("simd").k.simd, SimdKnob::automatic);
   EXPECT_STREQ(to_string(SimdKnob::automatic), "auto");
+}
+
+TEST(Strategy, CompressionKnobsCompose) {
+  const Strategy s = parse_strategy("lowrank=25+int8+simd+threads=2");
+  EXPECT_EQ(s.k.lowrank, 25);
+  EXPECT_EQ(s.k.precision, Precision::int8);
+  EXPECT_EQ(s.canonical(), "simd=auto,threads=2,precision=int8,lowrank=25");  // table order: old ids keep
+  EXPECT_EQ(parse_strategy("sparsity=2of4").k.sparsity, Sparsity::two_of_four);
+  EXPECT_EQ(parse_strategy("share=4").k.share, 4);
+  EXPECT_EQ(parse_strategy("share=off").canonical(), "baseline");
+  EXPECT_THROW(parse_strategy("sparsity=u60"), InputError);
+  EXPECT_THROW(parse_strategy("lowrank=10"), InputError);
 }
 
 TEST(Strategy, TheRenamedPieceCacheKeepsItsCellIds) {

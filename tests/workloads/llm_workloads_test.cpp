@@ -44,6 +44,27 @@ TEST(LlmWorkloads, EveryPresetPassesItsQualityCheckAndRuns) {
   }
 }
 
+// Compressed cells (issue 20): checked against the uncompressed model at their precision,
+// smaller weights, and the combinations the kernels do not have are skipped with a reason.
+TEST(LlmWorkloads, CompressedStrategiesRunAndSayWhatTheyCannotCombineWith) {
+  const Workload* wl = find_workload("decode");
+  const Params p = params("decode", 6, 3, 1);
+  const double dense = wl->prepare(parse_strategy("simd"), p, "cpu")->counters().at("weight_bytes");
+  for (const char* st : {"sparsity=u70+simd+threads=2", "sparsity=2of4+blocked+simd", "lowrank=25+int8+simd",
+                         "share=2+simd+fused"}) {
+    const Strategy s = parse_strategy(st);
+    ASSERT_EQ(wl->unsupported(s, p, "cpu"), "") << st;
+    auto inst = wl->prepare(s, p, "cpu");
+    const CheckResult r = inst->check();
+    EXPECT_TRUE(r.ok) << st << ": " << r.detail;
+    EXPECT_NE(r.detail.find("against the uncompressed"), std::string::npos) << r.detail;
+    inst->run_once();
+    EXPECT_LT(inst->counters().at("weight_bytes"), dense) << st;
+  }
+  EXPECT_NE(wl->unsupported(parse_strategy("sparsity=u50+int8"), p, "cpu"), "");
+  EXPECT_NE(wl->unsupported(parse_strategy("lowrank=50+fused"), p, "cpu"), "");
+}
+
 TEST(LlmWorkloads, WeightBytesShrinkWithPrecision) {
   const Workload* wl = find_workload("prefill");
   const Params p = params("prefill", 2, 0, 1);

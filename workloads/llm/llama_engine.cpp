@@ -251,7 +251,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
   };
   for (int l = 0; l < c.n_layers; ++l) {
     SB_RANGE_INDEXED(prof::Category::llm, "layer", l);
-    const LayerWeights& w = m_.layers[l];
+    const LayerWeights& w = m_.layer(l);
     if (opt_.fused) {
       // RMSNorm folded: its gain is in wqkv, its scale multiplies the product's rows.
       {

@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/llm/compress.hpp"
 #include "stratbench/workloads/llm/gguf.hpp"
 #include "stratbench/workloads/llm/llama_gguf.hpp"
+#include "stratbench/workloads/text/text_input.hpp"
 
 namespace sb::llm {
 
@@ -40,18 +42,38 @@ struct Loader {
   const ModelConfig& cfg;
   const TensorSource& src;
   Precision p;
+  Compression c;
 
-  // A 2-D tensor {in, out} as a Matrix of out rows, optionally with a gain folded in.
+  // A layer projection's floats (out rows of `in`) in the form the compression asks for.
+  Matrix projection(GgmlType t, int out, int in, std::vector<float> v) const {
+    if (c.sparsity != Sparsity::off) {
+      if (t != GgmlType::f32)
+        throw InputError("sparsity stores fp32 values; it does not combine with precision " +
+                         std::string(to_string(p)));
+      prune_magnitude(v, out, in, c.sparsity);
+      return Matrix::from_pruned(out, in, v);
+    }
+    if (c.lowrank_percent > 0) {
+      const bool blocks = t == GgmlType::q8_0 || t == GgmlType::q4_0;
+      const Factors f = truncated_svd(v, out, in, low_rank_k(out, in, c.lowrank_percent, blocks), kSyntheticSeed);
+      return Matrix::from_factors(Matrix::from_floats(t, out, f.k, f.a), Matrix::from_floats(t, f.k, in, f.b));
+    }
+    return Matrix::from_floats(t, out, in, v);
+  }
+
+  // A 2-D tensor {in, out} as a Matrix of out rows, optionally with a gain folded in; a
+  // layer's projection (blk.*) compressed as asked.
   Matrix matrix(const TensorSpec& s, const std::vector<float>* gain = nullptr) const {
     const GgmlType t = storage_type(p, s, cfg.tied_embeddings);
     const int in = static_cast<int>(s.dims[0]), out = static_cast<int>(s.dims[1]);
+    const bool layer = s.name.starts_with("blk.");
     std::vector<std::uint8_t> bytes;
-    if (!gain && src.raw && src.raw(s, t, bytes)) return Matrix::from_bytes(t, out, in, bytes);
+    if (!gain && !(layer && c.any()) && src.raw && src.raw(s, t, bytes)) return Matrix::from_bytes(t, out, in, bytes);
     std::vector<float> v = src.floats(s);
     if (gain)
       for (int o = 0; o < out; ++o)
         for (int i = 0; i < in; ++i) v[static_cast<std::size_t>(o) * in + i] *= (*gain)[i];
-    return Matrix::from_floats(t, out, in, v);
+    return layer ? projection(t, out, in, std::move(v)) : Matrix::from_floats(t, out, in, v);
   }
 };
 
@@ -69,12 +91,37 @@ Matrix stacked(const Loader& ld, const std::vector<const TensorSpec*>& parts, co
     all.insert(all.end(), v.begin(), v.end());
     rows += out;
   }
-  return Matrix::from_floats(storage_type(ld.p, *parts[0], ld.cfg.tied_embeddings), rows, in, all);
+  return ld.projection(storage_type(ld.p, *parts[0], ld.cfg.tied_embeddings), rows, in, std::move(all));
+}
+
+// The source of a shared model: a layer's tensor is the mean of its group's
+// ("blk.5.attn_q.weight" with share 2 is the mean of layers 4 and 5).
+TensorSource group_means(const TensorSource& src, int share, int n_layers) {
+  TensorSource out;
+  out.floats = [&src, share, n_layers](const TensorSpec& s) {
+    if (!s.name.starts_with("blk.")) return src.floats(s);
+    const std::size_t dot = s.name.find('.', 4);
+    const int layer = std::stoi(s.name.substr(4, dot - 4)), first = layer / share * share;
+    const int last = std::min(n_layers, first + share);
+    std::vector<double> sum;
+    for (int l = first; l < last; ++l) {
+      TensorSpec member = s;
+      member.name = "blk." + std::to_string(l) + s.name.substr(dot);
+      const std::vector<float> v = src.floats(member);
+      sum.resize(v.size(), 0.0);
+      for (std::size_t i = 0; i < v.size(); ++i) sum[i] += v[i];
+    }
+    std::vector<float> mean(sum.size());
+    for (std::size_t i = 0; i < sum.size(); ++i) mean[i] = static_cast<float>(sum[i] / (last - first));
+    return mean;
+  };
+  return out;
 }
 
 }  // namespace
 
-LlamaModel build_model(const ModelConfig& cfg, const TensorSource& src, Precision p, bool fold) {
+LlamaModel build_model(const ModelConfig& cfg, const TensorSource& src_in, Precision p, bool fold,
+                       const Compression& c) {
   const std::vector<TensorSpec> specs = llama_tensor_specs(cfg);  // validates cfg
   auto spec = [&](const std::string& name) -> const TensorSpec& {
     for (const auto& s : specs)
@@ -82,15 +129,19 @@ LlamaModel build_model(const ModelConfig& cfg, const TensorSource& src, Precisio
     SB_CHECK(!"tensor spec missing");
     return specs[0];
   };
-  Loader ld{cfg, src, p};
+  if (c.share < 1 || c.lowrank_percent < 0 || c.lowrank_percent > 100) throw InputError("bad compression settings");
+  const TensorSource shared = c.share > 1 ? group_means(src_in, c.share, cfg.n_layers) : TensorSource{};
+  const TensorSource& src = c.share > 1 ? shared : src_in;
+  Loader ld{cfg, src, p, c};
   LlamaModel m;
   m.cfg = cfg;
   m.folded = fold;
   m.precision = p;
+  m.share = c.share;
   m.tok_embd = ld.matrix(spec("token_embd.weight"));
   if (!cfg.tied_embeddings) m.output = ld.matrix(spec("output.weight"));
   m.output_norm = src.floats(spec("output_norm.weight"));
-  for (int l = 0; l < cfg.n_layers; ++l) {
+  for (int l = 0; l < cfg.n_layers; l += c.share) {
     const std::string b = "blk." + std::to_string(l) + ".";
     LayerWeights w;
     w.attn_norm = src.floats(spec(b + "attn_norm.weight"));
@@ -129,12 +180,18 @@ ModelSpec resolve_model(const std::string& name) {
     ms.describe = name + " (synthetic, seed " + std::to_string(kSyntheticSeed) + ")";
     return ms;
   }
-  if (!std::filesystem::exists(name)) {
+  // The models trained here (scripts/train-reference-models.sh), shipped in datasets/model.
+  const bool trained = name == "teacher" || name == "student" || name == "student-scratch";
+  const std::string path = trained ? text::datasets_dir() + "/model/" + name + ".gguf" : name;
+  if (trained && !std::filesystem::exists(path))
+    throw InputError("model=" + name + ": " + path + " is missing (scripts/train-reference-models.sh trains it)");
+  if (!std::filesystem::exists(path)) {
     std::string known;
     for (const auto& n : model_config_names()) known += n + ", ";
-    throw InputError("model='" + name + "' is neither a known config (" + known + "or a path to a .gguf file)");
+    throw InputError("model='" + name + "' is neither a known config (" + known +
+                     "teacher, student, student-scratch) nor a path to a .gguf file");
   }
-  auto file = std::make_shared<GgufFile>(GgufFile::open(name));
+  auto file = std::make_shared<GgufFile>(GgufFile::open(path));
   ms.cfg = llama_config_from_gguf(*file);  // InputError when not llama architecture
   check_llama_tensors(*file, ms.cfg);
   const GgufFile* f = file.get();
@@ -145,7 +202,8 @@ ModelSpec resolve_model(const std::string& name) {
     bytes.assign(t.data, t.data + t.bytes);
     return true;
   };
-  ms.describe = name;
+  ms.describe = trained ? name + " (" + path + ")" : name;
+  ms.path = path;
   ms.drop_file_pages = [f] { f->drop_resident_pages(); };
   ms.keep_alive = file;
   return ms;

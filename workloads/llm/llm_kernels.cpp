@@ -241,6 +241,8 @@ void quantize_activations(GgmlType type, const float* x, std::size_t ldx, int nt
 
 void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, const std::uint8_t* xq, int ntok,
                  float* y, std::size_t ldy, SimdLevel simd, bool blocked) {
+  SB_CHECK(!w.factors());  // matmul_group runs the two products of a low-rank matrix
+  if (w.sparse()) return sparse_rows(w, r0, r1, x, ldx, ntok, y, ldy, simd);
   const int n = w.cols();
   const std::size_t qb = row_bytes(GgmlType::q8_0, n);
   // One token is a row of dot products, and reading the rows one after another is what
@@ -303,8 +305,40 @@ void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y
   matmul_group({&p, 1}, x, ldx, ntok, opt, scratch);
 }
 
+// Low-rank members (Matrix::from_factors): t = B x for all of them as one group, since they
+// share x, then y = A t for each; the others as one group. t lives in a buffer per thread
+// that grows to the largest request and stays.
+static void matmul_group_factored(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok,
+                                  const KernelOptions& opt, std::uint8_t* scratch) {
+  thread_local std::vector<float> t;
+  std::vector<Product> plain, inner;
+  std::size_t need = 0;
+  for (const Product& p : ps)
+    if (p.w->factors()) need += static_cast<std::size_t>(p.w->factors()->a.cols()) * ntok;
+  if (t.size() < need) t.resize(need);
+  std::size_t off = 0;
+  for (const Product& p : ps) {
+    if (!p.w->factors()) {
+      plain.push_back(p);
+      continue;
+    }
+    const std::size_t k = p.w->factors()->a.cols();
+    inner.push_back({&p.w->factors()->b, t.data() + off, k});
+    off += k * ntok;
+  }
+  if (!plain.empty()) matmul_group(plain, x, ldx, ntok, opt, scratch);
+  matmul_group(inner, x, ldx, ntok, opt, scratch);
+  for (std::size_t i = 0, j = 0; i < ps.size(); ++i) {
+    if (!ps[i].w->factors()) continue;
+    const Matrix& a = ps[i].w->factors()->a;
+    matmul(a, inner[j++].y, a.cols(), ntok, ps[i].y, ps[i].ldy, opt, scratch);
+  }
+}
+
 void matmul_group(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok, const KernelOptions& opt,
                   std::uint8_t* scratch) {
+  for (const Product& p : ps)
+    if (p.w->factors()) return matmul_group_factored(ps, x, ldx, ntok, opt, scratch);
   int total = 0;
   const std::uint8_t* xq = nullptr;
   for (const Product& p : ps) {

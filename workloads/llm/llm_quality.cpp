@@ -50,4 +50,9 @@ const QualityFloor& quality_floor(Precision p) {
   return floors[static_cast<int>(p)];
 }
 
+const QualityFloor& compressed_floor() {
+  static const QualityFloor f{2.0};
+  return f;
+}
+
 }  // namespace sb::llm

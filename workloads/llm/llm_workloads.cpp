@@ -10,6 +10,7 @@
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/llm_quality.hpp"
 #include "stratbench/workloads/llm/perplexity.hpp"
+#include "stratbench/workloads/llm/reference_cache.hpp"
 
 namespace sb {
 namespace {
@@ -35,6 +36,7 @@ class LlmInstance final : public Instance {
                        " exceeds the context of " + spec_.describe + " (" + std::to_string(spec_.cfg.max_seq_len) +
                        " positions)");
     precision_ = s.k.precision;
+    compression_ = compression_of(s.k);
     opt_ = engine_options(s);
     build();
     prompts_ = make_prompts(batch_, prompt_len_, spec_.cfg.vocab_size, kPromptSeed);
@@ -54,37 +56,28 @@ class LlmInstance final : public Instance {
 
   // The strategy's model and engine (deterministic: a rebuild gives the same weights).
   void build() {
-    model_ = std::make_unique<LlamaModel>(build_model(spec_.cfg, spec_.source, precision_, opt_.fused));
+    model_ = std::make_unique<LlamaModel>(build_model(spec_.cfg, spec_.source, precision_, opt_.fused, compression_));
     prepare_model(*model_, opt_);
     drop_file_pages();
     engine_ = std::make_unique<Engine>(*model_, opt_, batch_, prompt_len_ + gen_len_);
   }
 
   CheckResult check() override {
-    // One model in memory at a time: the strategy's is released while the reference runs
-    // and built again after. Both at once took twice the weights (8.8 GB for an fp32 1b);
-    // the rebuild costs less than the reference's scalar run.
-    engine_.reset();
-    model_.reset();
     // The reference: the fp32 baseline (unfused, scalar, one thread, cache on) on the same
-    // weights and prompts, free-running greedy.
-    Generation ref;
+    // weights and prompts, free-running greedy; for a compressed model, the uncompressed one
+    // at the same precision, so the figures are what the compression costs.
     const std::vector<std::uint32_t> held = heldout();
-    std::optional<PerplexityResult> ref_ppl, ppl;
-    {
-      LlamaModel ref_model = build_model(spec_.cfg, spec_.source, Precision::fp32, false);
-      drop_file_pages();
-      Engine ref_engine(ref_model, EngineOptions{}, batch_, prompt_len_ + gen_len_);
-      ref = generate(ref_engine, prompts_, gen_len_, true);
-      if (!held.empty()) ref_ppl = scored(ref_model, EngineOptions{.simd = opt_.simd, .threads = opt_.threads}, held);
-    }
-    build();
+    const Precision ref_precision = compression_.any() ? precision_ : Precision::fp32;
+    const ReferenceRun ref = reference(ref_precision, held);
+    std::optional<PerplexityResult> ppl;
+    if (!engine_) build();
     if (!held.empty()) ppl = scored(*model_, opt_, held);
     // The candidate sees the reference's tokens (teacher forcing), so every step compares
     // distributions over the same context.
     // Logits are always compared teacher-forced (once tokens diverge, free-running contexts
     // differ and their logits are not comparable); generate's top-1 also runs free.
     const Generation got = generate(*engine_, prompts_, gen_len_, true, &ref.tokens);
+    const bool cached = ref_cached_;
     std::vector<std::vector<float>> a, b;
     for (std::size_t st = 0; st < ref.logits.size(); ++st)
       for (int s = 0; s < batch_; ++s) a.push_back(ref.logits[st][s]), b.push_back(got.logits[st][s]);
@@ -101,21 +94,58 @@ class LlmInstance final : public Instance {
     } else {
       r.quality.top1_agreement = q.top1;
     }
-    const QualityFloor& f = quality_floor(precision_);
+    const QualityFloor& f = compression_.any() ? compressed_floor() : quality_floor(precision_);
     r.ok = q.rel_error <= f.max_rel_error && *r.quality.top1_agreement >= f.min_top1 && q.kl <= f.max_kl;
     std::ostringstream os;
-    os << "logits of " << q.rows << " next-token distributions against the fp32 baseline: rel_error " << q.rel_error
-       << " (floor for " << to_string(precision_) << ": " << f.max_rel_error << "), top-1 agreement "
-       << *r.quality.top1_agreement << ", mean KL " << q.kl;
+    os << "logits of " << q.rows << " next-token distributions against the "
+       << (compression_.any() ? std::string("uncompressed ") + to_string(precision_) + " model" : "fp32 baseline")
+       << ": rel_error " << q.rel_error << " (floor for "
+       << (compression_.any() ? "a compressed model" : to_string(precision_)) << ": " << f.max_rel_error
+       << "), top-1 agreement " << *r.quality.top1_agreement << ", mean KL " << q.kl;
     if (ppl) {
       r.quality.perplexity = ppl->ppl;
-      r.quality.perplexity_change = ppl->ppl / ref_ppl->ppl - 1;
-      os << "; held-out perplexity " << ppl->ppl << " (fp32 " << ref_ppl->ppl << ") on " << ppl->scored << " tokens";
+      r.quality.perplexity_change = ppl->ppl / ref.ppl - 1;
+      os << "; held-out perplexity " << ppl->ppl << " (" << to_string(ref_precision) << " " << ref.ppl << ") on "
+         << ppl->scored << " tokens";
     } else if (!ppl_why_.empty()) {
       os << "; no perplexity: " << ppl_why_;
     }
+    if (cached) os << "; reference from the cache (" << reference_cache_dir() << ")";
     r.detail = os.str();
     return r;
+  }
+
+  // The reference run, from the cache when an earlier cell or run computed it
+  // (reference_cache.hpp); else computed here and stored.
+  ReferenceRun reference(Precision ref_precision, const std::vector<std::uint32_t>& held) {
+    std::ostringstream key;
+    key << "v" << kReferenceVersion << "|"
+        << (spec_.path.empty() ? spec_.describe : "gguf:" + file_hash_hex(spec_.path)) << "|"
+        << to_string(ref_precision) << "|batch " << batch_ << "|prompt " << prompt_len_ << "|gen " << gen_len_
+        << "|seed " << kPromptSeed << "|ppl ctx " << ppl_ctx_ << " ids "
+        << stable_hash_hex(std::string(reinterpret_cast<const char*>(held.data()), held.size() * sizeof(held[0])));
+    if (std::optional<ReferenceRun> hit = load_reference(key.str())) {
+      ref_cached_ = true;
+      return *hit;
+    }
+    // One model in memory at a time: the strategy's is released while the reference runs
+    // and built again after. Both at once took twice the weights (8.8 GB for an fp32 1b);
+    // the rebuild costs less than the reference's scalar run.
+    engine_.reset();
+    model_.reset();
+    ReferenceRun run;
+    LlamaModel ref_model = build_model(spec_.cfg, spec_.source, ref_precision, false);
+    drop_file_pages();
+    Engine ref_engine(ref_model, EngineOptions{}, batch_, prompt_len_ + gen_len_);
+    Generation g = generate(ref_engine, prompts_, gen_len_, true);
+    run.tokens = std::move(g.tokens);
+    run.logits = std::move(g.logits);
+    if (!held.empty()) {
+      const PerplexityResult p = scored(ref_model, EngineOptions{.simd = opt_.simd, .threads = opt_.threads}, held);
+      run.ppl = p.ppl, run.ppl_scored = p.scored;
+    }
+    store_reference(key.str(), run);
+    return run;
   }
 
   // The held-out tokens a trained model is scored on (perplexity.hpp): 8 chunks of up to
@@ -165,6 +195,7 @@ class LlmInstance final : public Instance {
   ModelSpec spec_;
   int prompt_len_ = 0, batch_ = 1, gen_len_ = 1;
   Precision precision_ = Precision::fp32;
+  Compression compression_;
   EngineOptions opt_;
   std::unique_ptr<LlamaModel> model_;
   std::unique_ptr<Engine> engine_;
@@ -172,6 +203,7 @@ class LlmInstance final : public Instance {
   std::vector<double> ttft_, tpot_;
   int ppl_ctx_ = 0;
   std::string ppl_why_;
+  bool ref_cached_ = false;
 };
 
 class LlmWorkload final : public Workload {
@@ -184,6 +216,10 @@ class LlmWorkload final : public Workload {
     if (auto r = llm_simd_unsupported(s.k.simd); !r.empty()) return r;
     if (s.k.layout == Layout::blocked && s.k.simd == SimdKnob::off)
       return "layout=blocked tiles are vector kernels: combine it with simd";
+    if (s.k.sparsity != Sparsity::off && s.k.precision != Precision::fp32)
+      return "the sparse form stores fp32 values: sparsity combines with precision=fp32 only";
+    if (s.k.lowrank > 0 && s.k.fusion)
+      return "fusion's SwiGLU slices one gate and up product; a low-rank projection is two";
     return {};
   }
 
@@ -196,11 +232,14 @@ class LlmWorkload final : public Workload {
   WorkloadInfo info_;
 };
 
-const std::vector<std::string> kKnobs = {"precision", "simd", "layout", "threads", "fusion", "memory", "kv_cache"};
+const std::vector<std::string> kKnobs = {"precision", "simd",     "layout",   "threads", "fusion",
+                                         "memory",    "kv_cache", "sparsity", "lowrank", "share"};
 
 ParamSpec model_param() {
   return {.name = "model",
-          .help = "tiny | small | 1b (synthetic weights) or a path to a llama GGUF file",
+          .help =
+              "tiny | small | 1b (synthetic weights), teacher | student | student-scratch (trained here, "
+              "datasets/model) or a path to a llama GGUF file",
           .default_value = "tiny",
           .free_text = true};
 }

@@ -32,6 +32,7 @@ enum class Merge { pairs, heap };
 enum class Io { read, mmap };
 enum class Memory { malloc, pool };
 enum class Precision { fp32, fp16, bf16, int8, int4 };
+enum class Sparsity { off, u50, u70, u90, two_of_four };  // `2of4`
 
 struct Knobs {
   Layout layout = Layout::naive;
@@ -45,6 +46,9 @@ struct Knobs {
   Precision precision = Precision::fp32;
   bool fusion = false;
   bool kv_cache = true;
+  Sparsity sparsity = Sparsity::off;
+  int lowrank = 0;  // percent of the full rank kept; 0: off
+  int share = 1;    // consecutive layers per shared set of weights
 };
 
 const char* to_string(SimdKnob k);  // the knob's spelling: "off", "auto", "avx2", "avx512"

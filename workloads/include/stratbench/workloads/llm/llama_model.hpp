@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "stratbench/workloads/llm/compress.hpp"
 #include "stratbench/workloads/llm/llm_kernels.hpp"
 #include "stratbench/workloads/llm/model_config.hpp"
 #include "stratbench/workloads/llm/synthetic_weights.hpp"
@@ -39,8 +40,11 @@ struct LlamaModel {
   Matrix tok_embd;  // vocab rows of dim; rows are dequantized on lookup
   Matrix output;    // empty when tied: the head is tok_embd
   std::vector<float> output_norm;
+  // One set per group of `share` consecutive layers (compress.hpp): layer l runs layers[l / share].
   std::vector<LayerWeights> layers;
+  int share = 1;
 
+  const LayerWeights& layer(int l) const { return layers[static_cast<std::size_t>(l / share)]; }
   const Matrix& head() const { return output.empty() ? tok_embd : output; }
   std::uint64_t weight_bytes() const;  // bytes of every stored tensor
 };
@@ -53,7 +57,10 @@ struct TensorSource {
   std::function<bool(const TensorSpec&, GgmlType want, std::vector<std::uint8_t>& bytes)> raw;
 };
 
-LlamaModel build_model(const ModelConfig& cfg, const TensorSource& src, Precision p, bool fold_norms);
+// `c`: the layer projections compressed (compress.hpp); InputError for sparsity at a precision
+// other than fp32.
+LlamaModel build_model(const ModelConfig& cfg, const TensorSource& src, Precision p, bool fold_norms,
+                       const Compression& c = {});
 
 // Synthetic weights of a config from a seed.
 LlamaModel synthetic_model(const ModelConfig& cfg, std::uint64_t seed, Precision p, bool fold_norms);
@@ -64,6 +71,7 @@ struct ModelSpec {
   ModelConfig cfg;
   TensorSource source;
   std::string describe;              // "tiny (synthetic, seed 1234)" or the path
+  std::string path;                  // the GGUF file; empty for synthetic models
   std::shared_ptr<void> keep_alive;  // the mapped GGUF file while sources may read it
   // Drops the file's pages from the resident set once a model is built from it (the model
   // holds copies): empty for synthetic models.

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <new>
 #include <span>
 #include <string>
@@ -40,7 +41,12 @@ struct LineAligned {
 
 // A linear weight W with `rows` outputs of `cols` inputs, W[o][i] in row o, stored as one of
 // f32, f16, bf16, q8_0, q4_0 with ggml's byte layouts (quant.hpp): y = W x is one dot product
-// per row.
+// per row. Two compressed forms (compress.hpp) hold the same logical matrix:
+// - sparse (from_pruned): fp32 non-zeros packed row after row, and per row one 16-bit mask
+//   per 16 columns saying which columns they sit in: an AVX-512 expand-load turns a mask and
+//   the next popcount(mask) values back into 16 lanes, so a product reads
+//   4 * nonzeros + cols / 8 bytes a row instead of 4 * cols;
+// - low rank (from_factors): W = A B with A rows x k and B k x cols, two skinny products.
 class Matrix {
  public:
   Matrix() = default;
@@ -76,8 +82,23 @@ class Matrix {
     return t == GgmlType::q4_0 ? 4 * 64 + 32 : 8 * 64 + 32 + 64;
   }
   std::size_t group_bytes() const { return static_cast<std::size_t>(cols_) / 32 * group_block_bytes(type_); }
-  // Bytes held: the row-major weights and any interleaved copy.
-  std::size_t resident_bytes() const { return bytes() + packed_.size(); }
+  // Bytes held: the row-major weights and any interleaved copy, or the compressed form.
+  std::size_t resident_bytes() const;
+
+  // `values` row-major rows x cols, mostly zeros: kept as the sparse form (fp32 non-zeros).
+  static Matrix from_pruned(int rows, int cols, std::span<const float> values);
+  bool sparse() const { return !masks_.empty(); }
+  int mask_groups() const { return (cols_ + 15) / 16; }
+  // Row o's masks (mask_groups() of them; bit j of mask g: column 16 g + j is stored) and
+  // its packed non-zeros, in column order.
+  const std::uint16_t* masks(int o) const { return masks_.data() + static_cast<std::size_t>(o) * mask_groups(); }
+  const float* values(int o) const { return values_.data() + value_start_[o]; }
+  std::size_t nonzeros() const { return value_start_.empty() ? 0 : value_start_.back(); }
+
+  // W = a b: rows and cols are a's rows and b's cols; type() is a's.
+  static Matrix from_factors(Matrix a, Matrix b);
+  struct Factors;
+  const Factors* factors() const { return factors_.get(); }
 
  private:
   GgmlType type_ = GgmlType::f32;
@@ -85,6 +106,14 @@ class Matrix {
   std::size_t row_bytes_ = 0;
   std::vector<std::uint8_t, LineAligned<std::uint8_t>> data_;
   std::vector<std::uint8_t, LineAligned<std::uint8_t>> packed_;
+  std::vector<std::uint16_t> masks_;
+  std::vector<float, LineAligned<float>> values_;  // 16 zeros of padding past the last row
+  std::vector<std::size_t> value_start_;           // rows + 1 offsets into values_
+  std::shared_ptr<const Factors> factors_;
+};
+
+struct Matrix::Factors {
+  Matrix a, b;  // rows x k, k x cols
 };
 
 std::size_t row_bytes(GgmlType type, int cols);
@@ -147,6 +176,11 @@ SimdLevel best_llm_simd_level();
 SimdLevel llm_simd_level(SimdKnob knob);
 std::string llm_simd_unsupported(SimdKnob knob);
 
+// Rows [r0, r1) of a sparse matrix against ntok tokens (fp32 x): Y[t*ldy + (o - r0)].
+// Scalar, AVX2 (a permutation table per byte of mask in place of the expand) or AVX-512.
+void sparse_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, int ntok, float* y, std::size_t ldy,
+                 SimdLevel simd);
+
 // Dot products of one stored row with fp32 (or, for block types, Q8_0) activations.
 // Exposed for the kernel tests; `n` is the number of elements.
 float dot_row(GgmlType type, const std::uint8_t* w, const float* x, const std::uint8_t* xq, int n, SimdLevel simd);
@@ -185,6 +219,10 @@ void matmul_x16_avx512(GgmlType type, const std::uint8_t* pk, std::size_t group_
 void matmul_tiles_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
                          std::size_t ldx, const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y,
                          std::size_t ldy);
+void sparse_rows_avx2(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, int ntok, float* y,
+                      std::size_t ldy);
+void sparse_rows_avx512(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, int ntok, float* y,
+                        std::size_t ldy);
 // One row of n (a multiple of 32) floats to Q8_0 blocks; ties round to even.
 void quantize_row_q8_0_avx2(const float* x, int n, std::uint8_t* out);
 }  // namespace detail
