@@ -55,6 +55,11 @@ const std::vector<KnobSpec>& knob_table() {
        "four inputs (2of4), multiplied in a packed sparse form; fp32 values",
        "off",
        {"off", "u50", "u70", "u90", "2of4"}},
+      {"prune",
+       "which weights sparsity zeroes: the smallest |W| of each row (magnitude), or the smallest |W| times "
+       "the input's norm on calibration text (wanda, Sun et al. 2023)",
+       "magnitude",
+       {"magnitude", "wanda"}},
       {"lowrank",
        "LLM layer projections replaced by their truncated SVD at 25 or 50% of the full rank: two skinny "
        "products",
@@ -146,6 +151,7 @@ static Knobs resolve(const Strategy& st) {
   k.fusion = on("fusion");
   k.kv_cache = on("kv_cache");
   k.sparsity = static_cast<Sparsity>(index("sparsity"));
+  k.prune = static_cast<Prune>(index("prune"));
   k.lowrank = st.knob("lowrank") == "off" ? 0 : std::stoi(st.knob("lowrank"));
   k.share = st.knob("share") == "off" ? 1 : std::stoi(st.knob("share"));
   return k;

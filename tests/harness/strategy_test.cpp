@@ -39,6 +39,7 @@ TEST(Strategy, TypedKnobsFollowTheTable) {
                       : k.name == "fusion"      ? static_cast<int>(t.fusion)
                       : k.name == "kv_cache"    ? static_cast<int>(!t.kv_cache)  // on, off
                       : k.name == "sparsity"    ? static_cast<int>(t.sparsity)
+                      : k.name == "prune"       ? static_cast<int>(t.prune)
                       : k.name == "lowrank"     ? (t.lowrank == 0    ? 0
                                                    : t.lowrank == 25 ? 1
                                                                      : 2)  // off, 25, 50

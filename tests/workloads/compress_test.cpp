@@ -11,6 +11,7 @@
 
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
+#include "stratbench/workloads/llm/calibration.hpp"
 #include "stratbench/workloads/llm/compress.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/llama_model.hpp"
@@ -64,7 +65,7 @@ TEST(Compress, MagnitudePruningZeroesTheSmallestOfEachRow) {
   for (Sparsity s : kAll) {
     std::vector<float> w = randn(static_cast<std::size_t>(rows) * cols, 3);
     const std::vector<float> before = w;
-    prune_magnitude(w, rows, cols, s);
+    prune(w, rows, cols, s);
     for (int o = 0; o < rows; ++o) {
       const float* r = w.data() + static_cast<std::size_t>(o) * cols;
       const float* b = before.data() + static_cast<std::size_t>(o) * cols;
@@ -97,13 +98,57 @@ TEST(Compress, MagnitudePruningZeroesTheSmallestOfEachRow) {
     }
   }
   std::vector<float> odd(3 * 6, 1.f);
-  EXPECT_THROW(prune_magnitude(odd, 3, 6, Sparsity::two_of_four), InputError);
+  EXPECT_THROW(prune(odd, 3, 6, Sparsity::two_of_four), InputError);
+}
+
+// Wanda's score is |W| times the input's norm: a small weight on a loud input stays, a
+// larger one on a quiet input goes.
+TEST(Compress, WandaWeighsByTheInputNorm) {
+  std::vector<float> w = {1.0f, 0.5f, 0.4f, 2.0f};
+  const std::vector<double> sumsq = {1, 100, 1, 1};
+  std::vector<float> m = w;
+  prune(m, 1, 4, Sparsity::u50);
+  EXPECT_EQ(m, (std::vector<float>{1.0f, 0.0f, 0.0f, 2.0f}));
+  prune(w, 1, 4, Sparsity::u50, &sumsq);  // scores 1, 5, 0.4, 2
+  EXPECT_EQ(w, (std::vector<float>{0.0f, 0.5f, 0.0f, 2.0f}));
+}
+
+// The calibration statistics of layer 0's q/k/v input: the RMSNorm of each calibration
+// token's embedding times the gain, squared and summed, recomputed here in float64.
+TEST(Compress, CalibrationSumsTheSquaredInputs) {
+  const ModelSpec spec = resolve_model("tiny");
+  const InputNorms n = calibrate(spec, 2, 2, 4);
+  const ModelConfig& c = spec.cfg;
+  ASSERT_EQ(n.layers.size(), static_cast<std::size_t>(c.n_layers));
+  EXPECT_EQ(n.tokens, 8);
+  EXPECT_EQ(n.layers[0][3].size(), static_cast<std::size_t>(c.hidden_dim));
+  const LlamaModel m = build_model(c, spec.source, Precision::fp32, false);
+  std::vector<double> want(c.dim, 0.0);
+  std::vector<float> x(c.dim);
+  for (const auto& seq : make_prompts(2, 4, c.vocab_size, 77))
+    for (int tok : seq) {
+      m.tok_embd.dequantize_row(tok, x.data());
+      double ss = 0;
+      for (float v : x) ss += static_cast<double>(v) * v;
+      const double inv = 1.0 / std::sqrt(ss / c.dim + c.norm_eps);
+      for (int i = 0; i < c.dim; ++i) {
+        const double xb = x[i] * inv * m.layers[0].attn_norm[i];
+        want[i] += xb * xb;
+      }
+    }
+  for (int i = 0; i < c.dim; i += 37) EXPECT_NEAR(n.layers[0][0][i], want[i], 1e-4 * want[i] + 1e-6) << i;
+  for (const auto& l : n.layers)
+    for (const auto& v : l)
+      for (double s : v) ASSERT_TRUE(std::isfinite(s) && s >= 0);
+  EXPECT_EQ(n.of("blk.1.ffn_down.weight"), &n.layers[1][3]);
+  EXPECT_EQ(n.of("blk.0.attn_k.weight"), &n.layers[0][0]);
+  EXPECT_EQ(n.of("output.weight"), nullptr);
 }
 
 TEST(Compress, SparseFormKeepsExactlyTheNonZeros) {
   const int rows = 5, cols = 37;  // a last group of 5 columns
   std::vector<float> w = randn(static_cast<std::size_t>(rows) * cols, 5);
-  prune_magnitude(w, rows, cols, Sparsity::u70);
+  prune(w, rows, cols, Sparsity::u70);
   const Matrix m = Matrix::from_pruned(rows, cols, w);
   ASSERT_TRUE(m.sparse());
   EXPECT_EQ(m.mask_groups(), 3);
@@ -135,7 +180,7 @@ TEST(Compress, SparseProductsMatchFloat64AtEveryLevelAndThreadCount) {
       const int rows = sh[0], cols = sh[1];
       if (s == Sparsity::two_of_four && cols % 4) continue;
       std::vector<float> w = randn(static_cast<std::size_t>(rows) * cols, 11 + rows);
-      prune_magnitude(w, rows, cols, s);
+      prune(w, rows, cols, s);
       const Matrix m = Matrix::from_pruned(rows, cols, w);
       for (int ntok : {1, 2, 5, 8, 13}) {
         const std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, 7 + ntok);

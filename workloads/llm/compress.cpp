@@ -38,12 +38,30 @@ double zero_share(Sparsity s) {
   return 0;
 }
 
-void prune_magnitude(std::span<float> w, int rows, int cols, Sparsity s) {
+const std::vector<double>* InputNorms::of(const std::string& tensor) const {
+  if (!tensor.starts_with("blk.")) return nullptr;
+  const std::size_t dot = tensor.find('.', 4);
+  const auto layer = static_cast<std::size_t>(std::stoi(tensor.substr(4, dot - 4)));
+  if (layer >= layers.size()) return nullptr;
+  const std::string t = tensor.substr(dot + 1);
+  const auto& l = layers[layer];
+  if (t == "attn_q.weight" || t == "attn_k.weight" || t == "attn_v.weight") return &l[0];
+  if (t == "attn_output.weight") return &l[1];
+  if (t == "ffn_gate.weight" || t == "ffn_up.weight") return &l[2];
+  if (t == "ffn_down.weight") return &l[3];
+  return nullptr;
+}
+
+void prune(std::span<float> w, int rows, int cols, Sparsity s, const std::vector<double>* col_sumsq) {
   SB_CHECK(w.size() == static_cast<std::size_t>(rows) * cols);
+  SB_CHECK(!col_sumsq || col_sumsq->size() == static_cast<std::size_t>(cols));
   if (s == Sparsity::off) return;
-  auto smaller = [](const float* r) {
-    return [r](int a, int b) {
-      const float x = std::fabs(r[a]), y = std::fabs(r[b]);
+  std::vector<double> norm(static_cast<std::size_t>(cols), 1.0);
+  if (col_sumsq)
+    for (int i = 0; i < cols; ++i) norm[i] = std::sqrt((*col_sumsq)[i]);
+  auto smaller = [&norm](const float* r) {
+    return [r, &norm](int a, int b) {
+      const double x = std::fabs(r[a]) * norm[a], y = std::fabs(r[b]) * norm[b];
       return x < y || (x == y && a < b);
     };
   };

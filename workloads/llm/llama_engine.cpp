@@ -178,6 +178,16 @@ void Engine::ffn_fused(const LayerWeights& w, const float* x, const float* s, in
     work(0);
 }
 
+void Engine::observe_inputs(InputNorms* n) {
+  SB_CHECK(!n || !opt_.fused);
+  if (n) {
+    n->layers.resize(static_cast<std::size_t>(m_.cfg.n_layers));
+    for (auto& l : n->layers)
+      for (int k = 0; k < 4; ++k) l[k].resize(static_cast<std::size_t>(k == 3 ? m_.cfg.hidden_dim : m_.cfg.dim), 0.0);
+  }
+  observed_ = n;
+}
+
 void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits, float* logits) {
   const ModelConfig& c = m_.cfg;
   const int dim = c.dim, kv = c.kv_dim(), hd = c.head_dim(), hidden = c.hidden_dim, ldq = dim + 2 * kv;
@@ -249,6 +259,13 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
     }
     n = nr;
   };
+  auto observe = [&](int layer, ProjInput which, const float* in, std::size_t cols) {
+    if (!observed_) return;
+    std::vector<double>& acc = observed_->layers[static_cast<std::size_t>(layer)][static_cast<int>(which)];
+    for (int t = 0; t < n; ++t)
+      for (std::size_t i = 0; i < cols; ++i) acc[i] += static_cast<double>(in[cols * t + i]) * in[cols * t + i];
+    if (which == ProjInput::attn_in && layer == 0) observed_->tokens += n;
+  };
   for (int l = 0; l < c.n_layers; ++l) {
     SB_RANGE_INDEXED(prof::Category::llm, "layer", l);
     const LayerWeights& w = m_.layer(l);
@@ -266,6 +283,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
         SB_RANGE(prof::Category::llm, "attn_norm");
         for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.attn_norm.data(), dim, c.norm_eps, xb + D * t);
       }
+      observe(l, ProjInput::attn_in, xb, D);
       SB_RANGE(prof::Category::llm, "qkv_proj");
       mm_same_input({{&w.wq, qkv, LDQ}, {&w.wk, qkv + dim, LDQ}, {&w.wv, qkv + dim + kv, LDQ}});
     }
@@ -286,6 +304,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
     }
     {
       SB_RANGE(prof::Category::llm, "o_proj + residual");
+      observe(l, ProjInput::attn_out, att, D);
       mm(w.wo, att, D, xb, D);
       for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];
     }
@@ -302,6 +321,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
         SB_RANGE(prof::Category::llm, "ffn_norm");
         for (int t = 0; t < n; ++t) rmsnorm(x + D * t, w.ffn_norm.data(), dim, c.norm_eps, xb + D * t);
       }
+      observe(l, ProjInput::ffn_in, xb, D);
       {
         SB_RANGE(prof::Category::llm, "gate_up_proj");
         mm_same_input({{&w.w_gate, hb, H}, {&w.w_up, hb2, H}});
@@ -310,6 +330,7 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
       for (std::size_t i = 0; i < H * n; ++i) hb[i] = silu(hb[i]) * hb2[i];
     }
     SB_RANGE(prof::Category::llm, "down_proj + residual");
+    observe(l, ProjInput::ffn_mid, hb, H);
     mm(w.w_down, hb, hidden, xb, D);
     for (std::size_t i = 0; i < D * n; ++i) x[i] += xb[i];
   }

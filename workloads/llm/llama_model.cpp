@@ -44,13 +44,13 @@ struct Loader {
   Precision p;
   Compression c;
 
-  // A layer projection's floats (out rows of `in`) in the form the compression asks for.
-  Matrix projection(GgmlType t, int out, int in, std::vector<float> v) const {
+  // A layer projection's floats (out rows of `in`, already pruned) in the form the
+  // compression asks for.
+  Matrix projection(GgmlType t, int out, int in, const std::vector<float>& v) const {
     if (c.sparsity != Sparsity::off) {
       if (t != GgmlType::f32)
         throw InputError("sparsity stores fp32 values; it does not combine with precision " +
                          std::string(to_string(p)));
-      prune_magnitude(v, out, in, c.sparsity);
       return Matrix::from_pruned(out, in, v);
     }
     if (c.lowrank_percent > 0) {
@@ -61,6 +61,19 @@ struct Loader {
     return Matrix::from_floats(t, out, in, v);
   }
 
+  // A tensor's floats, a layer's pruned when sparsity asks (before the gain is folded in,
+  // so that fusion does not change which weights go), then the gain folded in when given.
+  std::vector<float> weights(const TensorSpec& s, const std::vector<float>* gain) const {
+    const int in = static_cast<int>(s.dims[0]), out = static_cast<int>(s.dims[1]);
+    std::vector<float> v = src.floats(s);
+    if (c.sparsity != Sparsity::off && s.name.starts_with("blk."))
+      prune(v, out, in, c.sparsity, c.wanda ? c.wanda->of(s.name) : nullptr);
+    if (gain)
+      for (int o = 0; o < out; ++o)
+        for (int i = 0; i < in; ++i) v[static_cast<std::size_t>(o) * in + i] *= (*gain)[i];
+    return v;
+  }
+
   // A 2-D tensor {in, out} as a Matrix of out rows, optionally with a gain folded in; a
   // layer's projection (blk.*) compressed as asked.
   Matrix matrix(const TensorSpec& s, const std::vector<float>* gain = nullptr) const {
@@ -69,11 +82,8 @@ struct Loader {
     const bool layer = s.name.starts_with("blk.");
     std::vector<std::uint8_t> bytes;
     if (!gain && !(layer && c.any()) && src.raw && src.raw(s, t, bytes)) return Matrix::from_bytes(t, out, in, bytes);
-    std::vector<float> v = src.floats(s);
-    if (gain)
-      for (int o = 0; o < out; ++o)
-        for (int i = 0; i < in; ++i) v[static_cast<std::size_t>(o) * in + i] *= (*gain)[i];
-    return layer ? projection(t, out, in, std::move(v)) : Matrix::from_floats(t, out, in, v);
+    const std::vector<float> v = weights(s, gain);
+    return layer ? projection(t, out, in, v) : Matrix::from_floats(t, out, in, v);
   }
 };
 
@@ -84,14 +94,11 @@ Matrix stacked(const Loader& ld, const std::vector<const TensorSpec*>& parts, co
   std::vector<float> all;
   int rows = 0;
   for (const TensorSpec* s : parts) {
-    std::vector<float> v = ld.src.floats(*s);
-    const int out = static_cast<int>(s->dims[1]);
-    for (int o = 0; o < out; ++o)
-      for (int i = 0; i < in; ++i) v[static_cast<std::size_t>(o) * in + i] *= gain[i];
+    const std::vector<float> v = ld.weights(*s, &gain);
     all.insert(all.end(), v.begin(), v.end());
-    rows += out;
+    rows += static_cast<int>(s->dims[1]);
   }
-  return ld.projection(storage_type(ld.p, *parts[0], ld.cfg.tied_embeddings), rows, in, std::move(all));
+  return ld.projection(storage_type(ld.p, *parts[0], ld.cfg.tied_embeddings), rows, in, all);
 }
 
 // The source of a shared model: a layer's tensor is the mean of its group's

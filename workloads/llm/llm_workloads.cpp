@@ -7,6 +7,7 @@
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/stats.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
+#include "stratbench/workloads/llm/calibration.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/llm_quality.hpp"
 #include "stratbench/workloads/llm/perplexity.hpp"
@@ -38,6 +39,10 @@ class LlmInstance final : public Instance {
     precision_ = s.k.precision;
     compression_ = compression_of(s.k);
     opt_ = engine_options(s);
+    if (s.k.sparsity != Sparsity::off && s.k.prune == Prune::wanda) {
+      wanda_ = calibrate(spec_, opt_.threads);
+      compression_.wanda = &wanda_;
+    }
     build();
     prompts_ = make_prompts(batch_, prompt_len_, spec_.cfg.vocab_size, kPromptSeed);
   }
@@ -196,6 +201,7 @@ class LlmInstance final : public Instance {
   int prompt_len_ = 0, batch_ = 1, gen_len_ = 1;
   Precision precision_ = Precision::fp32;
   Compression compression_;
+  InputNorms wanda_;
   EngineOptions opt_;
   std::unique_ptr<LlamaModel> model_;
   std::unique_ptr<Engine> engine_;
@@ -218,6 +224,8 @@ class LlmWorkload final : public Workload {
       return "layout=blocked tiles are vector kernels: combine it with simd";
     if (s.k.sparsity != Sparsity::off && s.k.precision != Precision::fp32)
       return "the sparse form stores fp32 values: sparsity combines with precision=fp32 only";
+    if (s.k.prune == Prune::wanda && s.k.sparsity == Sparsity::off)
+      return "prune=wanda chooses which weights sparsity zeroes: give a sparsity";
     if (s.k.lowrank > 0 && s.k.fusion)
       return "fusion's SwiGLU slices one gate and up product; a low-rank projection is two";
     return {};
@@ -232,8 +240,8 @@ class LlmWorkload final : public Workload {
   WorkloadInfo info_;
 };
 
-const std::vector<std::string> kKnobs = {"precision", "simd",     "layout",   "threads", "fusion",
-                                         "memory",    "kv_cache", "sparsity", "lowrank", "share"};
+const std::vector<std::string> kKnobs = {"precision", "simd",     "layout", "threads", "fusion", "memory",
+                                         "kv_cache",  "sparsity", "prune",  "lowrank", "share"};
 
 ParamSpec model_param() {
   return {.name = "model",

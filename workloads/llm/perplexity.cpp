@@ -56,6 +56,10 @@ PerplexityResult perplexity(Engine& e, const std::vector<std::uint32_t>& ids, in
 }
 
 std::vector<std::uint32_t> heldout_ids(const GgufFile& model, std::size_t max_tokens, std::string* why) {
+  return corpus_ids(model, max_tokens, true, why);
+}
+
+std::vector<std::uint32_t> corpus_ids(const GgufFile& model, std::size_t max_tokens, bool heldout, std::string* why) {
   if (!model.has("tokenizer.ggml.model") || model.get_string("tokenizer.ggml.model") != "gpt2") {
     *why = "the model has no GPT-2-style vocabulary (only models from `model train` are scored)";
     return {};
@@ -68,7 +72,8 @@ std::vector<std::uint32_t> heldout_ids(const GgufFile& model, std::size_t max_to
   }
   std::vector<char> buf;
   text::read_file_into(corpus, buf);
-  const std::string held = train::split_text({buf.data(), buf.size()}).heldout;
+  train::TextSplit split = train::split_text({buf.data(), buf.size()});
+  const std::string held = heldout ? std::move(split.heldout) : std::move(split.train);
   const text::Encoding enc = encoding_from_gguf(model);
   // About 3 bytes a token: encode a prefix long enough, then cut at max_tokens.
   std::vector<std::uint32_t> ids;

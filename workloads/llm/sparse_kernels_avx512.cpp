@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <bit>
+#include <cstring>
 
 #include "stratbench/workloads/llm/llm_kernels.hpp"
 
@@ -24,14 +25,16 @@ void row_tokens(const Matrix& w, int o, const float* x, std::size_t ldx, float* 
     const __mmask16 k = mk[g];
     if (k == 0) continue;
     const __m512 wv = _mm512_maskz_expandloadu_ps(k, v);
-    v += std::popcount(static_cast<unsigned>(k));
+    v += std::popcount(static_cast<unsigned>(mk[g]));  // 32-bit: see row_one
     for (int t = 0; t < T; ++t) acc[t] = _mm512_fmadd_ps(wv, _mm512_maskz_loadu_ps(k, x + ldx * t + 16 * g), acc[t]);
   }
   for (int t = 0; t < T; ++t) y[ldy * t] = _mm512_reduce_add_ps(acc[t]);
 }
 
 // One token (decode): two accumulators, so consecutive groups' FMAs do not wait on each
-// other.
+// other. Masks are read two at a time as one 32-bit word: a popcount of a 16-bit memory
+// operand writes a 16-bit register, and its merge into the old value chained every group's
+// value pointer to the previous popcount's latency.
 void row_one(const Matrix& w, int o, const float* x, float* y) {
   const std::uint16_t* mk = w.masks(o);
   const float* v = w.values(o);
@@ -39,11 +42,12 @@ void row_one(const Matrix& w, int o, const float* x, float* y) {
   __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
   int g = 0;
   for (; g + 1 < groups; g += 2) {
-    const __mmask16 k0 = mk[g], k1 = mk[g + 1];
+    std::uint32_t pair;
+    std::memcpy(&pair, mk + g, 4);
+    const auto k0 = static_cast<__mmask16>(pair & 0xFFFFu), k1 = static_cast<__mmask16>(pair >> 16);
     const __m512 w0 = _mm512_maskz_expandloadu_ps(k0, v);
-    v += std::popcount(static_cast<unsigned>(k0));
-    const __m512 w1 = _mm512_maskz_expandloadu_ps(k1, v);
-    v += std::popcount(static_cast<unsigned>(k1));
+    const __m512 w1 = _mm512_maskz_expandloadu_ps(k1, v + std::popcount(pair & 0xFFFFu));
+    v += std::popcount(pair);
     a0 = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(k0, x + 16 * g), a0);
     a1 = _mm512_fmadd_ps(w1, _mm512_maskz_loadu_ps(k1, x + 16 * g + 16), a1);
   }

@@ -33,6 +33,7 @@ enum class Io { read, mmap };
 enum class Memory { malloc, pool };
 enum class Precision { fp32, fp16, bf16, int8, int4 };
 enum class Sparsity { off, u50, u70, u90, two_of_four };  // `2of4`
+enum class Prune { magnitude, wanda };
 
 struct Knobs {
   Layout layout = Layout::naive;
@@ -47,6 +48,7 @@ struct Knobs {
   bool fusion = false;
   bool kv_cache = true;
   Sparsity sparsity = Sparsity::off;
+  Prune prune = Prune::magnitude;
   int lowrank = 0;  // percent of the full rank kept; 0: off
   int share = 1;    // consecutive layers per shared set of weights
 };

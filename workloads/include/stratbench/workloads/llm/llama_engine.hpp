@@ -79,6 +79,10 @@ class Engine {
   // outside the vocabulary or a sequence running past the cache's capacity.
   void forward(const int* tokens, const int* seqs, int n, bool all_logits, float* logits);
   void reset_seq(int seq) { cache_.set_len(seq, 0); }
+  // From now on, add every projection input's squared columns into *n (Wanda's
+  // calibration, compress.hpp); an unfused engine only (the fused one never forms the
+  // normalized inputs). Null stops it.
+  void observe_inputs(InputNorms* n);
   const KvCache& cache() const { return cache_; }
   const EngineOptions& options() const { return opt_; }
   const LlamaModel& model() const { return m_; }
@@ -93,6 +97,7 @@ class Engine {
   KvCache cache_;
   Scratch scratch_;
   std::vector<float> inv_freq_;
+  InputNorms* observed_ = nullptr;
 };
 
 // Greedy generation for equal-length prompts, one per sequence.

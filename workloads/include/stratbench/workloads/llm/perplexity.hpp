@@ -36,5 +36,7 @@ PerplexityResult perplexity(Engine& e, const std::vector<std::uint32_t>& ids, in
 // in *why, when the file has no GPT-2-style vocabulary (a synthetic model) or the corpus
 // is not there.
 std::vector<std::uint32_t> heldout_ids(const GgufFile& model, std::size_t max_tokens, std::string* why);
+// The same from either part: the held-out one, or the training one (calibration text).
+std::vector<std::uint32_t> corpus_ids(const GgufFile& model, std::size_t max_tokens, bool heldout, std::string* why);
 
 }  // namespace sb::llm
