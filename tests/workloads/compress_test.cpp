@@ -170,8 +170,9 @@ TEST(Compress, SparseFormKeepsExactlyTheNonZeros) {
 }
 
 // Every sparsity, awkward shapes (a partial last group, fewer rows than threads' chunks),
-// 1 to 13 tokens (the AVX-512 tile of 8 and its remainders, the AVX2 tile of 4), 1 and 3
-// threads through matmul, which shares out rows as the engine does.
+// 1 to 130 tokens (the AVX-512 prefill's 16-token vectors and their remainders, its chunks
+// of 128 tokens and column blocks of 64, the AVX2 tile of 4), 1 and 3 threads through
+// matmul, which shares out rows as the engine does.
 TEST(Compress, SparseProductsMatchFloat64AtEveryLevelAndThreadCount) {
   const int shapes[][2] = {{1, 16}, {37, 45}, {70, 200}, {129, 64}};
   ThreadPool pool3(3);
@@ -182,7 +183,7 @@ TEST(Compress, SparseProductsMatchFloat64AtEveryLevelAndThreadCount) {
       std::vector<float> w = randn(static_cast<std::size_t>(rows) * cols, 11 + rows);
       prune(w, rows, cols, s);
       const Matrix m = Matrix::from_pruned(rows, cols, w);
-      for (int ntok : {1, 2, 5, 8, 13}) {
+      for (int ntok : {1, 2, 5, 8, 13, 17, 130}) {
         const std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, 7 + ntok);
         const std::vector<double> want = product(w, rows, cols, x, ntok);
         for (SimdLevel lv : levels())
