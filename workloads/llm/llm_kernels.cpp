@@ -305,59 +305,45 @@ void matmul(const Matrix& w, const float* x, std::size_t ldx, int ntok, float* y
   matmul_group({&p, 1}, x, ldx, ntok, opt, scratch);
 }
 
-// Low-rank members (Matrix::from_factors): t = B x for all of them as one group, since they
-// share x, then y = A t for each; the others as one group. t lives in a buffer per thread
-// that grows to the largest request and stays.
-static void matmul_group_factored(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok,
-                                  const KernelOptions& opt, std::uint8_t* scratch) {
-  thread_local std::vector<float> t;
-  std::vector<Product> plain, inner;
-  std::size_t need = 0;
-  for (const Product& p : ps)
-    if (p.w->factors()) need += static_cast<std::size_t>(p.w->factors()->a.cols()) * ntok;
-  if (t.size() < need) t.resize(need);
-  std::size_t off = 0;
-  for (const Product& p : ps) {
-    if (!p.w->factors()) {
-      plain.push_back(p);
-      continue;
-    }
-    const std::size_t k = p.w->factors()->a.cols();
-    inner.push_back({&p.w->factors()->b, t.data() + off, k});
-    off += k * ntok;
-  }
-  if (!plain.empty()) matmul_group(plain, x, ldx, ntok, opt, scratch);
-  matmul_group(inner, x, ldx, ntok, opt, scratch);
-  for (std::size_t i = 0, j = 0; i < ps.size(); ++i) {
-    if (!ps[i].w->factors()) continue;
-    const Matrix& a = ps[i].w->factors()->a;
-    matmul(a, inner[j++].y, a.cols(), ntok, ps[i].y, ps[i].ldy, opt, scratch);
-  }
-}
+namespace {
 
-void matmul_group(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok, const KernelOptions& opt,
-                  std::uint8_t* scratch) {
-  for (const Product& p : ps)
-    if (p.w->factors()) return matmul_group_factored(ps, x, ldx, ntok, opt, scratch);
-  int total = 0;
-  const std::uint8_t* xq = nullptr;
-  for (const Product& p : ps) {
-    SB_CHECK(p.w->cols() == ps[0].w->cols());
-    total += p.w->rows();
-    if (is_block(p.w->type()) && !xq) {
-      quantize_activations(p.w->type(), x, ldx, ntok, p.w->cols(), scratch, &opt);
-      xq = scratch;
-    }
+// One product of a parallel job: its own input (and Q8_0 copy for block types).
+struct Job {
+  const Matrix* w;
+  const float* x;
+  std::size_t ldx;
+  const std::uint8_t* xq;
+  float* y;
+  std::size_t ldy;
+};
+
+// A group's products without a heap allocation per call: a decode step makes a hundred
+// calls, and memory=malloc's allocation count is one of the figures.
+template <class T>
+struct Few {
+  std::array<T, 8> items;
+  std::size_t n = 0;
+  void push_back(const T& v) {
+    SB_CHECK(n < items.size());
+    items[n++] = v;
   }
-  // Rows [g0, g1) of the group's rows laid end to end, product by product.
+  bool empty() const { return n == 0; }
+  operator std::span<const T>() const { return {items.data(), n}; }
+  const T* begin() const { return items.data(); }
+  const T* end() const { return items.data() + n; }
+};
+
+// The jobs' rows laid end to end, shared out as one parallel job.
+void run_jobs(std::span<const Job> jobs, int ntok, const KernelOptions& opt) {
+  int total = 0;
+  for (const Job& j : jobs) total += j.w->rows();
+  // Rows [g0, g1) of the jobs' rows, job by job.
   auto rows = [&](int g0, int g1) {
     int base = 0;
-    for (const Product& p : ps) {
-      const int r0 = std::max(g0, base) - base, r1 = std::min(g1, base + p.w->rows()) - base;
-      if (r0 < r1)
-        matmul_rows(*p.w, r0, r1, x, ldx, is_block(p.w->type()) ? xq : nullptr, ntok, p.y + r0, p.ldy, opt.simd,
-                    opt.blocked);
-      base += p.w->rows();
+    for (const Job& j : jobs) {
+      const int r0 = std::max(g0, base) - base, r1 = std::min(g1, base + j.w->rows()) - base;
+      if (r0 < r1) matmul_rows(*j.w, r0, r1, j.x, j.ldx, j.xq, ntok, j.y + r0, j.ldy, opt.simd, opt.blocked);
+      base += j.w->rows();
     }
   };
   const int threads = opt.pool ? opt.pool->size() : 1;
@@ -365,6 +351,64 @@ void matmul_group(std::span<const Product> ps, const float* x, std::size_t ldx, 
   std::array<int, 65> b;
   const int tasks = guided_chunks(total, threads, ntok, b);
   opt.pool->run(tasks, [&](int p) { rows(b[p], b[p + 1]); });
+}
+
+// Low-rank members (Matrix::from_factors): t = B x for all of them as one group, since they
+// share x, then y = A t for all of them as one job (each A its own input); the others as
+// one group. t and its Q8_0 copies live in buffers per thread that grow to the largest
+// request and stay.
+void matmul_group_factored(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok,
+                           const KernelOptions& opt, std::uint8_t* scratch) {
+  thread_local std::vector<float> t;
+  thread_local std::vector<std::uint8_t> tq;
+  Few<Product> plain, inner;
+  Few<Job> outer;
+  std::size_t need = 0, qneed = 0;
+  for (const Product& p : ps)
+    if (const auto* f = p.w->factors()) {
+      need += static_cast<std::size_t>(f->a.cols()) * ntok;
+      qneed += matmul_scratch_bytes(f->a.type(), ntok, f->a.cols());
+    }
+  if (t.size() < need) t.resize(need);
+  if (tq.size() < qneed) tq.resize(qneed);
+  std::size_t off = 0, qoff = 0;
+  for (const Product& p : ps) {
+    const auto* f = p.w->factors();
+    if (!f) {
+      plain.push_back(p);
+      continue;
+    }
+    const std::size_t k = f->a.cols();
+    inner.push_back({&f->b, t.data() + off, k});
+    const bool block = is_block(f->a.type());
+    outer.push_back({&f->a, t.data() + off, k, block ? tq.data() + qoff : nullptr, p.y, p.ldy});
+    off += k * ntok;
+    qoff += matmul_scratch_bytes(f->a.type(), ntok, f->a.cols());
+  }
+  if (!plain.empty()) matmul_group(plain, x, ldx, ntok, opt, scratch);
+  matmul_group(inner, x, ldx, ntok, opt, scratch);
+  for (const Job& j : outer)
+    if (j.xq) quantize_activations(j.w->type(), j.x, j.ldx, ntok, j.w->cols(), const_cast<std::uint8_t*>(j.xq), &opt);
+  run_jobs(outer, ntok, opt);
+}
+
+}  // namespace
+
+void matmul_group(std::span<const Product> ps, const float* x, std::size_t ldx, int ntok, const KernelOptions& opt,
+                  std::uint8_t* scratch) {
+  for (const Product& p : ps)
+    if (p.w->factors()) return matmul_group_factored(ps, x, ldx, ntok, opt, scratch);
+  const std::uint8_t* xq = nullptr;
+  Few<Job> jobs;
+  for (const Product& p : ps) {
+    SB_CHECK(p.w->cols() == ps[0].w->cols());
+    if (is_block(p.w->type()) && !xq) {
+      quantize_activations(p.w->type(), x, ldx, ntok, p.w->cols(), scratch, &opt);
+      xq = scratch;
+    }
+  }
+  for (const Product& p : ps) jobs.push_back({p.w, x, ldx, is_block(p.w->type()) ? xq : nullptr, p.y, p.ldy});
+  run_jobs(jobs, ntok, opt);
 }
 
 float dot_f32(const float* a, const float* b, int n, SimdLevel simd) {
