@@ -68,6 +68,8 @@ const char* kUsage =
     "                                                       a model trained on a corpus\n"
     "  distill --teacher T.gguf --config SHAPE --corpus F --tokens N -o OUT.gguf\n"
     "                                                       a student trained on a teacher's soft targets\n"
+    "  finetune --model M.gguf -s STRATEGY --corpus F --tokens N -o OUT.gguf\n"
+    "                                                       a compressed model's recovery fine-tune\n"
     "  perplexity MODEL.gguf (--text F | --heldout CORPUS)  perplexity, llama-perplexity's way\n"
     "\n"
     "  stratbench model <subcommand> --help   options of a subcommand\n";
@@ -180,10 +182,12 @@ int cmd_model(const Args& args, const std::string& command_line) {
   }
   const std::string& sub = args[0];
   const Args rest(args.begin() + 1, args.end());
-  if (sub == "train" || sub == "distill") return cmd_model_train(rest, command_line, sub == "distill");
+  if (sub == "train") return cmd_model_train(rest, command_line, TrainMode::train);
+  if (sub == "distill") return cmd_model_train(rest, command_line, TrainMode::distill);
+  if (sub == "finetune") return cmd_model_train(rest, command_line, TrainMode::finetune);
   if (sub == "perplexity") return cmd_model_perplexity(rest);
   if (sub != "write" && sub != "info")
-    throw InputError("model: unknown subcommand '" + sub + "' (write, info, train, distill, perplexity)");
+    throw InputError("model: unknown subcommand '" + sub + "' (write, info, train, distill, finetune, perplexity)");
   const auto& table = sub == "write" ? write_flags() : info_flags();
   if (wants_help(rest)) {
     std::cout << (sub == "write" ? "usage: stratbench model write --config NAME --type TYPE [--seed N] OUT.gguf\n\n"

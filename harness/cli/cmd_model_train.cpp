@@ -1,5 +1,7 @@
 // `stratbench model train`: a Llama model trained on a corpus with a trained BPE
 // vocabulary, written as GGUF (llama.cpp loads it), its loss curve as a results file.
+// `model distill` trains a student on a teacher's soft targets; `model finetune` continues
+// a trained model under a compression's structure (finetune.hpp).
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +17,8 @@
 #include "stratbench/result/stats.hpp"
 #include "stratbench/result/text.hpp"
 #include "stratbench/workloads/llm/bpe_vocab.hpp"
+#include "stratbench/workloads/llm/calibration.hpp"
+#include "stratbench/workloads/llm/finetune.hpp"
 #include "stratbench/workloads/llm/llama_gguf.hpp"
 #include "stratbench/workloads/llm/llama_model.hpp"
 #include "stratbench/workloads/llm/train_model.hpp"
@@ -31,6 +35,8 @@ struct TrainCli {
   bool resume = false;
   std::string teacher;  // model distill
   double temperature = 2, alpha = 0.5;
+  std::string model, strategy;  // model finetune
+  bool lr_set = false;
   llm::train::TrainOptions o;
 };
 
@@ -58,7 +64,10 @@ const std::vector<Flag<TrainCli>>& train_flags() {
       {"--seq", "", "N", "tokens per sequence (default 128, at most the shape's context)",
        [](TrainCli& c, const std::string& v) { c.o.seq = static_cast<int>(parse_int_in("--seq", v, 2, 1 << 16)); }},
       {"--lr", "", "X", "peak learning rate (default 2e-3); cosine decay to --min-lr",
-       [](TrainCli& c, const std::string& v) { c.o.lr = parse_double("--lr", v); }},
+       [](TrainCli& c, const std::string& v) {
+         c.o.lr = parse_double("--lr", v);
+         c.lr_set = true;
+       }},
       {"--min-lr", "", "X", "final learning rate (default 2e-4)",
        [](TrainCli& c, const std::string& v) { c.o.min_lr = parse_double("--min-lr", v); }},
       {"--warmup", "", "STEPS", "linear warm-up steps (default 100)",
@@ -81,6 +90,11 @@ const std::vector<Flag<TrainCli>>& train_flags() {
        [](TrainCli& c, const std::string& v) { c.temperature = parse_double("--temperature", v); }},
       {"--alpha", "", "X", "model distill: weight of the soft targets against the hard ones, 0..1 (default 0.5)",
        [](TrainCli& c, const std::string& v) { c.alpha = parse_double("--alpha", v); }},
+      {"--model", "", "FILE", "model finetune: the trained .gguf to fine-tune (its shape and vocabulary are kept)",
+       [](TrainCli& c, const std::string& v) { c.model = v; }},
+      {"--strategy", "-s", "S",
+       "model finetune: the compression whose structure is kept, e.g. sparsity=u70 or share=2+sparsity=2of4",
+       [](TrainCli& c, const std::string& v) { c.strategy = v; }},
       {"--output", "-o", "OUT.gguf", "the trained model, f32 GGUF (required)",
        [](TrainCli& c, const std::string& v) { c.out = v; }},
       {"--help", "-h", "", "this help", [](TrainCli&, const std::string&) {}},
@@ -99,8 +113,9 @@ RunFile curve_run(const TrainCli& c, const llm::train::TrainState& st, const std
   r.run.command = command;
   r.run.git = collect_git_info();
   r.run.host = collect_host_info();
-  r.run.config_hash = stable_hash_hex(c.config + "|" + c.tokenizer + "|" + c.teacher + "|" + std::to_string(c.o.seed) +
-                                      "|" + std::to_string(c.o.batch) + "x" + std::to_string(c.o.seq));
+  r.run.config_hash =
+      stable_hash_hex(c.config + "|" + c.tokenizer + "|" + c.teacher + "|" + c.model + "|" + c.strategy + "|" +
+                      std::to_string(c.o.seed) + "|" + std::to_string(c.o.batch) + "x" + std::to_string(c.o.seq));
   std::vector<double> step_s;
   double prev_s = 0;
   for (const auto& p : st.curve) {
@@ -108,7 +123,7 @@ RunFile curve_run(const TrainCli& c, const llm::train::TrainState& st, const std
     prev_s = p.seconds;
     if (p.heldout_loss < 0) continue;
     Cell cell;
-    cell.workload = c.teacher.empty() ? "train" : "distill";
+    cell.workload = !c.model.empty() ? "finetune" : c.teacher.empty() ? "train" : "distill";
     cell.strategy = "threads=" + std::to_string(c.o.threads);
     cell.params = {{"config", c.config}, {"step", std::int64_t{p.step}}, {"seed", static_cast<std::int64_t>(c.o.seed)}};
     cell.id = cell_id(cell.workload, cell.strategy, cell.params, cell.device);
@@ -140,27 +155,57 @@ RunFile curve_run(const TrainCli& c, const llm::train::TrainState& st, const std
 
 }  // namespace
 
-// The teacher's parameters in ParamLayout order, and its vocabulary, from its GGUF file.
+// A trained model's parameters in ParamLayout order, and its vocabulary, from its GGUF file.
+struct Loaded {
+  llm::ModelSpec spec;
+  std::vector<float> params;
+};
+static Loaded load_trained(const std::string& path, const char* flag, text::Encoding& enc) {
+  Loaded m{llm::resolve_model(path), {}};
+  if (!m.spec.keep_alive)
+    throw InputError(std::string(flag) + ": " + path + " is a synthetic model; give a trained .gguf file");
+  enc = llm::encoding_from_gguf(*static_cast<const llm::GgufFile*>(m.spec.keep_alive.get()));
+  const llm::train::ParamLayout l(m.spec.cfg);
+  m.params.resize(l.total);
+  for (std::size_t i = 0; i < l.specs.size(); ++i) {
+    const std::vector<float> v = m.spec.source.floats(l.specs[i]);
+    std::copy(v.begin(), v.end(), m.params.begin() + static_cast<std::ptrdiff_t>(l.offsets[i]));
+  }
+  return m;
+}
+
 static std::shared_ptr<const llm::train::Teacher> load_teacher(const TrainCli& c, text::Encoding& enc) {
-  llm::ModelSpec spec = llm::resolve_model(c.teacher);
-  if (!spec.keep_alive)
-    throw InputError("--teacher: " + c.teacher + " is a synthetic model; give a trained .gguf file");
-  enc = llm::encoding_from_gguf(*static_cast<const llm::GgufFile*>(spec.keep_alive.get()));
+  Loaded m = load_trained(c.teacher, "--teacher", enc);
   auto t = std::make_shared<llm::train::Teacher>();
-  t->cfg = spec.cfg;
+  t->cfg = m.spec.cfg;
   t->temperature = c.temperature;
   t->alpha = c.alpha;
-  const llm::train::ParamLayout l(spec.cfg);
-  t->params.resize(l.total);
-  for (std::size_t i = 0; i < l.specs.size(); ++i) {
-    const std::vector<float> v = spec.source.floats(l.specs[i]);
-    std::copy(v.begin(), v.end(), t->params.begin() + static_cast<std::ptrdiff_t>(l.offsets[i]));
-  }
+  t->params = std::move(m.params);
   return t;
 }
 
-int cmd_model_train(const Args& args, const std::string& command_line, bool distill) {
-  const std::string cmd = distill ? "model distill" : "model train";
+// model finetune: the model's parameters with the strategy's compression applied, and the
+// constraint that keeps it through training. A shorter, gentler schedule than training
+// from scratch unless --lr says otherwise.
+static void setup_finetune(TrainCli& c, text::Encoding& enc) {
+  const Strategy s = parse_strategy(c.strategy);
+  Loaded m = load_trained(c.model, "--model", enc);
+  c.o.cfg = m.spec.cfg;
+  llm::Compression comp = llm::compression_of(s.k);
+  llm::InputNorms wanda;
+  if (s.k.sparsity != Sparsity::off && s.k.prune == Prune::wanda) {
+    wanda = llm::calibrate(m.spec, c.o.threads);
+    comp.wanda = &wanda;
+  }
+  const llm::train::ParamLayout l(c.o.cfg);
+  c.o.constrain = llm::train::apply_compression(l, comp, m.params);
+  c.o.init = std::move(m.params);
+  if (!c.lr_set) c.o.lr = 3e-4, c.o.min_lr = 3e-5, c.o.warmup = std::min(c.o.warmup, 20);
+}
+
+int cmd_model_train(const Args& args, const std::string& command_line, TrainMode mode) {
+  const bool distill = mode == TrainMode::distill, finetune = mode == TrainMode::finetune;
+  const std::string cmd = distill ? "model distill" : finetune ? "model finetune" : "model train";
   if (distill && wants_help(args)) {
     std::cout
         << "usage: stratbench model distill --teacher T.gguf --config SHAPE --corpus FILE --tokens N -o OUT.gguf\n\n"
@@ -169,6 +214,16 @@ int cmd_model_train(const Args& args, const std::string& command_line, bool dist
            "at temperature T (Hinton et al., 2015). The student takes the teacher's vocabulary;\n"
            "the rest is `model train`'s: held-out split, checkpoints, loss curve.\n\n"
         << flags_help(train_flags());
+    return 0;
+  }
+  if (finetune && wants_help(args)) {
+    std::cout << "usage: stratbench model finetune --model M.gguf -s STRATEGY --corpus FILE --tokens N -o OUT.gguf\n\n"
+                 "A short recovery fine-tune of a compressed model: the strategy's sparsity (its mask\n"
+                 "fixed from the start) or layer sharing (each group kept at its mean) is applied to the\n"
+                 "model, then kept after every step. The result loads with the same strategy to exactly\n"
+                 "the fine-tuned model. Learning rate 3e-4 to 3e-5 unless --lr is given; the rest is\n"
+                 "`model train`'s.\n\n"
+              << flags_help(train_flags());
     return 0;
   }
   if (wants_help(args)) {
@@ -187,14 +242,28 @@ int cmd_model_train(const Args& args, const std::string& command_line, bool dist
   parse_flags(train_flags(), args, c, pos);
   if (!pos.empty()) throw InputError(cmd + ": unexpected argument '" + pos[0] + "' (the output goes to -o)");
   if (distill && c.teacher.empty()) throw InputError("model distill: --teacher is required");
-  if (!distill && !c.teacher.empty()) throw InputError("model train: --teacher belongs to `model distill`");
+  if (!distill && !c.teacher.empty()) throw InputError(cmd + ": --teacher belongs to `model distill`");
+  if (!finetune && !(c.model.empty() && c.strategy.empty()))
+    throw InputError(cmd + ": --model and --strategy belong to `model finetune`");
+  if (finetune) {
+    if (c.model.empty() || c.strategy.empty()) throw InputError("model finetune: --model and --strategy are required");
+    if (!c.tokenizer.empty() || !c.config.empty())
+      throw InputError("model finetune: the model keeps its shape and vocabulary; drop --config and --tokenizer");
+    if (c.resume) throw InputError("model finetune: --resume is not supported (a fine-tune is short: run it again)");
+    c.config = std::filesystem::path(c.model).stem().string();
+  }
   if (distill && !c.tokenizer.empty())
     throw InputError("model distill: the student takes the teacher's vocabulary; drop --tokenizer");
   if (!(c.temperature > 0)) throw InputError(cmd + ": --temperature must be positive");
   if (!(c.alpha >= 0 && c.alpha <= 1)) throw InputError(cmd + ": --alpha must be within 0..1");
   for (const auto& [v, flag] : {std::pair{c.config, "--config"},
                                 {c.corpus, "--corpus"},
-                                {distill ? c.teacher : c.tokenizer, distill ? "--teacher" : "--tokenizer"},
+                                {distill    ? c.teacher
+                                 : finetune ? c.model
+                                            : c.tokenizer,
+                                 distill    ? "--teacher"
+                                 : finetune ? "--model"
+                                            : "--tokenizer"},
                                 {c.out, "--output"}})
     if (v.empty()) throw InputError(cmd + ": " + flag + " is required");
   if (c.tokens == 0) throw InputError(cmd + ": --tokens is required (and positive)");
@@ -204,11 +273,15 @@ int cmd_model_train(const Args& args, const std::string& command_line, bool dist
   check_output_path(c.curve);
   llm::train::TrainOptions& o = c.o;
   text::Encoding enc;
-  if (distill)
-    o.teacher = load_teacher(c, enc);
-  else
-    enc = text::Encoding::from_file(c.tokenizer);
-  o.cfg = llm::train::train_config(c.config, static_cast<int>(enc.n_vocab()));
+  if (finetune) {
+    setup_finetune(c, enc);
+  } else {
+    if (distill)
+      o.teacher = load_teacher(c, enc);
+    else
+      enc = text::Encoding::from_file(c.tokenizer);
+    o.cfg = llm::train::train_config(c.config, static_cast<int>(enc.n_vocab()));
+  }
   o.tokens = c.tokens;
   o.checkpoint = c.checkpoint;
   if (o.seq > o.cfg.max_seq_len)
@@ -253,6 +326,10 @@ int cmd_model_train(const Args& args, const std::string& command_line, bool dist
   w.set("stratbench.seed", llm::GgufValue::u64(o.seed));
   w.set("stratbench.train.tokens", llm::GgufValue::u64(static_cast<std::uint64_t>(st.step) * o.batch * o.seq));
   w.set("stratbench.train.heldout_ppl", llm::GgufValue::f32(static_cast<float>(std::exp(final_loss))));
+  if (finetune) {
+    w.set("stratbench.finetune.from", llm::GgufValue::string(std::filesystem::path(c.model).filename().string()));
+    w.set("stratbench.finetune.strategy", llm::GgufValue::string(parse_strategy(c.strategy).canonical()));
+  }
   if (distill) {
     w.set("stratbench.distill.teacher", llm::GgufValue::string(std::filesystem::path(c.teacher).filename().string()));
     w.set("stratbench.distill.temperature", llm::GgufValue::f32(static_cast<float>(c.temperature)));

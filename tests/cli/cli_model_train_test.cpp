@@ -104,6 +104,42 @@ TEST(CliModelTrain, TrainsWritesAModelTheEngineRunsAndACurveFile) {
     EXPECT_TRUE(has(p.err, says)) << says << "\n" << p.err;
   }
 
+  // A recovery fine-tune under share=2 and 2:4 sparsity: the file it writes already has the
+  // structure, so loading it with that strategy or densely gives the same perplexity.
+  const std::vector<std::string> ft = {
+      "model", "finetune", "--model", "m.gguf", "-s", "share=2+sparsity=2of4", "--corpus", kSample, "--tokens",
+      "1280",  "--batch",  "4",       "--seq",  "32", "--eval-every",          "5",        "-o",    "f.gguf"};
+  Proc f = run_cli(ft, dir);
+  ASSERT_EQ(f.exit_code, 0) << f.err << f.out;
+  EXPECT_TRUE(has(f.out, "step 10/10")) << f.out;
+  EXPECT_EQ(read_run_file(dir + "/f.gguf.curve.json").cells.front().workload, "finetune");
+  EXPECT_TRUE(has(run_cli({"model", "info", "--metadata", "f.gguf"}, dir).out, "sparsity=2of4,share=2"));
+  auto ppl_of = [&](const std::string& model, const std::string& strategy) {
+    Proc q = run_cli({"model", "perplexity", model, "--text", "h.txt", "--ctx", "32", "-s", strategy}, dir);
+    EXPECT_EQ(q.exit_code, 0) << q.err;
+    return ppl(q.out);
+  };
+  const double structured = ppl_of("f.gguf", "share=2+sparsity=2of4"), dense = ppl_of("f.gguf", "baseline");
+  EXPECT_NEAR(structured, dense, 1e-4 * dense);
+  EXPECT_NE(structured, ppl_of("m.gguf", "share=2+sparsity=2of4"));  // the fine-tune changed it
+  for (const auto& [args, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"model", "finetune", "--model", "m.gguf", "-s", "lowrank=50", "--corpus", kSample, "--tokens", "256", "-o",
+             "x.gguf"},
+            "low-rank"},
+           {{"model", "finetune", "--model", "m.gguf", "--corpus", kSample, "--tokens", "256", "-o", "x.gguf"},
+            "--model and --strategy are required"},
+           {{"model", "finetune", "--model", "m.gguf", "-s", "share=2", "--config", "micro", "--corpus", kSample,
+             "--tokens", "256", "-o", "x.gguf"},
+            "drop --config"},
+           {{"model", "finetune", "--model", "m.gguf", "-s", "simd", "--corpus", kSample, "--tokens", "256", "-o",
+             "x.gguf"},
+            "compresses nothing"},
+       }) {
+    Proc p = run_cli(args, dir);
+    EXPECT_EQ(p.exit_code, 2) << says;
+    EXPECT_TRUE(has(p.err, says)) << says << "\n" << p.err;
+  }
+
   // The engine loads what was trained, at a precision of its choosing.
   Proc r =
       run_cli({"run", "-w",        "decode", "-s",      "baseline,int8", "-p", "model=m.gguf",  "-p", "prompt_len=8",

@@ -83,7 +83,8 @@ double learning_rate(const TrainOptions& o, int s, int steps) {
 TrainState fresh_state(const TrainOptions& o) {
   const ParamLayout l(o.cfg);
   TrainState s;
-  s.params = init_params(l, o.seed);
+  if (!o.init.empty()) SB_CHECK(o.init.size() == l.total);
+  s.params = o.init.empty() ? init_params(l, o.seed) : o.init;
   s.m.assign(l.total, 0.f);
   s.v.assign(l.total, 0.f);
   return s;
@@ -187,6 +188,7 @@ void train(const TrainOptions& o, const TokenSplit& data, TrainState& st,
       const float upd = (st.m[i] / c1) / (std::sqrt(st.v[i] / c2) + eps) + (decay[i] ? wd * st.params[i] : 0.f);
       st.params[i] -= lr * upd;
     }
+    if (o.constrain) o.constrain(st.params);
     st.step = s + 1;
     pt.step = st.step;
     pt.tokens = static_cast<std::uint64_t>(st.step) * per_step;

@@ -41,8 +41,12 @@ struct TrainOptions {
   int eval_every = 100;                    // steps between held-out evaluations (and the last step)
   int eval_windows = 64;                   // held-out windows of `seq` tokens per evaluation
   std::shared_ptr<const Teacher> teacher;  // set: distil from it
-  std::string checkpoint;                  // path; empty: no checkpoints
-  int checkpoint_every = 200;              // steps
+  // model finetune: the starting parameters (else init_params from the seed), and what puts
+  // a compression's structure back after every update (finetune.hpp).
+  std::vector<float> init;
+  std::function<void(std::vector<float>&)> constrain;
+  std::string checkpoint;      // path; empty: no checkpoints
+  int checkpoint_every = 200;  // steps
 };
 
 // A model shape to train: "teacher", "student" or "micro", optionally with overrides
