@@ -15,7 +15,7 @@
 # usage: scripts/train-reference-models.sh [OUT_DIR]   (default datasets/model)
 #   TEACHER_TOKENS  the teacher's training tokens (default 8M, 0.4 passes over the corpus:
 #                   about 46 minutes at 2,900 tokens/s on this project's 2-core Xeon VM)
-#   STUDENT_TOKENS  each student's training tokens (default 8M)
+#   STUDENT_TOKENS  each student's training tokens (default 4M: about 20 minutes distilled, 9 from scratch)
 #   THREADS         training threads (default 2; part of what makes the result exact)
 # An interrupted run continues where its checkpoint left off: run the script again.
 # Afterwards: llama.cpp's perplexity on the same held-out text, for the 1% check:
@@ -26,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-datasets/model}
 teacher_tokens=${TEACHER_TOKENS:-8M}
-student_tokens=${STUDENT_TOKENS:-8M}
+student_tokens=${STUDENT_TOKENS:-4M}
 threads=${THREADS:-2}
 bin=${STRATBENCH_BIN:-build/release/bin/stratbench}
 corpus=datasets/corpus/corpus.txt
