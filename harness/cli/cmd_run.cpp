@@ -143,9 +143,10 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
 }
 
 // The default matrix: every GEMM strategy at a cache-resident and a larger size, the Llama
-// decode on tiny from the fp32 baseline up to int4, then the text workloads; about a minute
-// and a half on a 2-core machine. naive is left out at 1024 (seconds per iteration, no news),
-// and kv_cache=off from decode (3 s per iteration; run it with -s when that is the question).
+// decode on tiny from the fp32 baseline up to int4, one cell of each compression beside
+// int8/int4 on the teacher trained here (datasets/model, so its quality figures are real),
+// then the text workloads; about two minutes on a 2-core machine. naive is left out at 1024 (seconds per iteration, no
+// news), and kv_cache=off from decode (3 s per iteration; run it with -s when that is the question).
 MatrixSpec default_matrix() {
   MatrixSpec s;
   MatrixGroup small;
@@ -164,6 +165,22 @@ MatrixSpec default_matrix() {
   const std::string opt = "simd+blocked+threads=2+pool";
   decode.strategies = {"baseline", "simd+threads=2", opt, opt + "+fused", opt + "+bf16", opt + "+int8", opt + "+int4"};
   decode.params = {{"model", {"tiny"}}};
+  // Compression on a trained model: held-out perplexity, KL and top-1 against the
+  // uncompressed teacher at the same precision, weight bytes beside speed; and the
+  // distilled student against the teacher.
+  MatrixGroup compressed;
+  compressed.workloads = {"decode"};
+  compressed.strategies = {opt,
+                           opt + "+int8",
+                           opt + "+int4",
+                           opt + "+sparsity=u70",
+                           opt + "+sparsity=2of4",
+                           opt + "+lowrank=50",
+                           opt + "+share=2"};
+  compressed.params = {{"model", {"teacher"}}};
+  MatrixGroup student = compressed;
+  student.strategies = {opt};
+  student.params = {{"model", {"student"}}};
   // The text side, on the shipped sample (320 KB): the tokenizer's merge strategies and
   // the corpus pipeline's reading, memory and thread strategies.
   MatrixGroup tok;
@@ -174,7 +191,7 @@ MatrixSpec default_matrix() {
   corpus.workloads = {"corpus"};
   corpus.strategies = {"baseline", "pool", "mmap", "threads=2"};
   corpus.params = {{"input", {"sample"}}};
-  s.groups = {small, mid, big, decode, tok, corpus};
+  s.groups = {small, mid, big, decode, compressed, student, tok, corpus};
   return s;
 }
 
