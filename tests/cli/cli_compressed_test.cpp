@@ -47,5 +47,21 @@ TEST(CliCompressed, EachFormOnTheTrainedTeacherReportsItsCostAndSize) {
   }
 }
 
+TEST(CliCompressed, TheStudentRunsAndIsSmallerThanItsTeacher) {
+  ASSERT_TRUE(std::filesystem::exists(kData + "/model/student.gguf"));
+  const std::string dir = fresh_dir("cli-student");
+  Proc r = run_cli({"run", "-w", "decode", "-s", "simd", "-p", "model=teacher,student", "-p", "prompt_len=8", "-p",
+                    "gen_len=4", "--min-samples", "3", "--max-samples", "3", "--warmup", "0", "-o", "s.json"},
+                   dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const RunFile f = read_run_file(dir + "/s.json");
+  ASSERT_EQ(f.cells.size(), 2u);
+  for (const auto& c : f.cells) ASSERT_EQ(c.status, CellStatus::ok) << c.reason;
+  const auto model = [](const Cell& c) { return std::get<std::string>(c.params.at("model")); };
+  const Cell& t = model(f.cells[0]) == "teacher" ? f.cells[0] : f.cells[1];
+  const Cell& s = model(f.cells[0]) == "teacher" ? f.cells[1] : f.cells[0];
+  EXPECT_LT(s.metrics.counters.at("weight_bytes") * 3, t.metrics.counters.at("weight_bytes"));
+}
+
 }  // namespace
 }  // namespace sb::test
