@@ -50,8 +50,8 @@ TEST(LlmWorkloads, CompressedStrategiesRunAndSayWhatTheyCannotCombineWith) {
   const Workload* wl = find_workload("decode");
   const Params p = params("decode", 6, 3, 1);
   const double dense = wl->prepare(parse_strategy("simd"), p, "cpu")->counters().at("weight_bytes");
-  for (const char* st :
-       {"sparsity=u70+simd+threads=2", "sparsity=2of4+blocked+simd", "lowrank=25+int8+simd", "share=2+simd+fused"}) {
+  for (const char* st : {"sparsity=u70+simd+threads=2", "sparsity=2of4+blocked+simd", "lowrank=25+int8+simd",
+                         "lowrank=50+int4+blocked+simd+threads=2", "share=2+simd+fused"}) {
     const Strategy s = parse_strategy(st);
     ASSERT_EQ(wl->unsupported(s, p, "cpu"), "") << st;
     auto inst = wl->prepare(s, p, "cpu");

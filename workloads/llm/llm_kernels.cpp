@@ -128,7 +128,9 @@ Matrix Matrix::from_bytes(GgmlType type, int rows, int cols, std::span<const std
 }
 
 void Matrix::interleave16() {
-  if (!is_block(type_) || rows_ < 16 || !packed_.empty()) return;
+  // The compressed forms have no row-major rows to interleave (a low-rank matrix's factors
+  // run the row-major tiles).
+  if (!is_block(type_) || rows_ < 16 || !packed_.empty() || factors_ || sparse()) return;
   const int nb = cols_ / 32, nv = type_ == GgmlType::q4_0 ? 4 : 8;
   const std::size_t bb = block_bytes(type_);
   packed_.resize(group_bytes() * static_cast<std::size_t>(rows_ / 16));
