@@ -9,6 +9,7 @@
 #include <random>
 #include <vector>
 
+#include "llm_test_util.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/calibration.hpp"
@@ -20,21 +21,6 @@
 
 namespace sb::llm {
 namespace {
-
-std::vector<float> randn(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> d(0.f, 1.f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
-
-std::vector<SimdLevel> levels() {
-  std::vector<SimdLevel> l{SimdLevel::scalar};
-  if (simd_level_supported(SimdLevel::avx2)) l.push_back(SimdLevel::avx2);
-  if (avx512_llm_supported()) l.push_back(SimdLevel::avx512);
-  return l;
-}
 
 const char* name(SimdLevel s) { return s == SimdLevel::scalar ? "scalar" : s == SimdLevel::avx2 ? "avx2" : "avx512"; }
 

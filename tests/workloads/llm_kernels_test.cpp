@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "llm_test_util.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/llm_kernels.hpp"
@@ -14,21 +15,6 @@
 
 namespace sb::llm {
 namespace {
-
-std::vector<float> randn(std::size_t n, std::uint64_t seed, float sd = 1.f) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> d(0.f, sd);
-  std::vector<float> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
-
-std::vector<SimdLevel> levels() {
-  std::vector<SimdLevel> l{SimdLevel::scalar};
-  if (simd_level_supported(SimdLevel::avx2)) l.push_back(SimdLevel::avx2);
-  if (avx512_llm_supported()) l.push_back(SimdLevel::avx512);
-  return l;
-}
 
 // The vector levels this CPU runs; the tests that need one skip, saying so, where none.
 std::vector<SimdLevel> vector_levels() {
