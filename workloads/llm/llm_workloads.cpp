@@ -121,13 +121,17 @@ class LlmInstance final : public Instance {
   }
 
   // The reference run, from the cache when an earlier cell or run computed it
-  // (reference_cache.hpp); else computed here and stored.
+  // (reference_cache.hpp); else computed here and stored. Its perplexity runs at the
+  // candidate's SIMD level and threads (the scalar one-thread pass over 2048 tokens took
+  // most of a 1b check), so those are part of the key: another order of the float sums
+  // would move it in the sixth digit.
   ReferenceRun reference(Precision ref_precision, const std::vector<std::uint32_t>& held) {
     std::ostringstream key;
     key << "v" << kReferenceVersion << "|"
         << (spec_.path.empty() ? spec_.describe : "gguf:" + file_hash_hex(spec_.path)) << "|"
         << to_string(ref_precision) << "|batch " << batch_ << "|prompt " << prompt_len_ << "|gen " << gen_len_
-        << "|seed " << kPromptSeed << "|ppl ctx " << ppl_ctx_ << " ids "
+        << "|seed " << kPromptSeed << "|ppl ctx " << ppl_ctx_ << " simd " << static_cast<int>(opt_.simd) << " threads "
+        << opt_.threads << " ids "
         << stable_hash_hex(std::string(reinterpret_cast<const char*>(held.data()), held.size() * sizeof(held[0])));
     if (std::optional<ReferenceRun> hit = load_reference(key.str())) {
       ref_cached_ = true;
