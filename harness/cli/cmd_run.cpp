@@ -145,8 +145,9 @@ const std::vector<Flag<RunCliOptions>>& run_flags() {
 // The default matrix: every GEMM strategy at a cache-resident and a larger size, the Llama
 // decode on tiny from the fp32 baseline up to int4, one cell of each compression beside
 // int8/int4 on the teacher trained here (datasets/model, so its quality figures are real),
-// then the text workloads; about three minutes on a 2-core machine (3:05 measured). naive is left out at 1024 (seconds
-// per iteration, no news), and kv_cache=off from decode (3 s per iteration; run it with -s when that is the question).
+// then the text workloads; about three minutes on a 2-core machine (3:05 measured). naive
+// is left out at 1024 (seconds per iteration, no news), and kv_cache=off from decode (3 s
+// per iteration; run it with -s when that is the question).
 MatrixSpec default_matrix() {
   MatrixSpec s;
   MatrixGroup small;
