@@ -38,18 +38,28 @@ double zero_share(Sparsity s) {
   return 0;
 }
 
+LayerTensor layer_tensor(const std::string& name) {
+  if (!name.starts_with("blk.")) return {};
+  const std::size_t dot = name.find('.', 4);
+  if (dot == std::string::npos) return {};
+  return {std::stoi(name.substr(4, dot - 4)), name.substr(dot + 1)};
+}
+
+std::optional<ProjInput> projection_input(const std::string& name) {
+  const LayerTensor t = layer_tensor(name);
+  if (t.layer < 0) return std::nullopt;
+  if (t.rest == "attn_q.weight" || t.rest == "attn_k.weight" || t.rest == "attn_v.weight") return ProjInput::attn_in;
+  if (t.rest == "attn_output.weight") return ProjInput::attn_out;
+  if (t.rest == "ffn_gate.weight" || t.rest == "ffn_up.weight") return ProjInput::ffn_in;
+  if (t.rest == "ffn_down.weight") return ProjInput::ffn_mid;
+  return std::nullopt;
+}
+
 const std::vector<double>* InputNorms::of(const std::string& tensor) const {
-  if (!tensor.starts_with("blk.")) return nullptr;
-  const std::size_t dot = tensor.find('.', 4);
-  const auto layer = static_cast<std::size_t>(std::stoi(tensor.substr(4, dot - 4)));
-  if (layer >= layers.size()) return nullptr;
-  const std::string t = tensor.substr(dot + 1);
-  const auto& l = layers[layer];
-  if (t == "attn_q.weight" || t == "attn_k.weight" || t == "attn_v.weight") return &l[0];
-  if (t == "attn_output.weight") return &l[1];
-  if (t == "ffn_gate.weight" || t == "ffn_up.weight") return &l[2];
-  if (t == "ffn_down.weight") return &l[3];
-  return nullptr;
+  const std::optional<ProjInput> in = projection_input(tensor);
+  const auto layer = static_cast<std::size_t>(layer_tensor(tensor).layer);
+  if (!in || layer >= layers.size()) return nullptr;
+  return &layers[layer][static_cast<int>(*in)];
 }
 
 void prune(std::span<float> w, int rows, int cols, Sparsity s, const std::vector<double>* col_sumsq) {

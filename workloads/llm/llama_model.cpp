@@ -106,14 +106,14 @@ Matrix stacked(const Loader& ld, const std::vector<const TensorSpec*>& parts, co
 TensorSource group_means(const TensorSource& src, int share, int n_layers) {
   TensorSource out;
   out.floats = [&src, share, n_layers](const TensorSpec& s) {
-    if (!s.name.starts_with("blk.")) return src.floats(s);
-    const std::size_t dot = s.name.find('.', 4);
-    const int layer = std::stoi(s.name.substr(4, dot - 4)), first = layer / share * share;
+    const LayerTensor t = layer_tensor(s.name);
+    if (t.layer < 0) return src.floats(s);
+    const int first = t.layer / share * share;
     const int last = std::min(n_layers, first + share);
     std::vector<double> sum;
     for (int l = first; l < last; ++l) {
       TensorSpec member = s;
-      member.name = "blk." + std::to_string(l) + s.name.substr(dot);
+      member.name = "blk." + std::to_string(l) + "." + t.rest;
       const std::vector<float> v = src.floats(member);
       sum.resize(v.size(), 0.0);
       for (std::size_t i = 0; i < v.size(); ++i) sum[i] += v[i];

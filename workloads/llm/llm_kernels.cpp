@@ -365,6 +365,7 @@ void matmul_group_factored(std::span<const Product> ps, const float* x, std::siz
   thread_local std::vector<std::uint8_t> tq;
   Few<Product> plain, inner;
   Few<Job> outer;
+  Few<std::uint8_t*> quantized;  // outer's Q8_0 inputs, written once t is known; null for float types
   std::size_t need = 0, qneed = 0;
   for (const Product& p : ps)
     if (const auto* f = p.w->factors()) {
@@ -382,15 +383,18 @@ void matmul_group_factored(std::span<const Product> ps, const float* x, std::siz
     }
     const std::size_t k = f->a.cols();
     inner.push_back({&f->b, t.data() + off, k});
-    const bool block = is_block(f->a.type());
-    outer.push_back({&f->a, t.data() + off, k, block ? tq.data() + qoff : nullptr, p.y, p.ldy});
+    std::uint8_t* xq = is_block(f->a.type()) ? tq.data() + qoff : nullptr;
+    quantized.push_back(xq);
+    outer.push_back({&f->a, t.data() + off, k, xq, p.y, p.ldy});
     off += k * ntok;
     qoff += matmul_scratch_bytes(f->a.type(), ntok, f->a.cols());
   }
   if (!plain.empty()) matmul_group(plain, x, ldx, ntok, opt, scratch);
   matmul_group(inner, x, ldx, ntok, opt, scratch);
-  for (const Job& j : outer)
-    if (j.xq) quantize_activations(j.w->type(), j.x, j.ldx, ntok, j.w->cols(), const_cast<std::uint8_t*>(j.xq), &opt);
+  for (std::size_t i = 0; i < outer.n; ++i)
+    if (quantized.items[i])
+      quantize_activations(outer.items[i].w->type(), outer.items[i].x, outer.items[i].ldx, ntok,
+                           outer.items[i].w->cols(), quantized.items[i], &opt);
   run_jobs(outer, ntok, opt);
 }
 

@@ -82,7 +82,6 @@ class LlmInstance final : public Instance {
     // Logits are always compared teacher-forced (once tokens diverge, free-running contexts
     // differ and their logits are not comparable); generate's top-1 also runs free.
     const Generation got = generate(*engine_, prompts_, gen_len_, true, &ref.tokens);
-    const bool cached = ref_cached_;
     std::vector<std::vector<float>> a, b;
     for (std::size_t st = 0; st < ref.logits.size(); ++st)
       for (int s = 0; s < batch_; ++s) a.push_back(ref.logits[st][s]), b.push_back(got.logits[st][s]);
@@ -115,7 +114,7 @@ class LlmInstance final : public Instance {
     } else if (!ppl_why_.empty()) {
       os << "; no perplexity: " << ppl_why_;
     }
-    if (cached) os << "; reference from the cache (" << reference_cache_dir() << ")";
+    if (ref_cached_) os << "; reference from the cache (" << reference_cache_dir() << ")";
     r.detail = os.str();
     return r;
   }

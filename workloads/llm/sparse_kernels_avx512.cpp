@@ -3,7 +3,7 @@
 // popcount(mask) packed values back into a vector of weights, and the mask also loads only
 // those columns of the input: the arithmetic is a dense row's, the memory read a third of
 // it at 70% zeros, and a group of 16 zeros is skipped outright. Several tokens: see
-// row_tokens.
+// block_rows.
 #include <immintrin.h>
 
 #include <algorithm>

@@ -9,20 +9,6 @@
 
 namespace sb::llm::train {
 
-namespace {
-
-bool is_projection(const std::string& name) {
-  if (!name.starts_with("blk.")) return false;
-  for (const char* t : {".attn_q.weight", ".attn_k.weight", ".attn_v.weight", ".attn_output.weight", ".ffn_gate.weight",
-                        ".ffn_up.weight", ".ffn_down.weight"})
-    if (name.ends_with(t)) return true;
-  return false;
-}
-
-int layer_of(const std::string& name) { return std::stoi(name.substr(4, name.find('.', 4) - 4)); }
-
-}  // namespace
-
 std::function<void(std::vector<float>&)> apply_compression(const ParamLayout& l, const Compression& c,
                                                            std::vector<float>& params) {
   SB_CHECK(params.size() == l.total);
@@ -36,12 +22,11 @@ std::function<void(std::vector<float>&)> apply_compression(const ParamLayout& l,
   std::vector<std::size_t> sizes;
   if (c.share > 1) {
     for (std::size_t i = 0; i < l.specs.size(); ++i) {
-      const std::string& name = l.specs[i].name;
-      if (!name.starts_with("blk.") || layer_of(name) % c.share != 0) continue;
+      const LayerTensor t = layer_tensor(l.specs[i].name);
+      if (t.layer < 0 || t.layer % c.share != 0) continue;
       std::vector<std::size_t> members;
-      const std::string rest = name.substr(name.find('.', 4));
-      for (int m = layer_of(name); m < std::min(l.cfg.n_layers, layer_of(name) + c.share); ++m)
-        members.push_back(l.offset("blk." + std::to_string(m) + rest));
+      for (int m = t.layer; m < std::min(l.cfg.n_layers, t.layer + c.share); ++m)
+        members.push_back(l.offset("blk." + std::to_string(m) + "." + t.rest));
       groups.push_back(std::move(members));
       sizes.push_back(l.specs[i].elements());
     }
@@ -59,7 +44,7 @@ std::function<void(std::vector<float>&)> apply_compression(const ParamLayout& l,
   auto zeros = std::make_shared<std::vector<std::size_t>>();
   if (c.sparsity != Sparsity::off)
     for (const TensorSpec& s : l.specs) {
-      if (!is_projection(s.name)) continue;
+      if (!projection_input(s.name)) continue;
       const std::size_t off = l.offset(s.name);
       const int rows = static_cast<int>(s.dims[1]), cols = static_cast<int>(s.dims[0]);
       std::span<float> w(params.data() + off, s.elements());

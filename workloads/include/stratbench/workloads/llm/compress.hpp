@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -25,6 +26,16 @@ namespace sb::llm {
 // Wanda's statistics: per layer, the sum over calibration tokens of each input column's
 // square, for the four inputs that projections take.
 enum class ProjInput { attn_in, attn_out, ffn_in, ffn_mid };  // q/k/v, o, gate/up, down
+
+// A tensor's GGUF name split at its layer: "blk.5.attn_q.weight" is layer 5, rest
+// "attn_q.weight"; layer -1 for tensors outside the layers (embeddings, head, final norm).
+struct LayerTensor {
+  int layer = -1;
+  std::string rest;
+};
+LayerTensor layer_tensor(const std::string& name);
+// The input a layer projection takes; nullopt for every other tensor (norms included).
+std::optional<ProjInput> projection_input(const std::string& name);
 struct InputNorms {
   std::vector<std::array<std::vector<double>, 4>> layers;
   std::int64_t tokens = 0;
