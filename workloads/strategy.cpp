@@ -69,6 +69,11 @@ const std::vector<KnobSpec>& knob_table() {
        "groups of 2 or 4 consecutive LLM layers run one set of weights, the group's mean (ALBERT-style)",
        "off",
        {"off", "2", "4"}},
+      {"sched",
+       "the QA server's scheduling: fcfs (one request at a time), static (fixed batches run to completion) or "
+       "continuous (requests join and leave the batch at token boundaries, prompts fed in chunks)",
+       "fcfs",
+       {"fcfs", "static", "continuous"}},
   };
   return t;
 }
@@ -154,6 +159,7 @@ static Knobs resolve(const Strategy& st) {
   k.prune = static_cast<Prune>(index("prune"));
   k.lowrank = st.knob("lowrank") == "off" ? 0 : std::stoi(st.knob("lowrank"));
   k.share = st.knob("share") == "off" ? 1 : std::stoi(st.knob("share"));
+  k.sched = static_cast<Sched>(index("sched"));
   return k;
 }
 

@@ -29,6 +29,7 @@ int cmd_model_perplexity(const Args& args);
 int cmd_tokenize(const Args& args);
 int cmd_tokenizer(const Args& args);
 int cmd_trace(const Args& args);
+int cmd_serve(const Args& args);
 int cmd_merge(const Args& args, const std::string& command_line);
 int cmd_slurm(const Args& args, const std::string& command_line);
 

@@ -45,6 +45,8 @@ const std::vector<Command>& command_table() {
        [](const Args& a, const std::string&) { return cmd_tokenize(a); }},
       {"tokenizer", "train a byte-level BPE vocabulary on a corpus (a .tiktoken file)",
        [](const Args& a, const std::string&) { return cmd_tokenizer(a); }},
+      {"serve", "an OpenAI-compatible question-answering server over a model (schedulers, metrics)",
+       [](const Args& a, const std::string&) { return cmd_serve(a); }},
       {"trace", "summarize a cell's trace per range and kernel, or diff two traces",
        [](const Args& a, const std::string&) { return cmd_trace(a); }},
   };

@@ -1,0 +1,189 @@
+// `stratbench serve`: the question-answering server (workloads/serve/) over a model under a
+// strategy. SIGTERM or SIGINT: stop accepting, let requests in flight finish within
+// --drain-seconds, cancel what is left, exit 0.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "flags.hpp"
+#include "stratbench/result/errors.hpp"
+#include "stratbench/workloads/llm/bpe_vocab.hpp"
+#include "stratbench/workloads/llm/calibration.hpp"
+#include "stratbench/workloads/llm/compress.hpp"
+#include "stratbench/workloads/llm/gguf.hpp"
+#include "stratbench/workloads/llm/llama_engine.hpp"
+#include "stratbench/workloads/serve/http_server.hpp"
+#include "stratbench/workloads/strategy.hpp"
+#include "stratbench/workloads/text/bpe_encoder.hpp"
+
+namespace sb::cli {
+namespace {
+
+struct ServeCli {
+  std::string model = "teacher", strategy = "sched=continuous";
+  serve::HttpOptions http;
+  int slots = 8, queue = 64, ctx = 0, chunk = 64, drain_s = 30;
+};
+
+const std::vector<Flag<ServeCli>>& serve_flags() {
+  static const std::vector<Flag<ServeCli>> t = {
+      {"--model", "-m", "M", "a model name (teacher, student, small, ...) or a .gguf file (default teacher)",
+       [](ServeCli& c, const std::string& v) { c.model = v; }},
+      {"--strategy", "-s", "S",
+       "scheduling and engine strategy, e.g. sched=continuous+int8+threads=2 (default sched=continuous)",
+       [](ServeCli& c, const std::string& v) { c.strategy = v; }},
+      {"--host", "", "ADDR", "address to listen on (default 127.0.0.1)",
+       [](ServeCli& c, const std::string& v) { c.http.host = v; }},
+      {"--port", "", "N", "port (default 8080; 0: any free port, printed at start)",
+       [](ServeCli& c, const std::string& v) { c.http.port = static_cast<int>(parse_int_in("--port", v, 0, 65535)); }},
+      {"--slots", "", "N", "sequences in the engine at once, each with a KV cache of the context (default 8)",
+       [](ServeCli& c, const std::string& v) { c.slots = static_cast<int>(parse_int_in("--slots", v, 1, 1024)); }},
+      {"--queue", "", "N", "waiting requests before 429 (default 64)",
+       [](ServeCli& c, const std::string& v) { c.queue = static_cast<int>(parse_int_in("--queue", v, 0, 1 << 20)); }},
+      {"--ctx", "-c", "N", "context per sequence: prompt plus max_tokens (default the model's)",
+       [](ServeCli& c, const std::string& v) { c.ctx = static_cast<int>(parse_int_in("--ctx", v, 8, 1 << 20)); }},
+      {"--prefill-chunk", "", "N", "sched=continuous: prompt tokens per forward, over all prompts (default 64)",
+       [](ServeCli& c, const std::string& v) {
+         c.chunk = static_cast<int>(parse_int_in("--prefill-chunk", v, 1, 1 << 20));
+       }},
+      {"--max-body", "", "BYTES", "largest request body; more is 413 (default 1M)",
+       [](ServeCli& c, const std::string& v) { c.http.max_body = parse_size("--max-body", v); }},
+      {"--read-timeout", "", "S", "seconds a client may take to send its request (default 10)",
+       [](ServeCli& c, const std::string& v) {
+         c.http.read_timeout_s = static_cast<int>(parse_int_in("--read-timeout", v, 1, 3600));
+       }},
+      {"--drain-seconds", "", "S", "on SIGTERM: how long requests in flight may take to finish (default 30)",
+       [](ServeCli& c, const std::string& v) {
+         c.drain_s = static_cast<int>(parse_int_in("--drain-seconds", v, 0, 3600));
+       }},
+      {"--help", "-h", "", "this help", [](ServeCli&, const std::string&) {}},
+  };
+  return t;
+}
+
+int g_signal_pipe[2] = {-1, -1};
+
+void on_stop_signal(int sig) {
+  const unsigned char b = static_cast<unsigned char>(sig);
+  [[maybe_unused]] const ssize_t n = ::write(g_signal_pipe[1], &b, 1);
+}
+
+serve::Vocabulary vocabulary(const llm::ModelSpec& spec, std::shared_ptr<text::Encoding>& keep) {
+  serve::Vocabulary v;
+  v.size = spec.cfg.vocab_size;
+  const auto* file = static_cast<const llm::GgufFile*>(spec.keep_alive.get());
+  if (!file) return v;
+  try {
+    keep = std::make_shared<text::Encoding>(llm::encoding_from_gguf(*file));
+  } catch (const InputError& e) {
+    std::cerr << "serve: " << e.what() << "; only token-id prompts are served\n";
+    return v;
+  }
+  const text::Encoding* enc = keep.get();
+  v.encode = [enc](std::string_view s) {
+    thread_local std::unique_ptr<text::Encoder> encoder;
+    thread_local const text::Encoding* of = nullptr;
+    if (of != enc)
+      encoder = std::make_unique<text::Encoder>(*enc, text::EncoderOptions{text::MergeAlgo::heap, true, 14}), of = enc;
+    std::vector<std::uint32_t> ids;
+    encoder->encode_ordinary(s, ids);
+    return std::vector<int>(ids.begin(), ids.end());
+  };
+  v.piece = [enc](int id) {
+    const std::uint32_t u = static_cast<std::uint32_t>(id);
+    return enc->decode(std::span<const std::uint32_t>(&u, 1));
+  };
+  return v;
+}
+
+}  // namespace
+
+int cmd_serve(const Args& args) {
+  if (wants_help(args)) {
+    std::cout << "usage: stratbench serve [options]\n\n"
+                 "An OpenAI-compatible question-answering server over the engine: POST /v1/completions and\n"
+                 "/v1/chat/completions (greedy; \"stream\": true sends one server-sent event per token),\n"
+                 "GET /health and GET /metrics (Prometheus). Scheduling is the strategy's sched knob:\n"
+                 "fcfs, static or continuous. SIGTERM drains and exits 0.\n\n"
+              << flags_help(serve_flags());
+    return 0;
+  }
+  ServeCli c;
+  std::vector<std::string> pos;
+  parse_flags(serve_flags(), args, c, pos);
+  if (!pos.empty()) throw InputError("serve takes no positional arguments (got '" + pos[0] + "')");
+  const Strategy s = parse_strategy(c.strategy);
+  if (s.k.library != Library::native || s.k.merge != Merge::pairs || s.k.piece_cache || s.k.io != Io::read)
+    throw InputError("serve: strategy '" + c.strategy + "' sets a knob the server's engine does not use");
+
+  // A handler, not sigwait: OpenBLAS starts its threads before main, with the signals
+  // unblocked, so any thread may take one. The handler only writes to a pipe.
+  if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) throw InputError("serve: cannot create a pipe");
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  llm::ModelSpec spec = llm::resolve_model(c.model);
+  std::shared_ptr<text::Encoding> enc;
+  serve::Vocabulary vocab = vocabulary(spec, enc);
+  const int ctx = c.ctx > 0 ? c.ctx : spec.cfg.max_seq_len;
+  llm::EngineOptions opt = llm::engine_options(s);
+  llm::Compression comp = llm::compression_of(s.k);
+  llm::InputNorms wanda;
+  if (s.k.sparsity != Sparsity::off && s.k.prune == Prune::wanda) {
+    wanda = llm::calibrate(spec, opt.threads);
+    comp.wanda = &wanda;
+  }
+  llm::LlamaModel model = llm::build_model(spec.cfg, spec.source, s.k.precision, opt.fused, comp);
+  llm::prepare_model(model, opt);
+  llm::Engine engine(model, opt, c.slots, ctx);
+
+  serve::SchedulerOptions so;
+  so.sched = s.k.sched;
+  so.slots = c.slots;
+  so.max_queue = c.queue;
+  so.prefill_chunk = c.chunk;
+  if (enc)
+    for (const auto& [text, id] : enc->specials())
+      if (text == "<|endoftext|>") so.stop_ids.push_back(static_cast<int>(id));
+  serve::Scheduler sched(engine, so);
+  c.http.model_name = c.model;
+  if (c.http.threads == 0) c.http.threads = c.slots + c.queue + 8;
+  serve::HttpServer http(sched, vocab, c.http);
+  const int port = http.bind();
+  std::cout << "stratbench serve: " << spec.describe << " (" << s.canonical() << "), " << c.slots << " slots of " << ctx
+            << " tokens, listening on http://" << c.http.host << ":" << port << std::endl;
+
+  std::thread waiter([&] {
+    unsigned char sig = 0;
+    while (::read(g_signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
+    }
+    std::cout << "stratbench serve: signal " << int{sig} << ", draining (up to " << c.drain_s << " s)" << std::endl;
+    // New requests get 503 while the ones in flight finish; then the connections close.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(c.drain_s);
+    http.begin_drain();
+    sched.drain();
+    if (!sched.wait_idle_end(std::chrono::seconds(c.drain_s))) sched.stop();
+    while (http.open_exchanges() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    http.stop();
+  });
+  http.listen();
+  on_stop_signal(0);  // listen ended by itself: wake the waiter (a second byte is harmless)
+  waiter.join();
+  sched.stop();
+  const serve::SchedulerStats st = sched.stats();
+  std::cout << "stratbench serve: stopped; " << st.completed << " completed, " << st.cancelled << " cancelled, "
+            << st.generated_tokens << " tokens generated" << std::endl;
+  return 0;
+}
+
+}  // namespace sb::cli

@@ -1,0 +1,136 @@
+// The question-answering server's scheduler: requests wait in a queue, are admitted into
+// the engine's sequence slots (each slot a KV cache of the model's context) and advance one
+// engine forward at a time. The policy (the `sched` knob) decides who joins the running
+// batch and when:
+//   fcfs        one request at a time, its whole prompt in one forward, then its decode;
+//   static      when the engine is idle, up to `slots` requests start together and run to
+//               completion before the next batch is admitted;
+//   continuous  iteration-level scheduling (Orca, Yu et al. 2022): a request joins at any
+//               token boundary when a slot is free and leaves when done; prompts are fed in
+//               chunks of at most `prefill_chunk` tokens per forward over all of them, so a
+//               long prompt never stalls the running decodes for more than one chunk.
+// One thread (run()) owns the engine; HTTP handlers talk to it only through submit() and
+// the request's Stream.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "stratbench/workloads/llm/llama_engine.hpp"
+#include "stratbench/workloads/strategy.hpp"
+
+namespace sb::serve {
+
+enum class Finish { none, length, stop, cancelled, error };
+const char* to_string(Finish f);  // OpenAI's finish_reason: "length", "stop"; or "cancelled", "error"
+
+// One request's channel from the scheduler thread (push, finish) to its HTTP handler (wait).
+class Stream {
+ public:
+  struct Update {
+    std::vector<int> tokens;  // generated since the last wait
+    bool done = false;
+    Finish finish = Finish::none;
+    std::string error;
+  };
+  void push(int token);
+  void finish(Finish f, std::string error = {});
+  // Waits up to `timeout` for tokens or the end; returns what arrived since the last call.
+  Update wait(std::chrono::milliseconds timeout);
+  // The client is gone: the scheduler frees the request's slot at its next step.
+  void cancel() { cancelled_ = true; }
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<int> pending_;
+  bool done_ = false;
+  Finish finish_ = Finish::none;
+  std::string error_;
+  std::atomic<bool> cancelled_{false};
+};
+
+struct Request {
+  std::vector<int> prompt;  // token ids, at least one
+  int max_tokens = 16;      // prompt + max_tokens must fit the context (submit refuses otherwise)
+};
+
+struct SchedulerOptions {
+  Sched sched = Sched::fcfs;
+  int slots = 4;              // sequences in the engine at once
+  int max_queue = 64;         // waiting requests; submit refuses beyond
+  int prefill_chunk = 64;     // continuous: prompt tokens per forward, over all prompts being fed
+  std::vector<int> stop_ids;  // end-of-generation tokens (not sent to the client)
+};
+
+// Counters for /metrics; monotonic ones only grow.
+struct SchedulerStats {
+  int queued = 0, running = 0, slots_used = 0, slots_total = 0;
+  std::uint64_t admitted = 0, completed = 0, cancelled = 0, failed = 0, rejected = 0;
+  std::uint64_t prompt_tokens = 0, generated_tokens = 0, forwards = 0;
+  std::uint64_t slot_frees = 0;
+  double forward_seconds = 0;
+};
+
+class Scheduler {
+ public:
+  // The engine must hold opt.slots sequences; it is used only from this scheduler's thread.
+  Scheduler(llm::Engine& e, SchedulerOptions opt);
+  ~Scheduler();  // stops (cancelling what is left) and joins
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Null when the queue is full or the scheduler no longer accepts (drain, stop).
+  // InputError when the request cannot fit the context or is empty.
+  std::shared_ptr<Stream> submit(Request r);
+  // Stop accepting; the thread ends once every queued and running request is done.
+  void drain();
+  // Stop now: queued and running requests end as cancelled.
+  void stop();
+  // Waits for the thread to end, up to `timeout`; true when it ended.
+  bool wait_idle_end(std::chrono::milliseconds timeout);
+  SchedulerStats stats() const;
+  int context() const { return engine_.cache().capacity(); }
+
+ private:
+  struct Running {
+    std::shared_ptr<Stream> stream;
+    Request req;
+    int slot = -1;
+    std::size_t fed = 0;  // prompt tokens already in the cache
+    int generated = 0;
+    int last = -1;
+  };
+  struct Waiting {
+    std::shared_ptr<Stream> stream;
+    Request req;
+  };
+  void loop();
+  void admit();  // under mu_
+  void step();
+  void release(Running& r, Finish f, const std::string& error = {});
+
+  llm::Engine& engine_;
+  SchedulerOptions opt_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Waiting> queue_;
+  std::vector<Running> running_;
+  std::vector<int> free_slots_;
+  bool accepting_ = true, stop_now_ = false, ended_ = false;
+  std::condition_variable ended_cv_;
+  SchedulerStats stats_;  // under mu_
+  std::vector<float> logits_;
+  std::thread thread_;
+};
+
+}  // namespace sb::serve

@@ -1,0 +1,261 @@
+#include "stratbench/workloads/serve/scheduler.hpp"
+
+#include <algorithm>
+
+#include "stratbench/profilers/nvtx.hpp"
+#include "stratbench/result/errors.hpp"
+
+namespace sb::serve {
+
+const char* to_string(Finish f) {
+  switch (f) {
+    case Finish::none: return "none";
+    case Finish::length: return "length";
+    case Finish::stop: return "stop";
+    case Finish::cancelled: return "cancelled";
+    case Finish::error: return "error";
+  }
+  return "?";
+}
+
+void Stream::push(int token) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    pending_.push_back(token);
+  }
+  cv_.notify_all();
+}
+
+void Stream::finish(Finish f, std::string error) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    done_ = true;
+    finish_ = f;
+    error_ = std::move(error);
+  }
+  cv_.notify_all();
+}
+
+Stream::Update Stream::wait(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait_for(l, timeout, [&] { return done_ || !pending_.empty(); });
+  Update u;
+  u.tokens.swap(pending_);
+  // The end is reported only with (or after) the last tokens, never before them.
+  u.done = done_;
+  u.finish = finish_;
+  u.error = error_;
+  return u;
+}
+
+Scheduler::Scheduler(llm::Engine& e, SchedulerOptions opt) : engine_(e), opt_(std::move(opt)) {
+  SB_CHECK(opt_.slots >= 1 && opt_.max_queue >= 0 && opt_.prefill_chunk >= 1);
+  for (int s = opt_.slots - 1; s >= 0; --s) free_slots_.push_back(s);
+  stats_.slots_total = opt_.slots;
+  thread_ = std::thread([this] { loop(); });
+}
+
+Scheduler::~Scheduler() {
+  stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<Stream> Scheduler::submit(Request r) {
+  if (r.prompt.empty()) throw InputError("the prompt has no tokens");
+  if (r.max_tokens < 1) throw InputError("max_tokens must be at least 1");
+  if (r.prompt.size() + static_cast<std::size_t>(r.max_tokens) > static_cast<std::size_t>(context()))
+    throw InputError("the prompt's " + std::to_string(r.prompt.size()) + " tokens plus max_tokens " +
+                     std::to_string(r.max_tokens) + " exceed the context of " + std::to_string(context()));
+  auto s = std::make_shared<Stream>();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!accepting_ || queue_.size() >= static_cast<std::size_t>(opt_.max_queue)) {
+      ++stats_.rejected;
+      return nullptr;
+    }
+    queue_.push_back({s, std::move(r)});
+    stats_.queued = static_cast<int>(queue_.size());
+  }
+  cv_.notify_all();
+  return s;
+}
+
+void Scheduler::drain() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    accepting_ = false;
+  }
+  cv_.notify_all();
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    accepting_ = false;
+    stop_now_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool Scheduler::wait_idle_end(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> l(mu_);
+  return ended_cv_.wait_for(l, timeout, [&] { return ended_; });
+}
+
+SchedulerStats Scheduler::stats() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return stats_;
+}
+
+void Scheduler::loop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [&] { return stop_now_ || !queue_.empty() || !running_.empty() || !accepting_; });
+      if (stop_now_) {
+        for (auto& w : queue_) w.stream->finish(Finish::cancelled, "the server is stopping");
+        stats_.cancelled += queue_.size();
+        queue_.clear();
+        l.unlock();
+        for (auto& r : running_) release(r, Finish::cancelled, "the server is stopping");
+        running_.clear();
+        break;
+      }
+      if (!accepting_ && queue_.empty() && running_.empty()) break;
+      admit();
+    }
+    step();
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  stats_.queued = 0;
+  ended_ = true;
+  ended_cv_.notify_all();
+}
+
+void Scheduler::admit() {
+  // Requests whose clients left while waiting never take a slot.
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    if (it->stream->cancelled()) {
+      it->stream->finish(Finish::cancelled);
+      ++stats_.cancelled;
+      it = queue_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::size_t room = 0;
+  switch (opt_.sched) {
+    case Sched::fcfs: room = running_.empty() ? 1 : 0; break;
+    case Sched::static_batch: room = running_.empty() ? free_slots_.size() : 0; break;
+    case Sched::continuous: room = free_slots_.size(); break;
+  }
+  while (room-- > 0 && !queue_.empty() && !free_slots_.empty()) {
+    Running r;
+    r.stream = std::move(queue_.front().stream);
+    r.req = std::move(queue_.front().req);
+    queue_.pop_front();
+    r.slot = free_slots_.back();
+    free_slots_.pop_back();
+    engine_.reset_seq(r.slot);
+    ++stats_.admitted;
+    stats_.prompt_tokens += r.req.prompt.size();
+    running_.push_back(std::move(r));
+  }
+  stats_.queued = static_cast<int>(queue_.size());
+  stats_.running = static_cast<int>(running_.size());
+  stats_.slots_used = opt_.slots - static_cast<int>(free_slots_.size());
+}
+
+// Frees r's slot at once (its KV positions are reusable by the next admitted request).
+void Scheduler::release(Running& r, Finish f, const std::string& error) {
+  r.stream->finish(f, error);
+  std::lock_guard<std::mutex> l(mu_);
+  free_slots_.push_back(r.slot);
+  ++stats_.slot_frees;
+  switch (f) {
+    case Finish::length:
+    case Finish::stop: ++stats_.completed; break;
+    case Finish::cancelled: ++stats_.cancelled; break;
+    case Finish::error:
+    case Finish::none: ++stats_.failed; break;
+  }
+  stats_.slots_used = opt_.slots - static_cast<int>(free_slots_.size());
+}
+
+void Scheduler::step() {
+  // Clients that left mid-generation give their slot back before the next forward.
+  std::erase_if(running_, [&](Running& r) {
+    if (!r.stream->cancelled()) return false;
+    release(r, Finish::cancelled);
+    return true;
+  });
+  if (running_.empty()) return;
+  std::vector<int> toks, seqs;
+  std::vector<std::size_t> present;  // running_ index per sequence in the forward, in order
+  std::vector<bool> emits;           // whether that sequence's logits give a token now
+  int budget = opt_.sched == Sched::continuous ? opt_.prefill_chunk : 1 << 30;
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    Running& r = running_[i];
+    const std::size_t left = r.req.prompt.size() - r.fed;
+    if (left > 0) {
+      const std::size_t n = std::min<std::size_t>(left, static_cast<std::size_t>(std::max(budget, 0)));
+      if (n == 0) continue;
+      for (std::size_t t = 0; t < n; ++t) toks.push_back(r.req.prompt[r.fed + t]), seqs.push_back(r.slot);
+      r.fed += n;
+      budget -= static_cast<int>(n);
+      present.push_back(i);
+      emits.push_back(r.fed == r.req.prompt.size());
+    } else {
+      toks.push_back(r.last), seqs.push_back(r.slot);
+      present.push_back(i);
+      emits.push_back(true);
+    }
+  }
+  const int V = engine_.model().cfg.vocab_size;
+  logits_.resize(present.size() * static_cast<std::size_t>(V));
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    SB_RANGE(prof::Category::llm, "serve step");
+    engine_.forward(toks.data(), seqs.data(), static_cast<int>(toks.size()), false, logits_.data());
+  } catch (const std::exception& e) {
+    for (std::size_t i : present) release(running_[i], Finish::error, e.what());
+    std::vector<Running> keep;
+    for (std::size_t i = 0; i < running_.size(); ++i)
+      if (std::find(present.begin(), present.end(), i) == present.end()) keep.push_back(std::move(running_[i]));
+    running_ = std::move(keep);
+    return;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::vector<bool> done(running_.size(), false);
+  std::uint64_t generated = 0;
+  for (std::size_t p = 0; p < present.size(); ++p) {
+    if (!emits[p]) continue;
+    Running& r = running_[present[p]];
+    const int tok = llm::argmax(logits_.data() + p * static_cast<std::size_t>(V), V);
+    const bool stop = std::find(opt_.stop_ids.begin(), opt_.stop_ids.end(), tok) != opt_.stop_ids.end();
+    ++r.generated;
+    ++generated;
+    if (stop) {
+      release(r, Finish::stop);
+      done[present[p]] = true;
+      continue;
+    }
+    r.stream->push(tok);
+    r.last = tok;
+    if (r.generated >= r.req.max_tokens) {
+      release(r, Finish::length);
+      done[present[p]] = true;
+    }
+  }
+  std::vector<Running> keep;
+  for (std::size_t i = 0; i < running_.size(); ++i)
+    if (!done[i]) keep.push_back(std::move(running_[i]));
+  running_ = std::move(keep);
+  std::lock_guard<std::mutex> l(mu_);
+  ++stats_.forwards;
+  stats_.forward_seconds += secs;
+  stats_.generated_tokens += generated;
+  stats_.running = static_cast<int>(running_.size());
+}
+
+}  // namespace sb::serve
