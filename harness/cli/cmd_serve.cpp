@@ -44,7 +44,7 @@ const std::vector<Flag<ServeCli>>& serve_flags() {
       {"--slots", "", "N", "sequences in the engine at once, each with a KV cache of the context (default 8)",
        [](ServeCli& c, const std::string& v) { c.slots = static_cast<int>(parse_int_in("--slots", v, 1, 1024)); }},
       {"--queue", "", "N", "waiting requests before 429 (default 64)",
-       [](ServeCli& c, const std::string& v) { c.queue = static_cast<int>(parse_int_in("--queue", v, 0, 1 << 20)); }},
+       [](ServeCli& c, const std::string& v) { c.queue = static_cast<int>(parse_int_in("--queue", v, 1, 1 << 20)); }},
       {"--ctx", "-c", "N", "context per sequence: prompt plus max_tokens (default the model's)",
        [](ServeCli& c, const std::string& v) { c.ctx = static_cast<int>(parse_int_in("--ctx", v, 8, 1 << 20)); }},
       {"--prefill-chunk", "", "N", "sched=continuous: prompt tokens per forward, over all prompts (default 64)",
