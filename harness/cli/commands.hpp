@@ -30,6 +30,7 @@ int cmd_tokenize(const Args& args);
 int cmd_tokenizer(const Args& args);
 int cmd_trace(const Args& args);
 int cmd_serve(const Args& args);
+int cmd_load(const Args& args, const std::string& command_line);
 int cmd_merge(const Args& args, const std::string& command_line);
 int cmd_slurm(const Args& args, const std::string& command_line);
 

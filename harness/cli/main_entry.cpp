@@ -47,6 +47,7 @@ const std::vector<Command>& command_table() {
        [](const Args& a, const std::string&) { return cmd_tokenizer(a); }},
       {"serve", "an OpenAI-compatible question-answering server over a model (schedulers, metrics)",
        [](const Args& a, const std::string&) { return cmd_serve(a); }},
+      {"load", "an open-loop load generator for OpenAI-compatible servers: TTFT, TPOT, goodput, capacity", cmd_load},
       {"trace", "summarize a cell's trace per range and kernel, or diff two traces",
        [](const Args& a, const std::string&) { return cmd_trace(a); }},
   };

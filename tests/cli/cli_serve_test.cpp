@@ -19,6 +19,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_test_util.hpp"
+
 namespace {
 
 using nlohmann::json;
@@ -305,6 +307,75 @@ TEST(CliServe, SigtermFinishesTheRequestInFlightThenExitsZero) {
   EXPECT_EQ(status, 200) << answer.dump();
   EXPECT_EQ(answer["usage"]["completion_tokens"], 60);
   EXPECT_NE(printed.find("1 completed, 0 cancelled"), std::string::npos) << printed;
+}
+
+// `stratbench load` against `stratbench serve`: a results file of one ordinary serve cell that
+// report and compare read; and its bad inputs exit 2 naming the flag.
+TEST(CliLoad, MeasuresAServerIntoAnOrdinaryResultsFile) {
+  Server s({"--ctx", "256", "-s", "sched=continuous"});
+  const std::string dir = sb::test::fresh_dir("load-e2e");
+  const std::string url = "http://127.0.0.1:" + std::to_string(s.port());
+  sb::test::Proc p = sb::test::run_cli({"load", "--url", url, "--rate", "20", "-n", "12", "--context-chars", "100-200",
+                                        "--answer-tokens", "4-8", "--label", "sched=continuous", "--warmup", "0",
+                                        "--cooldown", "0", "-o", dir + "/load.json"});
+  ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
+  EXPECT_NE(p.out.find("capacity: "), std::string::npos) << p.out;  // what it is depends on the machine
+  const json r = json::parse(sb::test::slurp(dir + "/load.json"));
+  ASSERT_EQ(r["cells"].size(), 1u);
+  const json& c = r["cells"][0];
+  EXPECT_EQ(c["workload"], "serve");
+  EXPECT_EQ(c["strategy"], "sched=continuous");
+  EXPECT_EQ(c["status"], "ok");
+  EXPECT_EQ(c["samples"]["time_s"].size(), 12u);
+  EXPECT_EQ(c["metrics"]["counters"]["errors"], 0);
+  EXPECT_GT(c["metrics"]["counters"]["ttft_p99_ms"].get<double>(), 0);
+  EXPECT_EQ(s.metric("stratbench_requests_total{outcome=\"completed\"}"), 12);
+  EXPECT_EQ(s.metric("stratbench_kv_blocks_used"), 0);
+  sb::test::Proc rep = sb::test::run_cli({"report", dir + "/load.json"});
+  EXPECT_EQ(rep.exit_code, 0) << rep.err;
+  EXPECT_NE(rep.out.find("serve"), std::string::npos);
+  sb::test::Proc cmp = sb::test::run_cli({"compare", dir + "/load.json", dir + "/load.json"});
+  EXPECT_EQ(cmp.exit_code, 0) << cmp.out << cmp.err;
+}
+
+TEST(CliLoad, BadInputExitsTwoNamingTheFlag) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"load", "--rate", "1"}, "--url"},
+      {{"load", "--url", "http://127.0.0.1:1"}, "--rate or --concurrency"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "1", "--concurrency", "2"}, "--rate or --concurrency"},
+      {{"load", "--url", "localhost:80", "--rate", "1"}, "--url"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "0"}, "--rate"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "1", "--slo", "ttft=5"}, "--slo"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "1", "--arrivals", "gamma:-1"}, "--arrivals"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "1", "--balance", "random"}, "--balance"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "1", "--dataset", "chat"}, "--dataset"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "1", "--context-chars", "9-3"}, "--context-chars"},
+      {{"load", "--url", "http://127.0.0.1:1", "--rate", "1", "--corpus", "/nonexistent/c.txt"}, "/nonexistent/c.txt"},
+  };
+  for (const auto& [args, names] : cases) {
+    const sb::test::Proc p = sb::test::run_cli(args);
+    EXPECT_EQ(p.exit_code, 2) << args.back() << ": " << p.out << p.err;
+    EXPECT_NE(p.err.find(names), std::string::npos) << p.err;
+  }
+}
+
+TEST(CliLoad, AServerThatIsNotThereIsAFailedCellNotACrash) {
+  const std::string dir = sb::test::fresh_dir("load-refused");
+  // A port nothing listens on: bind one, close it, use its number.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  const sb::test::Proc p = sb::test::run_cli({"load", "--url", url, "--rate", "50", "-n", "5", "-o", dir + "/r.json"});
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.out.find("connect"), std::string::npos) << p.out;
+  const json r = json::parse(sb::test::slurp(dir + "/r.json"));
+  EXPECT_EQ(r["cells"][0]["status"], "failed");
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ TEST(Strategy, TypedKnobsFollowTheTable) {
                       : k.name == "share"       ? (t.share == 1   ? 0
                                                    : t.share == 2 ? 1
                                                                   : 2)  // off, 2, 4
+                      : k.name == "sched"       ? static_cast<int>(t.sched)
                                                 : -1;
       EXPECT_EQ(got, static_cast<int>(i)) << k.name << "=" << k.values[i];
     }

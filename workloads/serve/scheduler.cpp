@@ -168,18 +168,21 @@ void Scheduler::admit() {
 
 // Frees r's slot at once (its KV positions are reusable by the next admitted request).
 void Scheduler::release(Running& r, Finish f, const std::string& error) {
-  r.stream->finish(f, error);
-  std::lock_guard<std::mutex> l(mu_);
-  free_slots_.push_back(r.slot);
-  ++stats_.slot_frees;
-  switch (f) {
-    case Finish::length:
-    case Finish::stop: ++stats_.completed; break;
-    case Finish::cancelled: ++stats_.cancelled; break;
-    case Finish::error:
-    case Finish::none: ++stats_.failed; break;
+  {
+    // The counters first: a reader woken by the stream's end sees them already counted.
+    std::lock_guard<std::mutex> l(mu_);
+    free_slots_.push_back(r.slot);
+    ++stats_.slot_frees;
+    switch (f) {
+      case Finish::length:
+      case Finish::stop: ++stats_.completed; break;
+      case Finish::cancelled: ++stats_.cancelled; break;
+      case Finish::error:
+      case Finish::none: ++stats_.failed; break;
+    }
+    stats_.slots_used = opt_.slots - static_cast<int>(free_slots_.size());
   }
-  stats_.slots_used = opt_.slots - static_cast<int>(free_slots_.size());
+  r.stream->finish(f, error);
 }
 
 void Scheduler::step() {
@@ -226,15 +229,19 @@ void Scheduler::step() {
     return;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ++stats_.forwards;
+    stats_.forward_seconds += secs;
+    for (std::size_t p = 0; p < present.size(); ++p) stats_.generated_tokens += emits[p] ? 1 : 0;
+  }
   std::vector<bool> done(running_.size(), false);
-  std::uint64_t generated = 0;
   for (std::size_t p = 0; p < present.size(); ++p) {
     if (!emits[p]) continue;
     Running& r = running_[present[p]];
     const int tok = llm::argmax(logits_.data() + p * static_cast<std::size_t>(V), V);
     const bool stop = std::find(opt_.stop_ids.begin(), opt_.stop_ids.end(), tok) != opt_.stop_ids.end();
     ++r.generated;
-    ++generated;
     if (stop) {
       release(r, Finish::stop);
       done[present[p]] = true;
@@ -252,9 +259,6 @@ void Scheduler::step() {
     if (!done[i]) keep.push_back(std::move(running_[i]));
   running_ = std::move(keep);
   std::lock_guard<std::mutex> l(mu_);
-  ++stats_.forwards;
-  stats_.forward_seconds += secs;
-  stats_.generated_tokens += generated;
   stats_.running = static_cast<int>(running_.size());
 }
 
