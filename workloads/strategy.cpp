@@ -71,9 +71,10 @@ const std::vector<KnobSpec>& knob_table() {
        {"off", "2", "4"}},
       {"sched",
        "the QA server's scheduling: fcfs (one request at a time), static (fixed batches run to completion) or "
-       "continuous (requests join and leave the batch at token boundaries, prompts fed in chunks)",
+       "continuous (requests join and leave the batch at token boundaries, prompts fed in chunks) or priority "
+       "(continuous, highest request priority first, preempting lower ones when no KV slot is free)",
        "fcfs",
-       {"fcfs", "static", "continuous"}},
+       {"fcfs", "static", "continuous", "priority"}},
   };
   return t;
 }

@@ -78,6 +78,14 @@ const std::vector<Flag<LoadCli>>& load_flags() {
        [](LoadCli& c, const std::string& v) {
          c.ds.prefix_chars = static_cast<int>(parse_int_in("--prefix-chars", v, 1, 1 << 20));
        }},
+      {"--high-share", "", "P",
+       "two priority classes: this share of the requests (0..1) is sent with \"priority\": 1, and each "
+       "class's latencies are reported",
+       [](LoadCli& c, const std::string& v) {
+         c.ds.high_share = parse_double("--high-share", v);
+         if (!(c.ds.high_share >= 0 && c.ds.high_share <= 1))
+           throw InputError("--high-share: '" + v + "' is not in 0..1");
+       }},
       {"--slo", "", "SPEC", "the objective goodput counts, e.g. ttft=500ms,tpot=80ms (the default)",
        [](LoadCli& c, const std::string& v) { c.slo = v; }},
       {"--warmup", "", "S", "seconds of arrivals not measured at the start (default: the first 10%)",
@@ -174,14 +182,34 @@ int cmd_load(const Args& args, const std::string& command_line) {
     else
       p["concurrency"] = static_cast<std::int64_t>(c.concurrency);
     p["dataset"] = c.dataset;
+    if (c.ds.high_share > 0) p["high_share"] = c.ds.high_share;
     p["slo"] = load::to_string(slo);
     run.cells.push_back(load::load_cell(s, recs, c.label, p, warm, cool));
+    if (c.ds.high_share > 0) {
+      // Each class on its own: the high class's latencies are what priority scheduling buys.
+      for (int cls : {1, 0}) {
+        std::vector<load::RequestRecord> part;
+        for (const auto& r : recs)
+          if (r.priority == cls) part.push_back(r);
+        const load::LoadSummary cs = load::summarize_load(part, warm, cool, slo);
+        const std::string pre = cls == 1 ? "high_" : "low_";
+        auto& k = run.cells.back().metrics.counters;
+        k[pre + "requests_ok"] = cs.ok;
+        k[pre + "ttft_p50_ms"] = cs.ttft.p50 * 1000;
+        k[pre + "ttft_p99_ms"] = cs.ttft.p99 * 1000;
+        k[pre + "tpot_p99_ms"] = cs.tpot.p99 * 1000;
+        notes.push_back(std::string(cls == 1 ? "high" : "low") + " priority at " +
+                        (rate > 0 ? fmt_fixed(rate, 2) + "/s" : "closed loop") + ": " + std::to_string(cs.ok) +
+                        " ok, TTFT p50 " + ms(cs.ttft.p50) + " p99 " + ms(cs.ttft.p99) + ", TPOT p99 " +
+                        ms(cs.tpot.p99));
+      }
+    }
     int errors = 0;
     for (const auto& [k, n] : s.errors) errors += n;
     for (const auto& [k, n] : s.errors)
       for (const auto& r : recs)
         if (r.error == k) {
-          notes.push_back(std::to_string(n) + " " + k + " at " +
+          notes.push_back("errors: " + std::to_string(n) + " " + k + " at " +
                           (rate > 0 ? fmt_fixed(rate, 2) + "/s" : "closed loop") + ", e.g.: " + r.detail);
           break;
         }
@@ -194,7 +222,7 @@ int cmd_load(const Args& args, const std::string& command_line) {
   }
   run.run.finished = utc_timestamp();
   std::cout << table.render() << "(times in ms; SLO " << load::to_string(slo) << ", p99 judged)\n";
-  for (const auto& n : notes) std::cout << "errors: " << n << "\n";
+  for (const auto& n : notes) std::cout << n << "\n";
   if (!c.rates.empty())
     std::cout << "capacity: " << (capacity > 0 ? fmt_fixed(capacity, 2) + " req/s" : "none of the rates")
               << " meets the SLO at p99\n";

@@ -25,7 +25,7 @@ namespace sb::cli {
 namespace {
 
 struct ServeCli {
-  std::string model = "teacher", strategy = "sched=continuous";
+  std::string model = "teacher", strategy = "sched=continuous", vocab;
   serve::HttpOptions http;
   int slots = 8, queue = 64, ctx = 0, chunk = 64, drain_s = 30;
 };
@@ -37,6 +37,10 @@ const std::vector<Flag<ServeCli>>& serve_flags() {
       {"--strategy", "-s", "S",
        "scheduling and engine strategy, e.g. sched=continuous+int8+threads=2 (default sched=continuous)",
        [](ServeCli& c, const std::string& v) { c.strategy = v; }},
+      {"--vocab", "", "V",
+       "for a model without a vocabulary (synthetic): read text prompts with this one (a .tiktoken file, or "
+       "gpt2); generated ids past it are sent as <id>",
+       [](ServeCli& c, const std::string& v) { c.vocab = v; }},
       {"--host", "", "ADDR", "address to listen on (default 127.0.0.1)",
        [](ServeCli& c, const std::string& v) { c.http.host = v; }},
       {"--port", "", "N", "port (default 8080; 0: any free port, printed at start)",
@@ -73,17 +77,28 @@ void on_stop_signal(int sig) {
   [[maybe_unused]] const ssize_t n = ::write(g_signal_pipe[1], &b, 1);
 }
 
-serve::Vocabulary vocabulary(const llm::ModelSpec& spec, std::shared_ptr<text::Encoding>& keep) {
+serve::Vocabulary vocabulary(const llm::ModelSpec& spec, const std::string& named,
+                             std::shared_ptr<text::Encoding>& keep) {
   serve::Vocabulary v;
   v.size = spec.cfg.vocab_size;
   const auto* file = static_cast<const llm::GgufFile*>(spec.keep_alive.get());
-  if (!file) return v;
-  try {
-    keep = std::make_shared<text::Encoding>(llm::encoding_from_gguf(*file));
-  } catch (const InputError& e) {
-    std::cerr << "serve: " << e.what() << "; only token-id prompts are served\n";
-    return v;
+  if (file) {
+    try {
+      keep = std::make_shared<text::Encoding>(llm::encoding_from_gguf(*file));
+    } catch (const InputError& e) {
+      if (named.empty()) std::cerr << "serve: " << e.what() << "; only token-id prompts are served\n";
+    }
   }
+  if (keep && !named.empty())
+    throw InputError("--vocab: the model " + spec.describe +
+                     " has its own vocabulary; --vocab is for models without one");
+  if (!keep && !named.empty()) {
+    keep = std::make_shared<text::Encoding>(text::Encoding::get(named));
+    if (keep->n_vocab() > static_cast<std::uint32_t>(spec.cfg.vocab_size))
+      throw InputError("--vocab: " + named + " has " + std::to_string(keep->n_vocab()) +
+                       " tokens, more than the model's " + std::to_string(spec.cfg.vocab_size));
+  }
+  if (!keep) return v;
   const text::Encoding* enc = keep.get();
   v.encode = [enc](std::string_view s) {
     thread_local std::unique_ptr<text::Encoder> encoder;
@@ -96,6 +111,12 @@ serve::Vocabulary vocabulary(const llm::ModelSpec& spec, std::shared_ptr<text::E
   };
   v.piece = [enc](int id) {
     const std::uint32_t u = static_cast<std::uint32_t>(id);
+    if (u >= enc->n_vocab()) {
+      std::string s(1, '<');  // built in steps: GCC 12's -Wrestrict misfires on "<" + ... + ">"
+      s += std::to_string(id);
+      s += '>';
+      return s;
+    }
     return enc->decode(std::span<const std::uint32_t>(&u, 1));
   };
   return v;
@@ -105,12 +126,13 @@ serve::Vocabulary vocabulary(const llm::ModelSpec& spec, std::shared_ptr<text::E
 
 int cmd_serve(const Args& args) {
   if (wants_help(args)) {
-    std::cout << "usage: stratbench serve [options]\n\n"
-                 "An OpenAI-compatible question-answering server over the engine: POST /v1/completions and\n"
-                 "/v1/chat/completions (greedy; \"stream\": true sends one server-sent event per token),\n"
-                 "GET /health and GET /metrics (Prometheus). Scheduling is the strategy's sched knob:\n"
-                 "fcfs, static or continuous. SIGTERM drains and exits 0.\n\n"
-              << flags_help(serve_flags());
+    std::cout
+        << "usage: stratbench serve [options]\n\n"
+           "An OpenAI-compatible question-answering server over the engine: POST /v1/completions and\n"
+           "/v1/chat/completions (greedy; \"stream\": true sends one server-sent event per token),\n"
+           "GET /health and GET /metrics (Prometheus). Scheduling is the strategy's sched knob:\n"
+           "fcfs, static, continuous or priority (a request's \"priority\" field). SIGTERM drains and exits 0.\n\n"
+        << flags_help(serve_flags());
     return 0;
   }
   ServeCli c;
@@ -133,7 +155,7 @@ int cmd_serve(const Args& args) {
 
   llm::ModelSpec spec = llm::resolve_model(c.model);
   std::shared_ptr<text::Encoding> enc;
-  serve::Vocabulary vocab = vocabulary(spec, enc);
+  serve::Vocabulary vocab = vocabulary(spec, c.vocab, enc);
   const int ctx = c.ctx > 0 ? c.ctx : spec.cfg.max_seq_len;
   llm::EngineOptions opt = llm::engine_options(s);
   llm::Compression comp = llm::compression_of(s.k);

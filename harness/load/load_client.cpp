@@ -113,6 +113,8 @@ void send_one(const PlannedRequest& p, const ClientOptions& o, Balancer& bal, cl
                       {"stream_options", {{"include_usage", true}}},
                       {"temperature", 0}};
   if (!o.model.empty()) body["model"] = o.model;
+  if (p.priority != 0) body["priority"] = p.priority;
+  rec.priority = p.priority;
   SseReader sse{{}, &rec, t0};
   std::string error_body;
   httplib::Request req;

@@ -119,6 +119,7 @@ std::vector<PlannedRequest> plan_requests(const std::string& corpus_text, const 
   std::uniform_int_distribution<std::size_t> pick(0, paras.size() - 1);
   std::uniform_int_distribution<int> ctx_len(d.context_min_chars, d.context_max_chars);
   std::uniform_int_distribution<int> ans_len(d.answer_min_tokens, d.answer_max_tokens);
+  std::bernoulli_distribution high(d.high_share);
   std::vector<PlannedRequest> out;
   for (double t : times) {
     const std::string& p = paras[pick(rng)];
@@ -129,6 +130,7 @@ std::vector<PlannedRequest> plan_requests(const std::string& corpus_text, const 
     r.at_s = t;
     r.prompt = prefix + "Context: " + context + "\nQuestion: What does the context say about " + about + "?\nAnswer:";
     r.max_tokens = ans_len(rng);
+    r.priority = d.high_share > 0 && high(rng) ? 1 : 0;
     out.push_back(std::move(r));
   }
   return out;

@@ -98,6 +98,8 @@ ApiRequest parse_request(std::string_view body, Endpoint ep, const ApiLimits& li
   const int cap = lim.max_tokens_cap > 0 ? lim.max_tokens_cap : lim.context;
   if (const json* m = jf::find(j, "max_tokens"))
     r.max_tokens = static_cast<int>(field("max_tokens", [&] { return jf::int_in(*m, kBody / "max_tokens", 1, cap); }));
+  if (const json* p = jf::find(j, "priority"))
+    r.priority = static_cast<int>(field("priority", [&] { return jf::int_in(*p, kBody / "priority", -1000, 1000); }));
   if (const json* s = jf::find(j, "stream"))
     r.stream = field("stream", [&] { return jf::boolean(*s, kBody / "stream"); });
   if (const json* o = jf::find(j, "stream_options")) {

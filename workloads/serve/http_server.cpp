@@ -97,7 +97,7 @@ struct HttpServer::Impl {
     x->created = static_cast<std::int64_t>(std::time(nullptr));
     x->prompt_tokens = static_cast<int>(a.prompt.size());
     x->include_usage = a.include_usage;
-    x->stream = sched.submit({std::move(a.prompt), a.max_tokens});
+    x->stream = sched.submit({std::move(a.prompt), a.max_tokens, a.priority});
     if (!x->stream) {
       if (stopping) return send_error(res, {503, "the server is stopping", ""});
       res.set_header("Retry-After", "1");

@@ -35,6 +35,7 @@ std::string prometheus_text(const SchedulerStats& s, ServerMetrics& m, double no
   metric("stratbench_kv_blocks_used", "gauge", "KV cache blocks held by requests.", s.slots_used);
   metric("stratbench_kv_blocks_free", "gauge", "KV cache blocks free.", s.slots_total - s.slots_used);
   metric("stratbench_kv_block_frees_total", "counter", "KV blocks returned to the pool.", s.slot_frees);
+  metric("stratbench_preemptions_total", "counter", "Running requests preempted for a higher priority.", s.preemptions);
   o << "# HELP stratbench_requests_total Requests by outcome.\n# TYPE stratbench_requests_total counter\n";
   o << "stratbench_requests_total{outcome=\"completed\"} " << s.completed << "\n";
   o << "stratbench_requests_total{outcome=\"cancelled\"} " << s.cancelled << "\n";

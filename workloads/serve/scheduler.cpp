@@ -73,7 +73,7 @@ std::shared_ptr<Stream> Scheduler::submit(Request r) {
       ++stats_.rejected;
       return nullptr;
     }
-    queue_.push_back({s, std::move(r)});
+    queue_.push_back({s, std::move(r), 0, arrivals_++});
     stats_.queued = static_cast<int>(queue_.size());
   }
   cv_.notify_all();
@@ -148,22 +148,57 @@ void Scheduler::admit() {
     case Sched::fcfs: room = running_.empty() ? 1 : 0; break;
     case Sched::static_batch: room = running_.empty() ? free_slots_.size() : 0; break;
     case Sched::continuous: room = free_slots_.size(); break;
+    case Sched::priority: room = 0, admit_priority(); break;
   }
   while (room-- > 0 && !queue_.empty() && !free_slots_.empty()) {
-    Running r;
-    r.stream = std::move(queue_.front().stream);
-    r.req = std::move(queue_.front().req);
+    start(queue_.front());
     queue_.pop_front();
-    r.slot = free_slots_.back();
-    free_slots_.pop_back();
-    engine_.reset_seq(r.slot);
-    ++stats_.admitted;
-    stats_.prompt_tokens += r.req.prompt.size();
-    running_.push_back(std::move(r));
   }
   stats_.queued = static_cast<int>(queue_.size());
   stats_.running = static_cast<int>(running_.size());
   stats_.slots_used = opt_.slots - static_cast<int>(free_slots_.size());
+}
+
+void Scheduler::start(Waiting& w) {
+  Running r;
+  r.stream = std::move(w.stream);
+  r.req = std::move(w.req);
+  r.generated = w.generated;
+  r.order = w.order;
+  r.slot = free_slots_.back();
+  free_slots_.pop_back();
+  engine_.reset_seq(r.slot);
+  if (w.generated == 0) {
+    ++stats_.admitted;
+    stats_.prompt_tokens += r.req.prompt.size();
+  }
+  running_.push_back(std::move(r));
+}
+
+void Scheduler::admit_priority() {
+  auto before = [](int pa, std::uint64_t oa, int pb, std::uint64_t ob) { return pa != pb ? pa > pb : oa < ob; };
+  while (!queue_.empty()) {
+    auto best = queue_.begin();
+    for (auto it = queue_.begin(); it != queue_.end(); ++it)
+      if (before(it->req.priority, it->order, best->req.priority, best->order)) best = it;
+    if (free_slots_.empty()) {
+      // The victim: the lowest priority, the latest arrival among equals.
+      auto victim = running_.end();
+      for (auto it = running_.begin(); it != running_.end(); ++it)
+        if (victim == running_.end() || before(victim->req.priority, victim->order, it->req.priority, it->order))
+          victim = it;
+      if (victim == running_.end() || victim->req.priority >= best->req.priority) return;
+      Waiting back{victim->stream, victim->req, victim->generated, victim->order};
+      back.req.prompt.insert(back.req.prompt.end(), victim->out.begin(), victim->out.end());
+      free_slots_.push_back(victim->slot);
+      ++stats_.preemptions;
+      running_.erase(victim);
+      queue_.push_back(std::move(back));
+      continue;  // the queue changed: choose again
+    }
+    start(*best);
+    queue_.erase(best);
+  }
 }
 
 // Frees r's slot at once (its KV positions are reusable by the next admitted request).
@@ -196,7 +231,7 @@ void Scheduler::step() {
   std::vector<int> toks, seqs;
   std::vector<std::size_t> present;  // running_ index per sequence in the forward, in order
   std::vector<bool> emits;           // whether that sequence's logits give a token now
-  int budget = opt_.sched == Sched::continuous ? opt_.prefill_chunk : 1 << 30;
+  int budget = opt_.sched == Sched::continuous || opt_.sched == Sched::priority ? opt_.prefill_chunk : 1 << 30;
   for (std::size_t i = 0; i < running_.size(); ++i) {
     Running& r = running_[i];
     const std::size_t left = r.req.prompt.size() - r.fed;
@@ -249,6 +284,7 @@ void Scheduler::step() {
     }
     r.stream->push(tok);
     r.last = tok;
+    if (opt_.sched == Sched::priority) r.out.push_back(tok);
     if (r.generated >= r.req.max_tokens) {
       release(r, Finish::length);
       done[present[p]] = true;

@@ -34,7 +34,7 @@ enum class Memory { malloc, pool };
 enum class Precision { fp32, fp16, bf16, int8, int4 };
 enum class Sparsity { off, u50, u70, u90, two_of_four };  // `2of4`
 enum class Prune { magnitude, wanda };
-enum class Sched { fcfs, static_batch, continuous };  // `static`: a keyword
+enum class Sched { fcfs, static_batch, continuous, priority };  // `static`: a keyword
 
 struct Knobs {
   Layout layout = Layout::naive;
@@ -50,8 +50,8 @@ struct Knobs {
   bool kv_cache = true;
   Sparsity sparsity = Sparsity::off;
   Prune prune = Prune::magnitude;
-  int lowrank = 0;  // percent of the full rank kept; 0: off
-  int share = 1;    // consecutive layers per shared set of weights
+  int lowrank = 0;            // percent of the full rank kept; 0: off
+  int share = 1;              // consecutive layers per shared set of weights
   Sched sched = Sched::fcfs;  // the QA server's request scheduling (serve/scheduler.hpp)
 };
 

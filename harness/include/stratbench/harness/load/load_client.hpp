@@ -41,6 +41,7 @@ struct RequestRecord {
   std::string error;   // "" when fine; else "http_429", "http_4xx", "http_5xx", "connect", "stream"
   std::string detail;  // the server's error message (first 200 bytes), when there was one
   int endpoint = 0;
+  int priority = 0;
   double first_token_s() const { return token_s.empty() ? -1 : token_s.front(); }
 };
 

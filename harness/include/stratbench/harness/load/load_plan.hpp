@@ -31,12 +31,14 @@ struct DatasetSpec {
   int context_min_chars = 150, context_max_chars = 500;  // uniform
   int answer_min_tokens = 16, answer_max_tokens = 48;    // uniform: each request's max_tokens
   int prefix_chars = 1500;                               // shared_prefix: the system prefix's length
+  double high_share = 0;  // this share of the requests, drawn at random, has priority 1 (else 0)
 };
 
 struct PlannedRequest {
   double at_s = 0;  // send time from the start
   std::string prompt;
   int max_tokens = 0;
+  int priority = 0;  // sent only when the plan has two classes
 };
 
 // A context paragraph from the corpus cut to a drawn length, then a question about one of

@@ -26,6 +26,7 @@ enum class Endpoint { completions, chat };
 struct ApiRequest {
   std::vector<int> prompt;
   int max_tokens = 16;
+  int priority = 0;  // "priority" (not OpenAI's; llama-server ignores it): higher goes first under sched=priority
   bool stream = false;
   bool include_usage = false;  // stream_options.include_usage: a last event with the counts
   std::string model;           // echoed back

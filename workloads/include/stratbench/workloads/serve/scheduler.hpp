@@ -9,6 +9,12 @@
 //               token boundary when a slot is free and leaves when done; prompts are fed in
 //               chunks of at most `prefill_chunk` tokens per forward over all of them, so a
 //               long prompt never stalls the running decodes for more than one chunk.
+//   priority    continuous, but the waiting request with the highest `priority` is admitted
+//               first (first come first served within a level), and when no slot is free it
+//               preempts the running request of the lowest priority below its own: that one
+//               gives its slot (its KV) back at once and waits again with its prompt plus
+//               what it generated so far, recomputed when it is readmitted (vLLM's
+//               recompute preemption). Its client sees one uninterrupted stream.
 // One thread (run()) owns the engine; HTTP handlers talk to it only through submit() and
 // the request's Stream.
 #pragma once
@@ -62,6 +68,7 @@ class Stream {
 struct Request {
   std::vector<int> prompt;  // token ids, at least one
   int max_tokens = 16;      // prompt + max_tokens must fit the context (submit refuses otherwise)
+  int priority = 0;         // sched=priority: higher goes first
 };
 
 struct SchedulerOptions {
@@ -77,7 +84,7 @@ struct SchedulerStats {
   int queued = 0, running = 0, slots_used = 0, slots_total = 0;
   std::uint64_t admitted = 0, completed = 0, cancelled = 0, failed = 0, rejected = 0;
   std::uint64_t prompt_tokens = 0, generated_tokens = 0, forwards = 0;
-  std::uint64_t slot_frees = 0;
+  std::uint64_t slot_frees = 0, preemptions = 0;
   double forward_seconds = 0;
 };
 
@@ -109,11 +116,17 @@ class Scheduler {
     std::size_t fed = 0;  // prompt tokens already in the cache
     int generated = 0;
     int last = -1;
+    std::uint64_t order = 0;  // arrival
+    std::vector<int> out;     // sched=priority: what was generated, for a preemption's resume
   };
   struct Waiting {
     std::shared_ptr<Stream> stream;
     Request req;
+    int generated = 0;  // > 0: a preempted request (its prompt holds these tokens)
+    std::uint64_t order = 0;
   };
+  void admit_priority();   // under mu_
+  void start(Waiting& w);  // under mu_: w takes a free slot
   void loop();
   void admit();  // under mu_
   void step();
@@ -126,6 +139,7 @@ class Scheduler {
   std::deque<Waiting> queue_;
   std::vector<Running> running_;
   std::vector<int> free_slots_;
+  std::uint64_t arrivals_ = 0;
   bool accepting_ = true, stop_now_ = false, ended_ = false;
   std::condition_variable ended_cv_;
   SchedulerStats stats_;  // under mu_
