@@ -70,7 +70,7 @@ const std::vector<KnobSpec>& knob_table() {
        "off",
        {"off", "2", "4"}},
       {"sched",
-       "the QA server's scheduling: fcfs (one request at a time), static (fixed batches run to completion) or "
+       "the QA server's scheduling: fcfs (one request at a time), static (fixed batches run to completion), "
        "continuous (requests join and leave the batch at token boundaries, prompts fed in chunks) or priority "
        "(continuous, highest request priority first, preempting lower ones when no KV slot is free)",
        "fcfs",

@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <regex>
 #include <thread>
 
@@ -40,11 +40,12 @@ class Server {
                                        "--port",
                                        "0",
                                        "--model",
-                                       STRATBENCH_DATASETS "/model/teacher.gguf",
+                                       std::string(STRATBENCH_DATASETS) + "/model/teacher.gguf",
                                        "--ctx",
                                        "64"};
       args.insert(args.end(), extra.begin(), extra.end());
       std::vector<char*> argv;
+      argv.reserve(args.size() + 1);
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
       ::execv(argv[0], argv.data());

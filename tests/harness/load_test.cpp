@@ -100,6 +100,7 @@ RequestRecord rec(double at, double ttft, int tokens, double gap, std::string er
 
 TEST(LoadSummary, PercentilesGoodputAndTheMeasuredWindow) {
   std::vector<RequestRecord> r;
+  r.reserve(100);
   // 100 requests one a second: TTFT 0.01 .. 1.00 s, 11 tokens 0.05 s apart (TPOT 50 ms).
   for (int i = 0; i < 100; ++i) r.push_back(rec(i, 0.01 * (i + 1), 11, 0.05));
   const Slo slo = parse_slo("ttft=500ms,tpot=80ms");
@@ -133,6 +134,7 @@ TEST(LoadSummary, PercentilesGoodputAndTheMeasuredWindow) {
 
 TEST(LoadSummary, TheResultCellIsAnOrdinaryCell) {
   std::vector<RequestRecord> r;
+  r.reserve(20);
   for (int i = 0; i < 20; ++i) r.push_back(rec(i * 0.5, 0.02, 8, 0.01));
   const LoadSummary s = summarize_load(r, 0, 0, {});
   const Cell c = load_cell(s, r, "sched=continuous", {{"rate", 2.0}}, 0, 0);

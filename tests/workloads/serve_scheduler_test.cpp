@@ -127,6 +127,7 @@ TEST(Scheduler, ContinuousBatchingRunsRequestsTogetherAndFcfsOneAtATime) {
     o.slots = 4;
     Scheduler s(e, o);
     std::vector<std::shared_ptr<Stream>> v;
+    v.reserve(4);
     for (int i = 0; i < 4; ++i) v.push_back(s.submit({{7 + i, 8, 9}, 10}));
     for (auto& x : v) collect(*x);
     // fcfs: 4 requests x 10 forwards (prefill then 9 decodes); continuous: ~10 in all.

@@ -211,7 +211,7 @@ HttpServer::HttpServer(Scheduler& s, Vocabulary v, HttpOptions o)
                                                : std::string("HTTP ") + std::to_string(r.status);
     send_error(r, {r.status, what, ""});
   });
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& r, std::exception_ptr ep) {
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& r, const std::exception_ptr& ep) {
     std::string what = "internal error";
     try {
       if (ep) std::rethrow_exception(ep);
