@@ -87,14 +87,7 @@ int cmd_model_perplexity(const Args& args) {
 
   const int ctx = c.ctx > 0 ? c.ctx : spec.cfg.max_seq_len;
   llm::EngineOptions opt = llm::engine_options(s);
-  llm::Compression comp = llm::compression_of(s.k);
-  llm::InputNorms wanda;
-  if (s.k.sparsity != Sparsity::off && s.k.prune == Prune::wanda) {
-    wanda = llm::calibrate(spec, opt.threads);
-    comp.wanda = &wanda;
-  }
-  llm::LlamaModel model = llm::build_model(spec.cfg, spec.source, s.k.precision, opt.fused, comp);
-  llm::prepare_model(model, opt);
+  const llm::LlamaModel model = llm::build_model_for(spec, s, opt);
   llm::Engine engine(model, opt, 1, ctx);
   std::cout << "model " << pos[0] << " (" << c.strategy << "): " << ids.size() << " tokens, chunks of " << ctx
             << ", second half scored\n";

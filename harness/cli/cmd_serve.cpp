@@ -14,7 +14,6 @@
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/llm/bpe_vocab.hpp"
 #include "stratbench/workloads/llm/calibration.hpp"
-#include "stratbench/workloads/llm/compress.hpp"
 #include "stratbench/workloads/llm/gguf.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/serve/http_server.hpp"
@@ -158,14 +157,7 @@ int cmd_serve(const Args& args) {
   serve::Vocabulary vocab = vocabulary(spec, c.vocab, enc);
   const int ctx = c.ctx > 0 ? c.ctx : spec.cfg.max_seq_len;
   llm::EngineOptions opt = llm::engine_options(s);
-  llm::Compression comp = llm::compression_of(s.k);
-  llm::InputNorms wanda;
-  if (s.k.sparsity != Sparsity::off && s.k.prune == Prune::wanda) {
-    wanda = llm::calibrate(spec, opt.threads);
-    comp.wanda = &wanda;
-  }
-  llm::LlamaModel model = llm::build_model(spec.cfg, spec.source, s.k.precision, opt.fused, comp);
-  llm::prepare_model(model, opt);
+  const llm::LlamaModel model = llm::build_model_for(spec, s, opt);
   llm::Engine engine(model, opt, c.slots, ctx);
 
   serve::SchedulerOptions so;

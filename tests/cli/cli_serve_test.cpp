@@ -104,6 +104,20 @@ class Server {
   bool waited_ = false;
 };
 
+// A TCP connection to the server on loopback; -1 when it cannot connect.
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 json post(httplib::Client& c, const std::string& path, const std::string& body, int* status = nullptr) {
   auto r = c.Post(path, body, "application/json");
   if (!r) {
@@ -233,12 +247,8 @@ TEST(CliServe, AFullQueueIs429WithRetryAfter) {
 TEST(CliServe, AClientThatDisconnectsMidStreamFreesItsKvBlockAtOnce) {
   Server s({"--slots", "2"});
   // A plain socket, so that the test decides exactly when the client goes away.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(s.port()));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int fd = connect_to(s.port());
+  ASSERT_GE(fd, 0);
   const std::string body = R"({"prompt": "The kernel", "max_tokens": 60, "stream": true})";
   const std::string req =
       "POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -270,12 +280,8 @@ TEST(CliServe, AClientThatDisconnectsMidStreamFreesItsKvBlockAtOnce) {
 
 TEST(CliServe, AClientTooSlowToSendItsRequestIsDropped) {
   Server s({"--read-timeout", "1"});
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(s.port()));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int fd = connect_to(s.port());
+  ASSERT_GE(fd, 0);
   const std::string part = "POST /v1/completions HTTP/1.1\r\nHost: x\r\n";  // and then nothing
   ASSERT_EQ(::write(fd, part.data(), part.size()), static_cast<ssize_t>(part.size()));
   const auto t0 = std::chrono::steady_clock::now();

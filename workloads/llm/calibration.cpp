@@ -38,4 +38,16 @@ InputNorms calibrate(const ModelSpec& spec, int threads, int seqs, int seq_len) 
   return norms;
 }
 
+LlamaModel build_model_for(const ModelSpec& spec, const Strategy& s, const EngineOptions& opt) {
+  Compression comp = compression_of(s.k);
+  InputNorms wanda;  // read only while the model is built (pruning happens there)
+  if (s.k.sparsity != Sparsity::off && s.k.prune == Prune::wanda) {
+    wanda = calibrate(spec, opt.threads);
+    comp.wanda = &wanda;
+  }
+  LlamaModel m = build_model(spec.cfg, spec.source, s.k.precision, opt.fused, comp);
+  prepare_model(m, opt);
+  return m;
+}
+
 }  // namespace sb::llm

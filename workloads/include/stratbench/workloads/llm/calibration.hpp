@@ -3,6 +3,7 @@
 #pragma once
 
 #include "stratbench/workloads/llm/compress.hpp"
+#include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/llama_model.hpp"
 
 namespace sb::llm {
@@ -14,5 +15,10 @@ namespace sb::llm {
 // Wanda used 128 sequences of 2048 tokens on LLaMA; 8 of 256 here keep a cell's set-up to
 // seconds, and its figures say how well that did.
 InputNorms calibrate(const ModelSpec& spec, int threads, int seqs = 8, int seq_len = 256);
+
+// The model a strategy runs, ready for an engine with `opt` (engine_options(s)): its
+// compression (calibrated first when prune=wanda), precision and fusion, then
+// prepare_model's copies. What `model perplexity` and `serve` build.
+LlamaModel build_model_for(const ModelSpec& spec, const Strategy& s, const EngineOptions& opt);
 
 }  // namespace sb::llm
