@@ -1,6 +1,8 @@
 // `stratbench model train` as a user runs it: a vocabulary trained on the sample text, a
 // micro model trained on it, the file it writes run by the engine, its loss curve read as
 // a results file, a resumed run, and each bad input refused with exit 2 naming it.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,10 +18,12 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 
 const std::string kSample = std::string(STRATBENCH_DATASETS) + "/sample/sample.txt";
 
-// A 512-token vocabulary of the sample text, made once for the suite.
+// A 512-token vocabulary of the sample text, made once per test process. CTest runs each
+// test as its own process, two at a time: a directory shared by name was emptied by one
+// test while the other wrote its vocabulary into it.
 std::string vocab() {
   static const std::string path = [] {
-    const std::string dir = fresh_dir("cli-train-vocab");
+    const std::string dir = fresh_dir("cli-train-vocab-" + std::to_string(::getpid()));
     Proc p = run_cli({"tokenizer", "train", "--corpus", kSample, "--vocab-size", "512", "-o", "v.tiktoken"}, dir);
     EXPECT_EQ(p.exit_code, 0) << p.err;
     return dir + "/v.tiktoken";
