@@ -50,13 +50,6 @@ void Scratch::reset() {
   used_ = wanted_ = 0;
 }
 
-KvCache::KvCache(const ModelConfig& c, int n_seqs, int capacity)
-    : layers_(c.n_layers), capacity_(capacity), kv_dim_(c.kv_dim()), len_(n_seqs, 0) {
-  const std::size_t n = static_cast<std::size_t>(n_seqs) * layers_ * capacity_ * kv_dim_;
-  k_.assign(n, 0.f);
-  v_.assign(n, 0.f);
-}
-
 EngineOptions engine_options(const Strategy& s) {
   EngineOptions o;
   o.simd = llm_simd_level(s.k.simd);
@@ -77,7 +70,10 @@ void prepare_model(LlamaModel& m, const EngineOptions& opt) {
 }
 
 Engine::Engine(const LlamaModel& m, EngineOptions opt, int n_seqs, int capacity)
-    : m_(m), opt_(opt), cache_(m.cfg, n_seqs, capacity), scratch_(opt.arena) {
+    : Engine(m, opt, KvCache(m.cfg, n_seqs, capacity)) {}
+
+Engine::Engine(const LlamaModel& m, EngineOptions opt, KvCache cache)
+    : m_(m), opt_(opt), cache_(std::move(cache)), scratch_(opt.arena) {
   SB_CHECK(m.folded == opt.fused);
   kopt_.simd = opt.simd;
   kopt_.blocked = opt.blocked;
@@ -125,20 +121,35 @@ void Engine::attention(int layer, const float* qkv, const int* seqs, const int* 
   const int pairs = n * c.n_heads;
   const int tasks = kopt_.pool ? std::min(pairs, kopt_.pool->size()) : 1;
   float* scores = opt_.fused ? nullptr : scratch_.floats(static_cast<std::size_t>(tasks) * cache_.capacity());
+  // Each token's blocks for this layer, once (a contiguous cache has one per sequence).
+  const int bs = cache_.block_size();
+  std::size_t n_ptrs = 0;
+  for (int t = 0; t < n; ++t) n_ptrs += static_cast<std::size_t>((pos[t] + bs) / bs);
+  auto** kb = reinterpret_cast<const float**>(scratch_.bytes(sizeof(float*) * 2 * n_ptrs));
+  auto** vb = kb + n_ptrs;
+  std::size_t* first = reinterpret_cast<std::size_t*>(scratch_.bytes(sizeof(std::size_t) * n));
+  for (int t = 0, at = 0; t < n; ++t) {
+    first[t] = static_cast<std::size_t>(at);
+    const std::vector<int>& table = cache_.table(seqs[t]);
+    for (int b = 0; b < (pos[t] + bs) / bs; ++b, ++at) {
+      kb[at] = cache_.k_block(table[b], layer);
+      vb[at] = cache_.v_block(table[b], layer);
+    }
+  }
   // Pairs dealt out in turn, not in halves: a causal prompt's later tokens attend to more
   // keys, and in halves the second thread had three times the first one's work.
   auto work = [&](int task) {
     for (int ph = task; ph < pairs; ph += tasks) {
       const int t = ph / c.n_heads, h = ph % c.n_heads, kvh = h / group;
       const float* q = qkv + static_cast<std::size_t>(ld) * t + h * hd;
-      const float* k = cache_.k(seqs[t], layer, 0) + kvh * hd;
-      const float* v = cache_.v(seqs[t], layer, 0) + kvh * hd;
+      const auto head = static_cast<std::size_t>(kvh * hd), stride = static_cast<std::size_t>(c.kv_dim());
+      const KvRows k{kb + first[t], bs, stride, head}, v{vb + first[t], bs, stride, head};
       float* o = out + static_cast<std::size_t>(c.dim) * t + h * hd;
       if (opt_.fused)
-        attend_online(q, k, v, c.kv_dim(), pos[t] + 1, hd, sc, o, opt_.simd);
+        attend_online(q, k, v, pos[t] + 1, hd, sc, o, opt_.simd);
       else
-        attend_two_pass(q, k, v, c.kv_dim(), pos[t] + 1, hd, sc,
-                        scores + static_cast<std::size_t>(task) * cache_.capacity(), o, opt_.simd);
+        attend_two_pass(q, k, v, pos[t] + 1, hd, sc, scores + static_cast<std::size_t>(task) * cache_.capacity(), o,
+                        opt_.simd);
     }
   };
   if (tasks > 1)
@@ -197,17 +208,27 @@ void Engine::forward(const int* tokens, const int* seqs, int n, bool all_logits,
       throw InputError("token id " + std::to_string(tokens[t]) + " is outside the vocabulary (0.." +
                        std::to_string(c.vocab_size - 1) + ")");
   int* pos = reinterpret_cast<int*>(scratch_.bytes(sizeof(int) * n));
+  // Leave the engine as it was on a refusal: the sequences keep their lengths and blocks,
+  // the scratch rewinds.
+  auto refuse = [&](int upto, const std::string& why) {
+    for (int u = upto - 1; u >= 0; --u) cache_.set_len(seqs[u], pos[u]);
+    scratch_.reset();
+    throw InputError(why);
+  };
+  int blocks = 0;  // a paged pool's blocks the new positions take
   for (int t = 0; t < n; ++t) {
     pos[t] = cache_.len(seqs[t]);
-    if (pos[t] >= cache_.capacity()) {
-      // Leave the engine as it was: the sequences keep their lengths, the scratch rewinds.
-      for (int u = t - 1; u >= 0; --u) cache_.set_len(seqs[u], pos[u]);
-      scratch_.reset();
-      throw InputError("sequence " + std::to_string(seqs[t]) + " runs past the context of " +
-                       std::to_string(cache_.capacity()) + " positions");
-    }
+    if (pos[t] >= cache_.capacity())
+      refuse(t, "sequence " + std::to_string(seqs[t]) + " runs past the context of " +
+                    std::to_string(cache_.capacity()) + " positions");
+    const int bs = cache_.block_size();
+    if (pos[t] % bs == 0 && pos[t] / bs >= static_cast<int>(cache_.table(seqs[t]).size())) ++blocks;
     cache_.set_len(seqs[t], pos[t] + 1);
   }
+  if (blocks > cache_.free_blocks())
+    refuse(n, "the KV pool has " + std::to_string(cache_.free_blocks()) + " free blocks; this forward needs " +
+                  std::to_string(blocks));
+  for (int t = 0; t < n; ++t) SB_CHECK(cache_.reserve(seqs[t], pos[t] + 1));
   float* x = scratch_.floats(D * n);
   float* xb = scratch_.floats(D * n);
   float* qkv = scratch_.floats(static_cast<std::size_t>(ldq) * n);

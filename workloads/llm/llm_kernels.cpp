@@ -432,13 +432,24 @@ void scale(float a, float* y, int n, SimdLevel simd) {
   for (int i = 0; i < n; ++i) y[i] *= a;
 }
 
-void attend_two_pass(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
-                     float sc, float* scores, float* out, SimdLevel simd) {
-  float mx = -INFINITY;
-  for (int j = 0; j < len; ++j) {
-    scores[j] = dot_f32(q, k + stride * j, head_dim, simd) * sc;
-    mx = std::max(mx, scores[j]);
+namespace {
+// f(j, row) for rows 0..len-1, a block at a time (no division per row).
+template <class F>
+void for_rows(const KvRows& r, int len, F&& f) {
+  for (int b = 0, j = 0; j < len; ++b) {
+    const float* p = r.blocks[b] + r.offset;
+    for (const int end = std::min(len, j + r.block); j < end; ++j, p += r.stride) f(j, p);
   }
+}
+}  // namespace
+
+void attend_two_pass(const float* q, KvRows k, KvRows v, int len, int head_dim, float sc, float* scores, float* out,
+                     SimdLevel simd) {
+  float mx = -INFINITY;
+  for_rows(k, len, [&](int j, const float* kr) {
+    scores[j] = dot_f32(q, kr, head_dim, simd) * sc;
+    mx = std::max(mx, scores[j]);
+  });
   float sum = 0;
   for (int j = 0; j < len; ++j) {
     scores[j] = std::exp(scores[j] - mx);
@@ -446,25 +457,28 @@ void attend_two_pass(const float* q, const float* k, const float* v, std::size_t
   }
   std::fill(out, out + head_dim, 0.f);
   const float inv = 1.f / sum;
-  for (int j = 0; j < len; ++j) axpy(scores[j] * inv, v + stride * j, out, head_dim, simd);
+  for_rows(v, len, [&](int j, const float* vr) { axpy(scores[j] * inv, vr, out, head_dim, simd); });
 }
 
-void attend_online(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim, float sc,
-                   float* out, SimdLevel simd) {
+void attend_online(const float* q, KvRows k, KvRows v, int len, int head_dim, float sc, float* out, SimdLevel simd) {
   float m = -INFINITY, l = 0;
   std::fill(out, out + head_dim, 0.f);
-  for (int j = 0; j < len; ++j) {
-    const float s = dot_f32(q, k + stride * j, head_dim, simd) * sc;
-    if (s > m) {
-      // A new maximum: what was summed so far was weighted against the old one.
-      const float r = std::exp(m - s);  // exp(-inf) = 0 on the first key
-      l *= r;
-      scale(r, out, head_dim, simd);
-      m = s;
+  for (int b = 0, j = 0; j < len; ++b) {
+    const float* kr = k.blocks[b] + k.offset;
+    const float* vr = v.blocks[b] + v.offset;
+    for (const int end = std::min(len, j + k.block); j < end; ++j, kr += k.stride, vr += v.stride) {
+      const float s = dot_f32(q, kr, head_dim, simd) * sc;
+      if (s > m) {
+        // A new maximum: what was summed so far was weighted against the old one.
+        const float r = std::exp(m - s);  // exp(-inf) = 0 on the first key
+        l *= r;
+        scale(r, out, head_dim, simd);
+        m = s;
+      }
+      const float p = std::exp(s - m);
+      l += p;
+      axpy(p, vr, out, head_dim, simd);
     }
-    const float p = std::exp(s - m);
-    l += p;
-    axpy(p, v + stride * j, out, head_dim, simd);
   }
   scale(1.f / l, out, head_dim, simd);
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "stratbench/workloads/llm/kv_cache.hpp"
 #include "stratbench/workloads/llm/llama_model.hpp"
 
 namespace sb::llm {
@@ -39,27 +40,6 @@ class Scratch {
   std::size_t used_ = 0, capacity_ = 0, wanted_ = 0;
 };
 
-// K and V of every layer for n_seqs sequences of up to `capacity` positions, fp32,
-// [seq][layer][pos][kv_dim].
-class KvCache {
- public:
-  KvCache(const ModelConfig& c, int n_seqs, int capacity);
-  float* k(int seq, int layer, int pos) { return k_.data() + offset(seq, layer, pos); }
-  float* v(int seq, int layer, int pos) { return v_.data() + offset(seq, layer, pos); }
-  int len(int seq) const { return len_[seq]; }
-  void set_len(int seq, int n) { len_[seq] = n; }
-  int capacity() const { return capacity_; }
-  std::size_t bytes() const { return (k_.size() + v_.size()) * sizeof(float); }
-
- private:
-  std::size_t offset(int seq, int layer, int pos) const {
-    return ((static_cast<std::size_t>(seq) * layers_ + layer) * capacity_ + pos) * kv_dim_;
-  }
-  int layers_, capacity_, kv_dim_;
-  std::vector<float> k_, v_;
-  std::vector<int> len_;
-};
-
 // What a strategy needs of its model beyond build_model: with layout=blocked at the AVX-512
 // level, the Q4_0/Q8_0 layer matrices' interleaved copies (Matrix::interleave16) for the
 // prefill tiles.
@@ -68,22 +48,26 @@ void prepare_model(LlamaModel& m, const EngineOptions& opt);
 
 class Engine {
  public:
-  // `m` must outlive the engine; m.folded must equal opt.fused.
+  // `m` must outlive the engine; m.folded must equal opt.fused. The first form has a
+  // contiguous cache of n_seqs sequences of `capacity` positions.
   Engine(const LlamaModel& m, EngineOptions opt, int n_seqs, int capacity);
+  Engine(const LlamaModel& m, EngineOptions opt, KvCache cache);
   ~Engine();
 
   // Appends tokens[i] to sequence seqs[i] at that sequence's next position (prefill: many
   // tokens per sequence in one call, as one matrix product; decode: one per sequence).
   // Writes vocab logits for every token (all_logits) or for the last token of each
   // sequence present, in the order those last tokens appear. InputError for a token id
-  // outside the vocabulary or a sequence running past the cache's capacity.
+  // outside the vocabulary, a sequence running past the cache's capacity, or a paged pool
+  // without the blocks the new positions need (the engine is left as it was).
   void forward(const int* tokens, const int* seqs, int n, bool all_logits, float* logits);
-  void reset_seq(int seq) { cache_.set_len(seq, 0); }
+  void reset_seq(int seq) { cache_.reset(seq); }
   // From now on, add every projection input's squared columns into *n (Wanda's
   // calibration, compress.hpp); an unfused engine only (the fused one never forms the
   // normalized inputs). Null stops it.
   void observe_inputs(InputNorms* n);
   const KvCache& cache() const { return cache_; }
+  KvCache& cache() { return cache_; }  // the server's scheduler manages a paged pool's blocks
   const EngineOptions& options() const { return opt_; }
   const LlamaModel& model() const { return m_; }
 

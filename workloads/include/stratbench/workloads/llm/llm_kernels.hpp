@@ -232,14 +232,32 @@ void axpy(float a, const float* x, float* y, int n, SimdLevel simd);
 void scale(float a, float* y, int n, SimdLevel simd);
 float dot_f32(const float* a, const float* b, int n, SimdLevel simd);
 
+// Rows of keys (or values) of one kv head, spread over blocks of `block` rows: row j is at
+// blocks[j / block] + offset + stride * (j % block). One block holds the contiguous case.
+// k and v of one call share the block size.
+struct KvRows {
+  const float* const* blocks;
+  int block;
+  std::size_t stride;
+  std::size_t offset = 0;  // the kv head's columns
+};
+
 // One query against keys/values 0..len-1 of one kv head, into out[head_dim].
 // two_pass: scores into `scores` (len floats), max, exp, normalize, weighted sum: the
 // textbook softmax, three passes over the scores. online: one pass over keys and values
 // with a running max and sum (the rescaling trick of FlashAttention), no scores buffer.
-// k/v rows are `stride` floats apart. scale = 1/sqrt(head_dim).
-void attend_two_pass(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
-                     float scale, float* scores, float* out, SimdLevel simd);
-void attend_online(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
-                   float scale, float* out, SimdLevel simd);
+// scale = 1/sqrt(head_dim).
+void attend_two_pass(const float* q, KvRows k, KvRows v, int len, int head_dim, float scale, float* scores, float* out,
+                     SimdLevel simd);
+void attend_online(const float* q, KvRows k, KvRows v, int len, int head_dim, float scale, float* out, SimdLevel simd);
+// Contiguous keys and values, rows `stride` floats apart.
+inline void attend_two_pass(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
+                            float scale, float* scores, float* out, SimdLevel simd) {
+  attend_two_pass(q, {&k, len, stride}, {&v, len, stride}, len, head_dim, scale, scores, out, simd);
+}
+inline void attend_online(const float* q, const float* k, const float* v, std::size_t stride, int len, int head_dim,
+                          float scale, float* out, SimdLevel simd) {
+  attend_online(q, {&k, len, stride}, {&v, len, stride}, len, head_dim, scale, out, simd);
+}
 
 }  // namespace sb::llm
