@@ -75,6 +75,20 @@ const std::vector<KnobSpec>& knob_table() {
        "(continuous, highest request priority first, preempting lower ones when no KV slot is free)",
        "fcfs",
        {"fcfs", "static", "continuous", "priority"}},
+      {"kv",
+       "the QA server's KV memory: contiguous (a whole context reserved per request slot) or paged (a pool of "
+       "16-position blocks shared by all requests, taken as they grow, freed when they end)",
+       "contiguous",
+       {"contiguous", "paged"}},
+      {"prefix_cache",
+       "the QA server reuses the KV blocks of a prompt prefix another request already computed (needs kv=paged)",
+       "off",
+       {"off", "on"}},
+      {"answer_cache",
+       "the QA server answers a request identical to an earlier one from a cache: in process (memory) or in a "
+       "redis-server (--redis HOST:PORT)",
+       "off",
+       {"off", "memory", "redis"}},
   };
   return t;
 }
@@ -161,6 +175,9 @@ static Knobs resolve(const Strategy& st) {
   k.lowrank = st.knob("lowrank") == "off" ? 0 : std::stoi(st.knob("lowrank"));
   k.share = st.knob("share") == "off" ? 1 : std::stoi(st.knob("share"));
   k.sched = static_cast<Sched>(index("sched"));
+  k.kv = static_cast<Kv>(index("kv"));
+  k.prefix_cache = on("prefix_cache");
+  k.answer_cache = static_cast<AnswerCache>(index("answer_cache"));
   return k;
 }
 

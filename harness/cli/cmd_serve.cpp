@@ -27,6 +27,8 @@ struct ServeCli {
   std::string model = "teacher", strategy = "sched=continuous", vocab;
   serve::HttpOptions http;
   int slots = 8, queue = 64, ctx = 0, chunk = 64, drain_s = 30;
+  long long kv_positions = 0;  // 0: slots x context
+  int kv_block = 16;
 };
 
 const std::vector<Flag<ServeCli>>& serve_flags() {
@@ -44,8 +46,17 @@ const std::vector<Flag<ServeCli>>& serve_flags() {
        [](ServeCli& c, const std::string& v) { c.http.host = v; }},
       {"--port", "", "N", "port (default 8080; 0: any free port, printed at start)",
        [](ServeCli& c, const std::string& v) { c.http.port = static_cast<int>(parse_int_in("--port", v, 0, 65535)); }},
-      {"--slots", "", "N", "sequences in the engine at once, each with a KV cache of the context (default 8)",
+      {"--slots", "", "N",
+       "requests in the running batch at most (default 8); kv=contiguous reserves a whole context for each",
        [](ServeCli& c, const std::string& v) { c.slots = static_cast<int>(parse_int_in("--slots", v, 1, 1024)); }},
+      {"--kv-positions", "", "N",
+       "KV memory, in token positions over all requests (default slots x context); kv=contiguous then has "
+       "N / context slots at most, kv=paged N / --kv-block blocks shared by --slots requests",
+       [](ServeCli& c, const std::string& v) { c.kv_positions = parse_int_in("--kv-positions", v, 1, 1LL << 26); }},
+      {"--kv-block", "", "N", "kv=paged: positions per block (default 16)",
+       [](ServeCli& c, const std::string& v) {
+         c.kv_block = static_cast<int>(parse_int_in("--kv-block", v, 1, 4096));
+       }},
       {"--queue", "", "N", "waiting requests before 429 (default 64)",
        [](ServeCli& c, const std::string& v) { c.queue = static_cast<int>(parse_int_in("--queue", v, 1, 1 << 20)); }},
       {"--ctx", "-c", "N", "context per sequence: prompt plus max_tokens (default the model's)",
@@ -141,6 +152,8 @@ int cmd_serve(const Args& args) {
   const Strategy s = parse_strategy(c.strategy);
   if (s.k.library != Library::native || s.k.merge != Merge::pairs || s.k.piece_cache || s.k.io != Io::read)
     throw InputError("serve: strategy '" + c.strategy + "' sets a knob the server's engine does not use");
+  if (s.k.prefix_cache && s.k.kv != Kv::paged)
+    throw InputError("serve: strategy '" + c.strategy + "': prefix_cache=on needs kv=paged (blocks requests share)");
 
   // A handler, not sigwait: OpenBLAS starts its threads before main, with the signals
   // unblocked, so any thread may take one. The handler only writes to a pipe.
@@ -158,13 +171,27 @@ int cmd_serve(const Args& args) {
   const int ctx = c.ctx > 0 ? c.ctx : spec.cfg.max_seq_len;
   llm::EngineOptions opt = llm::engine_options(s);
   const llm::LlamaModel model = llm::build_model_for(spec, s, opt);
-  llm::Engine engine(model, opt, c.slots, ctx);
+  const long long positions = c.kv_positions > 0 ? c.kv_positions : static_cast<long long>(c.slots) * ctx;
+  if (s.k.kv == Kv::contiguous) {
+    if (positions < ctx)
+      throw InputError("--kv-positions " + std::to_string(positions) + " holds no whole context of " +
+                       std::to_string(ctx) + " (kv=contiguous reserves one per slot)");
+    c.slots = static_cast<int>(std::min<long long>(c.slots, positions / ctx));
+  } else if (positions < c.kv_block) {
+    throw InputError("--kv-positions " + std::to_string(positions) + " holds no block of " +
+                     std::to_string(c.kv_block) + " positions");
+  }
+  llm::Engine engine(model, opt,
+                     s.k.kv == Kv::paged
+                         ? llm::KvCache(spec.cfg, c.slots, ctx, c.kv_block, static_cast<int>(positions / c.kv_block))
+                         : llm::KvCache(spec.cfg, c.slots, ctx));
 
   serve::SchedulerOptions so;
   so.sched = s.k.sched;
   so.slots = c.slots;
   so.max_queue = c.queue;
   so.prefill_chunk = c.chunk;
+  so.prefix_cache = s.k.prefix_cache;
   if (enc)
     for (const auto& [text, id] : enc->specials())
       if (text == "<|endoftext|>") so.stop_ids.push_back(static_cast<int>(id));
@@ -173,8 +200,11 @@ int cmd_serve(const Args& args) {
   if (c.http.threads == 0) c.http.threads = c.slots + c.queue + 8;
   serve::HttpServer http(sched, vocab, c.http);
   const int port = http.bind();
-  std::cout << "stratbench serve: " << spec.describe << " (" << s.canonical() << "), " << c.slots << " slots of " << ctx
-            << " tokens, listening on http://" << c.http.host << ":" << port << std::endl;
+  const llm::KvCache& kv = engine.cache();
+  std::cout << "stratbench serve: " << spec.describe << " (" << s.canonical() << "), " << c.slots
+            << " requests at once, context " << ctx << ", KV " << kv.total_blocks() << " blocks of " << kv.block_size()
+            << " positions (" << kv.bytes() / (1 << 20) << " MiB), listening on http://" << c.http.host << ":" << port
+            << std::endl;
 
   std::thread waiter([&] {
     unsigned char sig = 0;

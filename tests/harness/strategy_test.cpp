@@ -28,26 +28,29 @@ TEST(Strategy, TypedKnobsFollowTheTable) {
     for (std::size_t i = 0; i < k.values.size(); ++i) {
       const Strategy s = parse_strategy(k.name + "=" + k.values[i]);
       const Knobs& t = s.k;
-      const int got = k.name == "layout"        ? static_cast<int>(t.layout)
-                      : k.name == "simd"        ? static_cast<int>(t.simd)
-                      : k.name == "library"     ? static_cast<int>(t.library)
-                      : k.name == "merge"       ? static_cast<int>(t.merge)
-                      : k.name == "io"          ? static_cast<int>(t.io)
-                      : k.name == "memory"      ? static_cast<int>(t.memory)
-                      : k.name == "precision"   ? static_cast<int>(t.precision)
-                      : k.name == "piece_cache" ? static_cast<int>(t.piece_cache)
-                      : k.name == "fusion"      ? static_cast<int>(t.fusion)
-                      : k.name == "kv_cache"    ? static_cast<int>(!t.kv_cache)  // on, off
-                      : k.name == "sparsity"    ? static_cast<int>(t.sparsity)
-                      : k.name == "prune"       ? static_cast<int>(t.prune)
-                      : k.name == "lowrank"     ? (t.lowrank == 0    ? 0
-                                                   : t.lowrank == 25 ? 1
-                                                                     : 2)  // off, 25, 50
-                      : k.name == "share"       ? (t.share == 1   ? 0
-                                                   : t.share == 2 ? 1
-                                                                  : 2)  // off, 2, 4
-                      : k.name == "sched"       ? static_cast<int>(t.sched)
-                                                : -1;
+      const int got = k.name == "layout"         ? static_cast<int>(t.layout)
+                      : k.name == "simd"         ? static_cast<int>(t.simd)
+                      : k.name == "library"      ? static_cast<int>(t.library)
+                      : k.name == "merge"        ? static_cast<int>(t.merge)
+                      : k.name == "io"           ? static_cast<int>(t.io)
+                      : k.name == "memory"       ? static_cast<int>(t.memory)
+                      : k.name == "precision"    ? static_cast<int>(t.precision)
+                      : k.name == "piece_cache"  ? static_cast<int>(t.piece_cache)
+                      : k.name == "fusion"       ? static_cast<int>(t.fusion)
+                      : k.name == "kv_cache"     ? static_cast<int>(!t.kv_cache)  // on, off
+                      : k.name == "sparsity"     ? static_cast<int>(t.sparsity)
+                      : k.name == "prune"        ? static_cast<int>(t.prune)
+                      : k.name == "lowrank"      ? (t.lowrank == 0    ? 0
+                                                    : t.lowrank == 25 ? 1
+                                                                      : 2)  // off, 25, 50
+                      : k.name == "share"        ? (t.share == 1   ? 0
+                                                    : t.share == 2 ? 1
+                                                                   : 2)  // off, 2, 4
+                      : k.name == "sched"        ? static_cast<int>(t.sched)
+                      : k.name == "kv"           ? static_cast<int>(t.kv)
+                      : k.name == "prefix_cache" ? static_cast<int>(t.prefix_cache)
+                      : k.name == "answer_cache" ? static_cast<int>(t.answer_cache)
+                                                 : -1;
       EXPECT_EQ(got, static_cast<int>(i)) << k.name << "=" << k.values[i];
     }
   }

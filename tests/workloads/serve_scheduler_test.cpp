@@ -27,6 +27,12 @@ std::vector<int> alone(const llm::LlamaModel& m, const std::vector<int>& prompt,
   return llm::generate(e, {prompt}, n, false).tokens[0];
 }
 
+SchedulerOptions with_slots(int n) {
+  SchedulerOptions o;
+  o.slots = n;
+  return o;
+}
+
 std::vector<int> collect(Stream& s, Finish* finish = nullptr) {
   std::vector<int> out;
   for (;;) {
@@ -169,6 +175,7 @@ TEST(Scheduler, StopTokensEndAGenerationAndAreNotSent) {
   const std::vector<int> expect = alone(f.m, {5, 6, 7}, 6);
   llm::Engine e(f.m, {}, 1, 64);
   SchedulerOptions o;
+  o.slots = 1;
   o.stop_ids = {expect[2]};
   Scheduler s(e, o);
   Finish fin = Finish::none;
@@ -209,7 +216,7 @@ TEST(Scheduler, DrainFinishesWhatIsInFlightAndStopCancelsTheRest) {
   Fixture f;
   {
     llm::Engine e(f.m, {}, 1, 64);
-    Scheduler s(e, {});
+    Scheduler s(e, with_slots(1));
     auto a = s.submit({{5, 6}, 8});
     auto b = s.submit({{7, 8}, 8});
     s.drain();
@@ -223,7 +230,7 @@ TEST(Scheduler, DrainFinishesWhatIsInFlightAndStopCancelsTheRest) {
   }
   {
     llm::Engine e(f.m, {}, 1, 64);
-    Scheduler s(e, {});
+    Scheduler s(e, with_slots(1));
     auto a = s.submit({{5, 6}, 60});
     auto b = s.submit({{7, 8}, 60});
     s.stop();

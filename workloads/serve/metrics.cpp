@@ -31,11 +31,21 @@ std::string prometheus_text(const SchedulerStats& s, ServerMetrics& m, double no
   };
   metric("stratbench_queue_depth", "gauge", "Requests waiting for a sequence slot.", s.queued);
   metric("stratbench_running_batch_size", "gauge", "Requests in the running batch.", s.running);
-  // Contiguous KV: one block per sequence slot, holding the model's whole context.
-  metric("stratbench_kv_blocks_used", "gauge", "KV cache blocks held by requests.", s.slots_used);
-  metric("stratbench_kv_blocks_free", "gauge", "KV cache blocks free.", s.slots_total - s.slots_used);
-  metric("stratbench_kv_block_frees_total", "counter", "KV blocks returned to the pool.", s.slot_frees);
-  metric("stratbench_preemptions_total", "counter", "Running requests preempted for a higher priority.", s.preemptions);
+  metric("stratbench_running_batch_peak", "gauge", "Most requests ever in the running batch at once.", s.running_peak);
+  // kv=contiguous: one block per sequence slot, the model's whole context; kv=paged: the
+  // pool's small blocks, held by requests or by the prefix cache.
+  metric("stratbench_kv_blocks_used", "gauge", "KV cache blocks held by requests or the prefix cache.",
+         s.kv_blocks_used);
+  metric("stratbench_kv_blocks_free", "gauge", "KV cache blocks free.", s.kv_blocks_total - s.kv_blocks_used);
+  metric("stratbench_kv_blocks_cached", "gauge", "KV blocks held by the prefix cache.", s.kv_blocks_cached);
+  metric("stratbench_request_kv_frees_total", "counter", "Requests that gave their KV back (ended or preempted).",
+         s.slot_frees + s.preemptions);
+  metric("stratbench_preemptions_total", "counter", "Running requests preempted (a higher priority, or KV blocks).",
+         s.preemptions);
+  metric("stratbench_prefix_cache_hit_blocks_total", "counter", "Prompt KV blocks shared from the prefix cache.",
+         s.prefix_hit_blocks);
+  metric("stratbench_prefix_cache_evictions_total", "counter", "Blocks the prefix cache gave back to the pool.",
+         s.prefix_evictions);
   o << "# HELP stratbench_requests_total Requests by outcome.\n# TYPE stratbench_requests_total counter\n";
   o << "stratbench_requests_total{outcome=\"completed\"} " << s.completed << "\n";
   o << "stratbench_requests_total{outcome=\"cancelled\"} " << s.cancelled << "\n";

@@ -48,10 +48,20 @@ Stream::Update Stream::wait(std::chrono::milliseconds timeout) {
   return u;
 }
 
+namespace {
+// Who goes first: the higher priority, then the earlier arrival.
+bool ranks_before(int pa, std::uint64_t oa, int pb, std::uint64_t ob) { return pa != pb ? pa > pb : oa < ob; }
+}  // namespace
+
 Scheduler::Scheduler(llm::Engine& e, SchedulerOptions opt) : engine_(e), opt_(std::move(opt)) {
-  SB_CHECK(opt_.slots >= 1 && opt_.max_queue >= 0 && opt_.prefill_chunk >= 1);
+  SB_CHECK(opt_.slots >= 1 && opt_.slots <= e.cache().sequences() && opt_.max_queue >= 0 && opt_.prefill_chunk >= 1);
+  if (opt_.prefix_cache) {
+    if (!e.cache().paged()) throw InputError("prefix_cache=on needs kv=paged (blocks that requests can share)");
+    prefix_ = std::make_unique<PrefixCache>(e.cache());
+  }
   for (int s = opt_.slots - 1; s >= 0; --s) free_slots_.push_back(s);
   stats_.slots_total = opt_.slots;
+  count_kv();
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -66,6 +76,12 @@ std::shared_ptr<Stream> Scheduler::submit(Request r) {
   if (r.prompt.size() + static_cast<std::size_t>(r.max_tokens) > static_cast<std::size_t>(context()))
     throw InputError("the prompt's " + std::to_string(r.prompt.size()) + " tokens plus max_tokens " +
                      std::to_string(r.max_tokens) + " exceed the context of " + std::to_string(context()));
+  const llm::KvCache& kv = engine_.cache();
+  const int bs = kv.block_size(), whole = static_cast<int>(r.prompt.size()) + r.max_tokens;
+  if (kv.paged() && (whole + bs - 1) / bs > kv.total_blocks())
+    throw InputError("the prompt's " + std::to_string(r.prompt.size()) + " tokens plus max_tokens " +
+                     std::to_string(r.max_tokens) + " need more than the KV pool's " +
+                     std::to_string(kv.total_blocks()) + " blocks of " + std::to_string(bs) + " positions");
   auto s = std::make_shared<Stream>();
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -73,7 +89,7 @@ std::shared_ptr<Stream> Scheduler::submit(Request r) {
       ++stats_.rejected;
       return nullptr;
     }
-    queue_.push_back({s, std::move(r), 0, arrivals_++});
+    queue_.push_back({s, std::move(r), 0, false, arrivals_++});
     stats_.queued = static_cast<int>(queue_.size());
   }
   cv_.notify_all();
@@ -150,13 +166,25 @@ void Scheduler::admit() {
     case Sched::continuous: room = free_slots_.size(); break;
     case Sched::priority: room = 0, admit_priority(); break;
   }
-  while (room-- > 0 && !queue_.empty() && !free_slots_.empty()) {
+  while (room-- > 0 && !queue_.empty() && !free_slots_.empty() && fits(queue_.front())) {
     start(queue_.front());
     queue_.pop_front();
   }
   stats_.queued = static_cast<int>(queue_.size());
   stats_.running = static_cast<int>(running_.size());
   stats_.slots_used = opt_.slots - static_cast<int>(free_slots_.size());
+  stats_.running_peak = std::max(stats_.running_peak, stats_.running);
+  count_kv();
+}
+
+bool Scheduler::fits(const Waiting& w) const {
+  const llm::KvCache& kv = engine_.cache();
+  if (!kv.paged()) return true;
+  const int bs = kv.block_size(), n = static_cast<int>(w.req.prompt.size()) + 1;
+  const int hits = prefix_ ? prefix_->hits(w.req.prompt) : 0;
+  // The shared blocks may be among the evictable ones: counted once, as shared.
+  const int avail = kv.free_blocks() + (prefix_ ? prefix_->evictable() - hits : 0);
+  return (n + bs - 1) / bs - hits <= avail;
 }
 
 void Scheduler::start(Waiting& w) {
@@ -168,7 +196,13 @@ void Scheduler::start(Waiting& w) {
   r.slot = free_slots_.back();
   free_slots_.pop_back();
   engine_.reset_seq(r.slot);
-  if (w.generated == 0) {
+  llm::KvCache& kv = engine_.cache();
+  if (prefix_) r.fed = static_cast<std::size_t>(prefix_->attach(r.slot, r.req.prompt));
+  // The prompt's blocks and the first token's, now: fits() said the pool has them.
+  const int n = static_cast<int>(r.req.prompt.size()) + 1;
+  if (prefix_) prefix_->make_room(kv.blocks_needed(r.slot, n));
+  SB_CHECK(kv.reserve(r.slot, n));
+  if (!w.resumed) {
     ++stats_.admitted;
     stats_.prompt_tokens += r.req.prompt.size();
   }
@@ -176,33 +210,80 @@ void Scheduler::start(Waiting& w) {
 }
 
 void Scheduler::admit_priority() {
-  auto before = [](int pa, std::uint64_t oa, int pb, std::uint64_t ob) { return pa != pb ? pa > pb : oa < ob; };
   while (!queue_.empty()) {
     auto best = queue_.begin();
     for (auto it = queue_.begin(); it != queue_.end(); ++it)
-      if (before(it->req.priority, it->order, best->req.priority, best->order)) best = it;
-    if (free_slots_.empty()) {
-      // The victim: the lowest priority, the latest arrival among equals.
-      auto victim = running_.end();
-      for (auto it = running_.begin(); it != running_.end(); ++it)
-        if (victim == running_.end() || before(victim->req.priority, victim->order, it->req.priority, it->order))
-          victim = it;
-      if (victim == running_.end() || victim->req.priority >= best->req.priority) return;
-      Waiting back{victim->stream, victim->req, victim->generated, victim->order};
-      back.req.prompt.insert(back.req.prompt.end(), victim->out.begin(), victim->out.end());
-      free_slots_.push_back(victim->slot);
-      ++stats_.preemptions;
-      running_.erase(victim);
-      queue_.push_back(std::move(back));
-      continue;  // the queue changed: choose again
+      if (ranks_before(it->req.priority, it->order, best->req.priority, best->order)) best = it;
+    if (!free_slots_.empty() && fits(*best)) {
+      start(*best);
+      queue_.erase(best);
+      continue;
     }
-    start(*best);
-    queue_.erase(best);
+    // No slot, or not the KV blocks: the lowest priority, latest arrival, makes room if it
+    // ranks below.
+    auto victim = running_.end();
+    for (auto it = running_.begin(); it != running_.end(); ++it)
+      if (victim == running_.end() || ranks_before(victim->req.priority, victim->order, it->req.priority, it->order))
+        victim = it;
+    if (victim == running_.end() || victim->req.priority >= best->req.priority) return;
+    preempt(victim);  // the queue changed: choose again
+  }
+}
+
+void Scheduler::preempt(std::vector<Running>::iterator victim) {
+  Waiting back{victim->stream, victim->req, victim->generated, true, victim->order};
+  back.req.prompt.insert(back.req.prompt.end(), victim->out.begin(), victim->out.end());
+  engine_.reset_seq(victim->slot);
+  free_slots_.push_back(victim->slot);
+  ++stats_.preemptions;
+  running_.erase(victim);
+  // Priority order picks by rank anyway; the first-come orders resume it first.
+  if (opt_.sched == Sched::priority)
+    queue_.push_back(std::move(back));
+  else
+    queue_.push_front(std::move(back));
+  stats_.queued = static_cast<int>(queue_.size());
+  stats_.running = static_cast<int>(running_.size());
+}
+
+bool Scheduler::grow_decodes() {
+  llm::KvCache& kv = engine_.cache();
+  if (!kv.paged()) return true;
+  for (;;) {
+    int need = 0;
+    for (const Running& r : running_)
+      if (r.fed == r.req.prompt.size()) need += kv.blocks_needed(r.slot, kv.len(r.slot) + 1);
+    if (prefix_) prefix_->make_room(need);
+    if (need <= kv.free_blocks()) break;
+    std::lock_guard<std::mutex> l(mu_);
+    auto victim = running_.begin();
+    for (auto it = running_.begin(); it != running_.end(); ++it)
+      if (ranks_before(victim->req.priority, victim->order, it->req.priority, it->order)) victim = it;
+    preempt(victim);
+  }
+  for (const Running& r : running_)
+    if (r.fed == r.req.prompt.size()) SB_CHECK(kv.reserve(r.slot, kv.len(r.slot) + 1));
+  return !running_.empty();
+}
+
+void Scheduler::count_kv() {
+  const llm::KvCache& kv = engine_.cache();
+  stats_.kv_blocks_total = kv.total_blocks();
+  if (!kv.paged()) {
+    stats_.kv_blocks_used = stats_.slots_used;
+    return;
+  }
+  stats_.kv_blocks_used = kv.total_blocks() - kv.free_blocks();
+  if (prefix_) {
+    stats_.kv_blocks_cached = prefix_->blocks();
+    stats_.prefix_hit_blocks = prefix_->hit_blocks();
+    stats_.prefix_evictions = prefix_->evictions();
   }
 }
 
 // Frees r's slot at once (its KV positions are reusable by the next admitted request).
 void Scheduler::release(Running& r, Finish f, const std::string& error) {
+  engine_.reset_seq(r.slot);  // a paged pool has the blocks back now
   {
     // The counters first: a reader woken by the stream's end sees them already counted.
     std::lock_guard<std::mutex> l(mu_);
@@ -216,6 +297,7 @@ void Scheduler::release(Running& r, Finish f, const std::string& error) {
       case Finish::none: ++stats_.failed; break;
     }
     stats_.slots_used = opt_.slots - static_cast<int>(free_slots_.size());
+    count_kv();
   }
   r.stream->finish(f, error);
 }
@@ -227,10 +309,11 @@ void Scheduler::step() {
     release(r, Finish::cancelled);
     return true;
   });
-  if (running_.empty()) return;
+  if (!grow_decodes()) return;
   std::vector<int> toks, seqs;
   std::vector<std::size_t> present;  // running_ index per sequence in the forward, in order
   std::vector<bool> emits;           // whether that sequence's logits give a token now
+  std::vector<bool> fills;           // whether it feeds prompt tokens
   int budget = opt_.sched == Sched::continuous || opt_.sched == Sched::priority ? opt_.prefill_chunk : 1 << 30;
   for (std::size_t i = 0; i < running_.size(); ++i) {
     Running& r = running_[i];
@@ -243,10 +326,12 @@ void Scheduler::step() {
       budget -= static_cast<int>(n);
       present.push_back(i);
       emits.push_back(r.fed == r.req.prompt.size());
+      fills.push_back(true);
     } else {
       toks.push_back(r.last), seqs.push_back(r.slot);
       present.push_back(i);
       emits.push_back(true);
+      fills.push_back(false);
     }
   }
   const int V = engine_.model().cfg.vocab_size;
@@ -274,6 +359,7 @@ void Scheduler::step() {
   for (std::size_t p = 0; p < present.size(); ++p) {
     if (!emits[p]) continue;
     Running& r = running_[present[p]];
+    if (prefix_ && fills[p]) prefix_->insert(r.slot, r.req.prompt, static_cast<int>(r.fed));
     const int tok = llm::argmax(logits_.data() + p * static_cast<std::size_t>(V), V);
     const bool stop = std::find(opt_.stop_ids.begin(), opt_.stop_ids.end(), tok) != opt_.stop_ids.end();
     ++r.generated;
@@ -284,7 +370,7 @@ void Scheduler::step() {
     }
     r.stream->push(tok);
     r.last = tok;
-    if (opt_.sched == Sched::priority) r.out.push_back(tok);
+    r.out.push_back(tok);
     if (r.generated >= r.req.max_tokens) {
       release(r, Finish::length);
       done[present[p]] = true;
@@ -296,6 +382,7 @@ void Scheduler::step() {
   running_ = std::move(keep);
   std::lock_guard<std::mutex> l(mu_);
   stats_.running = static_cast<int>(running_.size());
+  count_kv();
 }
 
 }  // namespace sb::serve

@@ -35,6 +35,8 @@ enum class Precision { fp32, fp16, bf16, int8, int4 };
 enum class Sparsity { off, u50, u70, u90, two_of_four };  // `2of4`
 enum class Prune { magnitude, wanda };
 enum class Sched { fcfs, static_batch, continuous, priority };  // `static`: a keyword
+enum class Kv { contiguous, paged };
+enum class AnswerCache { off, memory, redis };
 
 struct Knobs {
   Layout layout = Layout::naive;
@@ -50,9 +52,12 @@ struct Knobs {
   bool kv_cache = true;
   Sparsity sparsity = Sparsity::off;
   Prune prune = Prune::magnitude;
-  int lowrank = 0;            // percent of the full rank kept; 0: off
-  int share = 1;              // consecutive layers per shared set of weights
-  Sched sched = Sched::fcfs;  // the QA server's request scheduling (serve/scheduler.hpp)
+  int lowrank = 0;                              // percent of the full rank kept; 0: off
+  int share = 1;                                // consecutive layers per shared set of weights
+  Sched sched = Sched::fcfs;                    // the QA server's request scheduling (serve/scheduler.hpp)
+  Kv kv = Kv::contiguous;                       // the QA server's KV memory (llm/kv_cache.hpp)
+  bool prefix_cache = false;                    // the QA server reuses KV blocks of shared prompt prefixes
+  AnswerCache answer_cache = AnswerCache::off;  // the QA server's exact-request cache
 };
 
 const char* to_string(SimdKnob k);  // the knob's spelling: "off", "auto", "avx2", "avx512"

@@ -52,6 +52,7 @@ class KvCache {
   // written again (the caller shares full prompt blocks only).
   void share(int seq, int b);
   void ref(int b) { ++refs_[b]; }
+  int refs(int b) const { return refs_[b]; }
   void unref(int b);
   const std::vector<int>& table(int seq) const { return tables_[seq]; }
 

@@ -15,6 +15,11 @@
 //               gives its slot (its KV) back at once and waits again with its prompt plus
 //               what it generated so far, recomputed when it is readmitted (vLLM's
 //               recompute preemption). Its client sees one uninterrupted stream.
+// Over a paged KV pool (kv=paged) a request is admitted only when the pool has the blocks
+// of its prompt (and first token); decode steps take more as they cross block ends, and
+// when the pool runs dry the running request of the lowest priority, latest arrival, is
+// preempted the same way (and goes back to the front of the queue). With prefix_cache=on
+// a prompt starting with blocks another prompt computed shares them (prefix_cache.hpp).
 // One thread (run()) owns the engine; HTTP handlers talk to it only through submit() and
 // the request's Stream.
 #pragma once
@@ -31,6 +36,7 @@
 #include <vector>
 
 #include "stratbench/workloads/llm/llama_engine.hpp"
+#include "stratbench/workloads/serve/prefix_cache.hpp"
 #include "stratbench/workloads/strategy.hpp"
 
 namespace sb::serve {
@@ -77,6 +83,7 @@ struct SchedulerOptions {
   int max_queue = 64;         // waiting requests; submit refuses beyond
   int prefill_chunk = 64;     // continuous: prompt tokens per forward, over all prompts being fed
   std::vector<int> stop_ids;  // end-of-generation tokens (not sent to the client)
+  bool prefix_cache = false;  // needs the engine's cache paged
 };
 
 // Counters for /metrics; monotonic ones only grow.
@@ -86,6 +93,11 @@ struct SchedulerStats {
   std::uint64_t prompt_tokens = 0, generated_tokens = 0, forwards = 0;
   std::uint64_t slot_frees = 0, preemptions = 0;
   double forward_seconds = 0;
+  int running_peak = 0;  // most requests ever in the running batch at once
+  // KV blocks (contiguous: one per slot): in the pool, held (by requests or the prefix
+  // cache), held by the prefix cache.
+  int kv_blocks_total = 0, kv_blocks_used = 0, kv_blocks_cached = 0;
+  std::uint64_t prefix_hit_blocks = 0, prefix_evictions = 0;
 };
 
 class Scheduler {
@@ -97,7 +109,7 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
 
   // Null when the queue is full or the scheduler no longer accepts (drain, stop).
-  // InputError when the request cannot fit the context or is empty.
+  // InputError when the request is empty or cannot fit the context (or the whole paged pool).
   std::shared_ptr<Stream> submit(Request r);
   // Stop accepting; the thread ends once every queued and running request is done.
   void drain();
@@ -117,23 +129,30 @@ class Scheduler {
     int generated = 0;
     int last = -1;
     std::uint64_t order = 0;  // arrival
-    std::vector<int> out;     // sched=priority: what was generated, for a preemption's resume
+    std::vector<int> out;     // what was generated, for a preemption's resume
   };
   struct Waiting {
     std::shared_ptr<Stream> stream;
     Request req;
-    int generated = 0;  // > 0: a preempted request (its prompt holds these tokens)
+    int generated = 0;     // a preempted request's tokens so far (its prompt holds them)
+    bool resumed = false;  // preempted: its prompt tokens were counted at its first start
     std::uint64_t order = 0;
   };
-  void admit_priority();   // under mu_
-  void start(Waiting& w);  // under mu_: w takes a free slot
+  void admit_priority();              // under mu_
+  void start(Waiting& w);             // under mu_: w takes a free slot (and its prompt's blocks)
+  bool fits(const Waiting& w) const;  // a paged pool has the blocks w's start takes
+  // Under mu_: the running request gives its slot and blocks back and waits again.
+  void preempt(std::vector<Running>::iterator victim);
+  bool grow_decodes();  // a paged pool: blocks for this step's decode tokens, preempting if short
   void loop();
   void admit();  // under mu_
   void step();
   void release(Running& r, Finish f, const std::string& error = {});
+  void count_kv();  // under mu_: the KV counters of stats_
 
   llm::Engine& engine_;
   SchedulerOptions opt_;
+  std::unique_ptr<PrefixCache> prefix_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Waiting> queue_;
