@@ -8,7 +8,8 @@
 #   default strategies: sched=fcfs and sched=continuous, each +int8+blocked+simd+threads=2
 # MODEL (small), VOCAB (the model's own, or datasets/model/bpe-4096.tiktoken for synthetic
 # models), SLOTS (8), RATES ("0.5,1,1.5,2,3,4,6"), REQUESTS per rate (40), SLO
-# ("ttft=1000ms,tpot=100ms"), LOAD_FLAGS (extra `load` flags) override.
+# ("ttft=1000ms,tpot=100ms"), LOAD_FLAGS (extra `load` flags), SERVE_FLAGS (extra `serve`
+# flags, e.g. "--kv-positions 4096" for the same KV memory under every strategy) override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?OUT_DIR}
@@ -25,7 +26,8 @@ mkdir -p "$out"
 port=${PORT:-18190}
 for s in "${strategies[@]}"; do
   name=$(tr -c 'A-Za-z0-9=.\n' '_' <<< "$s")
-  "$bin" serve -m "$model" "${vocab_flags[@]}" -s "$s" --slots "${SLOTS:-8}" --queue 1024 --port "$port" > "$out/serve-$name.log" 2>&1 &
+  # shellcheck disable=SC2086
+  "$bin" serve -m "$model" "${vocab_flags[@]}" -s "$s" --slots "${SLOTS:-8}" --queue 1024 --port "$port" ${SERVE_FLAGS:-} > "$out/serve-$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 600); do
     curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && break

@@ -8,8 +8,9 @@ set -euo pipefail
 packages=(
   cmake g++ ninja-build ccache git pkg-config
   libbenchmark-dev libgtest-dev nlohmann-json3-dev libopenblas-dev libsqlite3-dev libpq-dev postgresql
-  # the QA server's HTTP (`stratbench serve`)
-  libcpp-httplib-dev
+  # the QA server's HTTP (`stratbench serve`), and its answer_cache=redis (the tests start a
+  # redis-server on loopback)
+  libcpp-httplib-dev libhiredis-dev redis-server
   # Qt Charts' CMake package needs Qt OpenGL's, which Debian only recommends: listed here
   # because recommends are not installed (the GUI was once silently not built for want of it).
   qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev

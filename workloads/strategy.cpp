@@ -177,7 +177,7 @@ static Knobs resolve(const Strategy& st) {
   k.sched = static_cast<Sched>(index("sched"));
   k.kv = static_cast<Kv>(index("kv"));
   k.prefix_cache = on("prefix_cache");
-  k.answer_cache = static_cast<AnswerCache>(index("answer_cache"));
+  k.answer_cache = static_cast<AnswerStore>(index("answer_cache"));
   return k;
 }
 

@@ -29,6 +29,8 @@ struct ServeCli {
   int slots = 8, queue = 64, ctx = 0, chunk = 64, drain_s = 30;
   long long kv_positions = 0;  // 0: slots x context
   int kv_block = 16;
+  std::string redis = "127.0.0.1:6379";
+  int answer_entries = 10000, answer_ttl_s = 3600;
 };
 
 const std::vector<Flag<ServeCli>>& serve_flags() {
@@ -65,6 +67,16 @@ const std::vector<Flag<ServeCli>>& serve_flags() {
        [](ServeCli& c, const std::string& v) {
          c.chunk = static_cast<int>(parse_int_in("--prefill-chunk", v, 1, 1 << 20));
        }},
+      {"--redis", "", "HOST:PORT", "answer_cache=redis: the redis-server (default 127.0.0.1:6379)",
+       [](ServeCli& c, const std::string& v) { c.redis = v; }},
+      {"--answer-entries", "", "N", "answer_cache=memory: answers kept, least recently used out (default 10000)",
+       [](ServeCli& c, const std::string& v) {
+         c.answer_entries = static_cast<int>(parse_int_in("--answer-entries", v, 1, 1 << 26));
+       }},
+      {"--answer-ttl", "", "S", "answer_cache=redis: seconds an answer lives (default 3600)",
+       [](ServeCli& c, const std::string& v) {
+         c.answer_ttl_s = static_cast<int>(parse_int_in("--answer-ttl", v, 1, 1 << 30));
+       }},
       {"--max-body", "", "BYTES", "largest request body; more is 413 (default 1M)",
        [](ServeCli& c, const std::string& v) { c.http.max_body = parse_size("--max-body", v); }},
       {"--read-timeout", "", "S", "seconds a client may take to send its request (default 10)",
@@ -78,6 +90,18 @@ const std::vector<Flag<ServeCli>>& serve_flags() {
       {"--help", "-h", "", "this help", [](ServeCli&, const std::string&) {}},
   };
   return t;
+}
+
+// What an answer depends on: the model, the knobs of the engine (not the server's own:
+// scheduling, KV layout and caches change when an answer comes, not what it is), and the
+// context, which bounds max_tokens.
+std::string answer_scope(const llm::ModelSpec& spec, const Strategy& s, int ctx) {
+  std::string scope = spec.describe + "|ctx=" + std::to_string(ctx);
+  for (const KnobSpec& k : knob_table())
+    if (k.name != "sched" && k.name != "kv" && k.name != "prefix_cache" && k.name != "answer_cache" &&
+        s.knob(k.name) != k.default_value)
+      scope += "," + k.name + "=" + s.knob(k.name);
+  return scope;
 }
 
 int g_signal_pipe[2] = {-1, -1};
@@ -192,6 +216,13 @@ int cmd_serve(const Args& args) {
   so.max_queue = c.queue;
   so.prefill_chunk = c.chunk;
   so.prefix_cache = s.k.prefix_cache;
+  std::unique_ptr<serve::AnswerCache> answers;
+  if (s.k.answer_cache == AnswerStore::memory)
+    answers = std::make_unique<serve::MemoryAnswerCache>(static_cast<std::size_t>(c.answer_entries));
+  else if (s.k.answer_cache == AnswerStore::redis)
+    answers = serve::redis_answer_cache(c.redis, c.answer_ttl_s);
+  so.answers = answers.get();
+  so.answer_scope = answer_scope(spec, s, ctx);
   if (enc)
     for (const auto& [text, id] : enc->specials())
       if (text == "<|endoftext|>") so.stop_ids.push_back(static_cast<int>(id));

@@ -44,6 +44,8 @@ std::string prometheus_text(const SchedulerStats& s, ServerMetrics& m, double no
          s.preemptions);
   metric("stratbench_prefix_cache_hit_blocks_total", "counter", "Prompt KV blocks shared from the prefix cache.",
          s.prefix_hit_blocks);
+  metric("stratbench_answer_cache_hits_total", "counter", "Requests answered from the answer cache.", s.answer_hits);
+  metric("stratbench_answer_cache_misses_total", "counter", "Requests the answer cache did not hold.", s.answer_misses);
   metric("stratbench_prefix_cache_evictions_total", "counter", "Blocks the prefix cache gave back to the pool.",
          s.prefix_evictions);
   o << "# HELP stratbench_requests_total Requests by outcome.\n# TYPE stratbench_requests_total counter\n";

@@ -83,13 +83,32 @@ std::shared_ptr<Stream> Scheduler::submit(Request r) {
                      std::to_string(r.max_tokens) + " need more than the KV pool's " +
                      std::to_string(kv.total_blocks()) + " blocks of " + std::to_string(bs) + " positions");
   auto s = std::make_shared<Stream>();
+  std::string key;
+  if (opt_.answers) {
+    key = answer_key(opt_.answer_scope, r.prompt, r.max_tokens);
+    const std::optional<Answer> a = opt_.answers->get(key);
+    std::lock_guard<std::mutex> l(mu_);
+    if (!accepting_) {
+      ++stats_.rejected;
+      return nullptr;
+    }
+    if (a) {
+      ++stats_.answer_hits;
+      ++stats_.completed;
+      for (int t : a->tokens) s->push(t);
+      s->finish(a->stopped ? Finish::stop : Finish::length);
+      return s;
+    }
+    ++stats_.answer_misses;
+  }
   {
     std::lock_guard<std::mutex> l(mu_);
     if (!accepting_ || queue_.size() >= static_cast<std::size_t>(opt_.max_queue)) {
       ++stats_.rejected;
       return nullptr;
     }
-    queue_.push_back({s, std::move(r), 0, false, arrivals_++});
+    const std::size_t asked = r.prompt.size();
+    queue_.push_back({s, std::move(r), 0, false, arrivals_++, asked, std::move(key)});
     stats_.queued = static_cast<int>(queue_.size());
   }
   cv_.notify_all();
@@ -193,6 +212,8 @@ void Scheduler::start(Waiting& w) {
   r.req = std::move(w.req);
   r.generated = w.generated;
   r.order = w.order;
+  r.asked = w.asked;
+  r.key = std::move(w.key);
   r.slot = free_slots_.back();
   free_slots_.pop_back();
   engine_.reset_seq(r.slot);
@@ -231,7 +252,7 @@ void Scheduler::admit_priority() {
 }
 
 void Scheduler::preempt(std::vector<Running>::iterator victim) {
-  Waiting back{victim->stream, victim->req, victim->generated, true, victim->order};
+  Waiting back{victim->stream, victim->req, victim->generated, true, victim->order, victim->asked, victim->key};
   back.req.prompt.insert(back.req.prompt.end(), victim->out.begin(), victim->out.end());
   engine_.reset_seq(victim->slot);
   free_slots_.push_back(victim->slot);
@@ -284,6 +305,12 @@ void Scheduler::count_kv() {
 // Frees r's slot at once (its KV positions are reusable by the next admitted request).
 void Scheduler::release(Running& r, Finish f, const std::string& error) {
   engine_.reset_seq(r.slot);  // a paged pool has the blocks back now
+  if (opt_.answers && !r.key.empty() && (f == Finish::length || f == Finish::stop)) {
+    Answer a{std::vector<int>(r.req.prompt.begin() + static_cast<std::ptrdiff_t>(r.asked), r.req.prompt.end()),
+             f == Finish::stop};
+    a.tokens.insert(a.tokens.end(), r.out.begin(), r.out.end());
+    opt_.answers->put(r.key, a);
+  }
   {
     // The counters first: a reader woken by the stream's end sees them already counted.
     std::lock_guard<std::mutex> l(mu_);

@@ -36,7 +36,7 @@ enum class Sparsity { off, u50, u70, u90, two_of_four };  // `2of4`
 enum class Prune { magnitude, wanda };
 enum class Sched { fcfs, static_batch, continuous, priority };  // `static`: a keyword
 enum class Kv { contiguous, paged };
-enum class AnswerCache { off, memory, redis };
+enum class AnswerStore { off, memory, redis };
 
 struct Knobs {
   Layout layout = Layout::naive;
@@ -57,7 +57,7 @@ struct Knobs {
   Sched sched = Sched::fcfs;                    // the QA server's request scheduling (serve/scheduler.hpp)
   Kv kv = Kv::contiguous;                       // the QA server's KV memory (llm/kv_cache.hpp)
   bool prefix_cache = false;                    // the QA server reuses KV blocks of shared prompt prefixes
-  AnswerCache answer_cache = AnswerCache::off;  // the QA server's exact-request cache
+  AnswerStore answer_cache = AnswerStore::off;  // the QA server's exact-request cache
 };
 
 const char* to_string(SimdKnob k);  // the knob's spelling: "off", "auto", "avx2", "avx512"

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "stratbench/workloads/llm/llama_engine.hpp"
+#include "stratbench/workloads/serve/answer_cache.hpp"
 #include "stratbench/workloads/serve/prefix_cache.hpp"
 #include "stratbench/workloads/strategy.hpp"
 
@@ -84,6 +85,10 @@ struct SchedulerOptions {
   int prefill_chunk = 64;     // continuous: prompt tokens per forward, over all prompts being fed
   std::vector<int> stop_ids;  // end-of-generation tokens (not sent to the client)
   bool prefix_cache = false;  // needs the engine's cache paged
+  // answer_cache: a request identical to an earlier one is answered from here at submit();
+  // answer_scope (model and engine strategy) is part of every key. Null: off.
+  AnswerCache* answers = nullptr;
+  std::string answer_scope;
 };
 
 // Counters for /metrics; monotonic ones only grow.
@@ -98,6 +103,7 @@ struct SchedulerStats {
   // cache), held by the prefix cache.
   int kv_blocks_total = 0, kv_blocks_used = 0, kv_blocks_cached = 0;
   std::uint64_t prefix_hit_blocks = 0, prefix_evictions = 0;
+  std::uint64_t answer_hits = 0, answer_misses = 0;  // answered from the answer cache (counted completed)
 };
 
 class Scheduler {
@@ -130,6 +136,8 @@ class Scheduler {
     int last = -1;
     std::uint64_t order = 0;  // arrival
     std::vector<int> out;     // what was generated, for a preemption's resume
+    std::size_t asked = 0;    // the prompt's length as submitted (a resumed prompt holds tokens since)
+    std::string key;          // answer cache key; empty: none
   };
   struct Waiting {
     std::shared_ptr<Stream> stream;
@@ -137,6 +145,8 @@ class Scheduler {
     int generated = 0;     // a preempted request's tokens so far (its prompt holds them)
     bool resumed = false;  // preempted: its prompt tokens were counted at its first start
     std::uint64_t order = 0;
+    std::size_t asked = 0;
+    std::string key;
   };
   void admit_priority();              // under mu_
   void start(Waiting& w);             // under mu_: w takes a free slot (and its prompt's blocks)
