@@ -11,6 +11,7 @@
 #include <new>
 
 #include "stratbench/harness/busy_work.hpp"
+#include "stratbench/harness/load/serve_cell.hpp"
 #include "stratbench/harness/measure.hpp"
 #include "stratbench/harness/traced_pass.hpp"
 #include "stratbench/profilers/memory.hpp"
@@ -70,6 +71,7 @@ Cell run_cell_in_process(const CellJob& job) {
     c.reason = "unknown workload '" + c.workload + "'";
     return c;
   }
+  if (w->info().runs_as_processes) return load::run_serve_cell(job);
   const Strategy st = parse_strategy(c.strategy);
   prof::reset_peak_rss();
   const prof::AllocCounts a0 = prof::alloc_counts();

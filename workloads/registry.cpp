@@ -2,6 +2,7 @@
 
 #include "stratbench/workloads/gemm_workload.hpp"
 #include "stratbench/workloads/llm/llm_workloads.hpp"
+#include "stratbench/workloads/serve/serve_workload.hpp"
 #include "stratbench/workloads/text/text_workloads.hpp"
 #include "stratbench/workloads/workload.hpp"
 
@@ -17,6 +18,7 @@ static std::vector<std::unique_ptr<Workload>>& mutable_registry() {
     v.push_back(make_decode_workload());
     v.push_back(make_generate_workload());
     v.push_back(make_attention_workload());
+    v.push_back(make_serve_workload());
     return v;
   }();
   return r;

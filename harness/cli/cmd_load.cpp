@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "flags.hpp"
 #include "stratbench/harness/host_info.hpp"
-#include "stratbench/harness/load/load_summary.hpp"
+#include "stratbench/harness/load/load_run.hpp"
 #include "stratbench/reports/text_table.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/result/result_json.hpp"
@@ -160,22 +160,13 @@ int cmd_load(const Args& args, const std::string& command_line) {
   double capacity = 0;
   std::vector<std::string> notes;
   for (double rate : levels) {
-    const load::Arrivals arr = load::parse_arrivals(c.arrivals, rate > 0 ? rate : 1);
-    const std::vector<double> times = load::arrival_times(arr, c.requests, c.seed);
-    const auto plan = load::plan_requests(text, corpus, c.ds, times, c.seed);
     std::cerr << "load: " << (rate > 0 ? fmt_fixed(rate, 2) + " req/s" : std::to_string(c.concurrency) + " users")
               << ", " << c.requests << " requests ..." << std::endl;
-    const auto recs = load::run_requests(plan, co);
-    const double span = c.concurrency > 0
-                            ? recs.empty()
-                                  ? 0
-                                  : std::max_element(recs.begin(), recs.end(),
-                                                     [](auto& a, auto& b) { return a.scheduled_s < b.scheduled_s; })
-                                        ->scheduled_s
-                        : times.empty() ? 0
-                                        : times.back();
-    const double warm = c.warmup >= 0 ? c.warmup : 0.1 * span, cool = c.cooldown >= 0 ? c.cooldown : 0.1 * span;
-    const load::LoadSummary s = load::summarize_load(recs, warm, cool, slo);
+    const load::LevelRun lr =
+        load::run_level(text, corpus, {rate, c.requests, c.arrivals, c.ds, c.seed, c.warmup, c.cooldown, slo}, co);
+    const auto& recs = lr.recs;
+    const load::LoadSummary& s = lr.summary;
+    const double warm = lr.warmup_s, cool = lr.cooldown_s;
     Params p;
     if (rate > 0)
       p["rate"] = rate;

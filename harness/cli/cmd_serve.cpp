@@ -59,8 +59,8 @@ const std::vector<Flag<ServeCli>>& serve_flags() {
        [](ServeCli& c, const std::string& v) {
          c.kv_block = static_cast<int>(parse_int_in("--kv-block", v, 1, 4096));
        }},
-      {"--queue", "", "N", "waiting requests before 429 (default 64)",
-       [](ServeCli& c, const std::string& v) { c.queue = static_cast<int>(parse_int_in("--queue", v, 1, 1 << 20)); }},
+      {"--queue", "", "N", "waiting requests before 429, up to 4096 (each waits on a thread of its own) (default 64)",
+       [](ServeCli& c, const std::string& v) { c.queue = static_cast<int>(parse_int_in("--queue", v, 1, 4096)); }},
       {"--ctx", "-c", "N", "context per sequence: prompt plus max_tokens (default the model's)",
        [](ServeCli& c, const std::string& v) { c.ctx = static_cast<int>(parse_int_in("--ctx", v, 8, 1 << 20)); }},
       {"--prefill-chunk", "", "N", "sched=continuous: prompt tokens per forward, over all prompts (default 64)",

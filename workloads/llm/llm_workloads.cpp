@@ -222,16 +222,7 @@ class LlmWorkload final : public Workload {
 
   std::string unsupported(const Strategy& s, const Params& p, const std::string& device) const override {
     if (auto r = Workload::unsupported(s, p, device); !r.empty()) return r;
-    if (auto r = llm_simd_unsupported(s.k.simd); !r.empty()) return r;
-    if (s.k.layout == Layout::blocked && s.k.simd == SimdKnob::off)
-      return "layout=blocked tiles are vector kernels: combine it with simd";
-    if (s.k.sparsity != Sparsity::off && s.k.precision != Precision::fp32)
-      return "the sparse form stores fp32 values: sparsity combines with precision=fp32 only";
-    if (s.k.prune == Prune::wanda && s.k.sparsity == Sparsity::off)
-      return "prune=wanda chooses which weights sparsity zeroes: give a sparsity";
-    if (s.k.lowrank > 0 && s.k.fusion)
-      return "fusion's SwiGLU slices one gate and up product; a low-rank projection is two";
-    return {};
+    return engine_unsupported(s);
   }
 
   std::unique_ptr<Instance> prepare(const Strategy& s, const Params& p, const std::string&) const override {
@@ -246,14 +237,31 @@ class LlmWorkload final : public Workload {
 const std::vector<std::string> kKnobs = {"precision", "simd",     "layout", "threads", "fusion", "memory",
                                          "kv_cache",  "sparsity", "prune",  "lowrank", "share"};
 
-ParamSpec model_param() {
+}  // namespace
+
+std::string engine_unsupported(const Strategy& s) {
+  if (auto r = llm_simd_unsupported(s.k.simd); !r.empty()) return r;
+  if (s.k.layout == Layout::blocked && s.k.simd == SimdKnob::off)
+    return "layout=blocked tiles are vector kernels: combine it with simd";
+  if (s.k.sparsity != Sparsity::off && s.k.precision != Precision::fp32)
+    return "the sparse form stores fp32 values: sparsity combines with precision=fp32 only";
+  if (s.k.prune == Prune::wanda && s.k.sparsity == Sparsity::off)
+    return "prune=wanda chooses which weights sparsity zeroes: give a sparsity";
+  if (s.k.lowrank > 0 && s.k.fusion)
+    return "fusion's SwiGLU slices one gate and up product; a low-rank projection is two";
+  return {};
+}
+
+ParamSpec model_param(const char* default_value) {
   return {.name = "model",
           .help =
               "tiny | small | 1b (synthetic weights), teacher | student | student-scratch (trained here, "
               "datasets/model) or a path to a llama GGUF file",
-          .default_value = "tiny",
+          .default_value = default_value,
           .free_text = true};
 }
+
+namespace {
 
 ParamSpec count_param(const char* name, const char* help, const char* default_value, std::int64_t max) {
   return {.name = name, .help = help, .default_value = default_value, .min = 1, .max = max};

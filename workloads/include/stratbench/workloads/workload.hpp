@@ -42,6 +42,9 @@ struct WorkloadInfo {
   std::vector<std::string> devices = {"cpu"};
   std::string throughput_unit = {};  // "GFLOP/s"
   double throughput_scale = 1;       // work units per second * scale = throughput value
+  // The harness runs its cells itself, as processes (the QA server and a load against it:
+  // harness/load/serve_cell.hpp), not through prepare() and a timed loop of run_once().
+  bool runs_as_processes = false;
 };
 
 struct CheckResult {
