@@ -2,7 +2,8 @@
 # Installs what stratbench needs on Debian 12, idempotently and without questions.
 # Both README commands call it; it does nothing when everything is already there.
 # Then builds the datasets (vocabularies, lexicon, gazetteer, corpus): setup-datasets.sh,
-# and installs the trace viewer the tests load trace files into: setup-viewer.sh.
+# installs the trace viewer the tests load trace files into: setup-viewer.sh, and the OpenAI
+# client the server's test drives it with: setup-openai-client.sh.
 set -euo pipefail
 
 packages=(
@@ -62,3 +63,4 @@ bash "$(dirname "$0")/setup-datasets.sh"
 
 # speedscope, the viewer tests/viewer loads trace files into (does nothing when up to date).
 bash "$(dirname "$0")/setup-viewer.sh"
+bash "$(dirname "$0")/setup-openai-client.sh"
