@@ -86,6 +86,13 @@ const std::vector<Flag<LoadCli>>& load_flags() {
          if (!(c.ds.high_share >= 0 && c.ds.high_share <= 1))
            throw InputError("--high-share: '" + v + "' is not in 0..1");
        }},
+      {"--repeat-share", "", "P",
+       "this share of the requests (0..1) repeats an earlier request exactly (what an answer cache serves)",
+       [](LoadCli& c, const std::string& v) {
+         c.ds.repeat_share = parse_double("--repeat-share", v);
+         if (!(c.ds.repeat_share >= 0 && c.ds.repeat_share <= 1))
+           throw InputError("--repeat-share: '" + v + "' is not in 0..1");
+       }},
       {"--slo", "", "SPEC", "the objective goodput counts, e.g. ttft=500ms,tpot=80ms (the default)",
        [](LoadCli& c, const std::string& v) { c.slo = v; }},
       {"--warmup", "", "S", "seconds of arrivals not measured at the start (default: the first 10%)",
@@ -174,6 +181,7 @@ int cmd_load(const Args& args, const std::string& command_line) {
       p["concurrency"] = static_cast<std::int64_t>(c.concurrency);
     p["dataset"] = c.dataset;
     if (c.ds.high_share > 0) p["high_share"] = c.ds.high_share;
+    if (c.ds.repeat_share > 0) p["repeat_share"] = c.ds.repeat_share;
     p["slo"] = load::to_string(slo);
     run.cells.push_back(load::load_cell(s, recs, c.label, p, warm, cool));
     if (c.ds.high_share > 0) {

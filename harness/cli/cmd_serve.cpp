@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "commands.hpp"
@@ -134,13 +135,25 @@ serve::Vocabulary vocabulary(const llm::ModelSpec& spec, const std::string& name
   }
   if (!keep) return v;
   const text::Encoding* enc = keep.get();
-  v.encode = [enc](std::string_view s) {
-    thread_local std::unique_ptr<text::Encoder> encoder;
-    thread_local const text::Encoding* of = nullptr;
-    if (of != enc)
-      encoder = std::make_unique<text::Encoder>(*enc, text::EncoderOptions{text::MergeAlgo::heap, true, 14}), of = enc;
+  // Encoders (each with its piece cache, about a megabyte) are lent out from a pool: as many
+  // as requests ever encoded at once. One per HTTP thread grew the server by a megabyte for
+  // every thread that ever served a request, a thousand of them (found by the soak).
+  struct Pool {
+    std::mutex mu;
+    std::vector<std::unique_ptr<text::Encoder>> idle;
+  };
+  auto pool = std::make_shared<Pool>();
+  v.encode = [enc, pool](std::string_view s) {
+    std::unique_ptr<text::Encoder> e;
+    {
+      std::lock_guard<std::mutex> l(pool->mu);
+      if (!pool->idle.empty()) e = std::move(pool->idle.back()), pool->idle.pop_back();
+    }
+    if (!e) e = std::make_unique<text::Encoder>(*enc, text::EncoderOptions{text::MergeAlgo::heap, true, 14});
     std::vector<std::uint32_t> ids;
-    encoder->encode_ordinary(s, ids);
+    e->encode_ordinary(s, ids);
+    std::lock_guard<std::mutex> l(pool->mu);
+    pool->idle.push_back(std::move(e));
     return std::vector<int>(ids.begin(), ids.end());
   };
   v.piece = [enc](int id) {

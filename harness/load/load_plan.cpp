@@ -120,8 +120,18 @@ std::vector<PlannedRequest> plan_requests(const std::string& corpus_text, const 
   std::uniform_int_distribution<int> ctx_len(d.context_min_chars, d.context_max_chars);
   std::uniform_int_distribution<int> ans_len(d.answer_min_tokens, d.answer_max_tokens);
   std::bernoulli_distribution high(d.high_share);
+  // Repeats draw from their own generator, so that the other requests stay those of the
+  // seed without repeats.
+  std::mt19937_64 again(seed ^ 0xD1B54A32D192ED03ull);
+  std::bernoulli_distribution repeat(d.repeat_share);
   std::vector<PlannedRequest> out;
   for (double t : times) {
+    if (!out.empty() && d.repeat_share > 0 && repeat(again)) {
+      PlannedRequest r = out[std::uniform_int_distribution<std::size_t>(0, out.size() - 1)(again)];
+      r.at_s = t;
+      out.push_back(std::move(r));
+      continue;
+    }
     const std::string& p = paras[pick(rng)];
     const std::string context = cut(p, static_cast<std::size_t>(ctx_len(rng)));
     const std::vector<std::string> w = words(context);

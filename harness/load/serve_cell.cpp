@@ -112,6 +112,8 @@ void scrape(int port, Cell& c) {
       {"stratbench_prefix_cache_hit_blocks_total", "server_prefix_hit_blocks"},
       {"stratbench_answer_cache_hits_total", "server_answer_hits"},
       {"stratbench_forwards_total", "server_forwards"},
+      {"stratbench_kv_live_position_steps_total", "server_kv_live_position_steps"},
+      {"stratbench_kv_held_position_steps_total", "server_kv_held_position_steps"},
   };
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
@@ -120,6 +122,9 @@ void scrape(int port, Cell& c) {
     for (const auto& [metric, counter] : keep)
       if (name == metric) c.metrics.counters[counter] = v;
   }
+  auto& k = c.metrics.counters;
+  if (k.count("server_kv_held_position_steps") && k["server_kv_held_position_steps"] > 0)
+    k["server_kv_utilisation"] = k["server_kv_live_position_steps"] / k["server_kv_held_position_steps"];
 }
 
 std::string tail(const std::string& s, std::size_t n) { return s.size() <= n ? s : "..." + s.substr(s.size() - n); }

@@ -87,6 +87,44 @@ TEST(LoadPlan, QuestionsComeFromTheCorpusAtTheStatedLengthsAndRepeatWithTheSeed)
   }
 }
 
+TEST(LoadPlan, ARepeatShareRepeatsEarlierRequestsAndLeavesTheOthersAsTheSeedGaveThem) {
+  // Paragraphs of distinct words and a wide max_tokens range: two fresh requests are alike
+  // about once in a million, so a request equal to an earlier one is a repeat.
+  std::string big;
+  for (int i = 0; i < 300; ++i) {
+    big += "Paragraph";
+    for (int w = 0; w < 6; ++w) big += " word" + std::string(1, static_cast<char>('a' + w)) + std::to_string(i);
+    big += " " + std::string(200, 'x') + "\n\n";
+  }
+  DatasetSpec d;
+  d.context_min_chars = d.context_max_chars = 1000;  // whole paragraphs
+  d.answer_min_tokens = 1;
+  d.answer_max_tokens = 100000;
+  std::vector<double> t;
+  for (int i = 0; i < 400; ++i) t.push_back(0.01 * i);
+  const auto fresh = plan_requests(big, "big.txt", d, t, 5);
+  d.repeat_share = 0.5;
+  const auto mixed = plan_requests(big, "big.txt", d, t, 5);
+  ASSERT_EQ(mixed.size(), t.size());
+  int repeats = 0;
+  std::size_t next_fresh = 0;  // the fresh requests come in the seed's order
+  for (std::size_t i = 0; i < mixed.size(); ++i) {
+    EXPECT_EQ(mixed[i].at_s, t[i]);
+    bool earlier = false;
+    for (std::size_t j = 0; j < i && !earlier; ++j)
+      earlier = mixed[j].prompt == mixed[i].prompt && mixed[j].max_tokens == mixed[i].max_tokens;
+    if (earlier) {
+      ++repeats;
+    } else {
+      EXPECT_EQ(mixed[i].prompt, fresh[next_fresh].prompt) << i;
+      EXPECT_EQ(mixed[i].max_tokens, fresh[next_fresh].max_tokens) << i;
+      ++next_fresh;
+    }
+  }
+  EXPECT_GT(repeats, 160);  // about 200 of 400
+  EXPECT_LT(repeats, 240);
+}
+
 RequestRecord rec(double at, double ttft, int tokens, double gap, std::string error = {}) {
   RequestRecord r;
   r.scheduled_s = r.sent_s = at;

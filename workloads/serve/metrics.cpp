@@ -44,6 +44,11 @@ std::string prometheus_text(const SchedulerStats& s, ServerMetrics& m, double no
          s.preemptions);
   metric("stratbench_prefix_cache_hit_blocks_total", "counter", "Prompt KV blocks shared from the prefix cache.",
          s.prefix_hit_blocks);
+  metric("stratbench_kv_live_position_steps_total", "counter",
+         "Over forwards: KV positions holding running requests' tokens.", s.kv_live_position_steps);
+  metric("stratbench_kv_held_position_steps_total", "counter",
+         "Over forwards: KV positions running requests hold (their utilisation is live / held).",
+         s.kv_held_position_steps);
   metric("stratbench_answer_cache_hits_total", "counter", "Requests answered from the answer cache.", s.answer_hits);
   metric("stratbench_answer_cache_misses_total", "counter", "Requests the answer cache did not hold.", s.answer_misses);
   metric("stratbench_prefix_cache_evictions_total", "counter", "Blocks the prefix cache gave back to the pool.",

@@ -376,9 +376,17 @@ void Scheduler::step() {
     return;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const llm::KvCache& kv = engine_.cache();
+  double live = 0, held = 0;
+  for (const Running& r : running_) {
+    live += kv.len(r.slot);
+    held += static_cast<double>(kv.table(r.slot).size()) * kv.block_size();
+  }
   {
     std::lock_guard<std::mutex> l(mu_);
     ++stats_.forwards;
+    stats_.kv_live_position_steps += live;
+    stats_.kv_held_position_steps += held;
     stats_.forward_seconds += secs;
     for (std::size_t p = 0; p < present.size(); ++p) stats_.generated_tokens += emits[p] ? 1 : 0;
   }

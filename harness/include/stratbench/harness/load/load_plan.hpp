@@ -32,6 +32,10 @@ struct DatasetSpec {
   int answer_min_tokens = 16, answer_max_tokens = 48;    // uniform: each request's max_tokens
   int prefix_chars = 1500;                               // shared_prefix: the system prefix's length
   double high_share = 0;  // this share of the requests, drawn at random, has priority 1 (else 0)
+  // This share of the requests repeats an earlier one exactly (prompt and max_tokens; an
+  // FAQ's popular questions), drawn uniformly among those before it: what an answer cache
+  // can serve. 0 keeps a seed's plan as it always was.
+  double repeat_share = 0;
 };
 
 struct PlannedRequest {

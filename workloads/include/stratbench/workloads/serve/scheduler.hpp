@@ -104,6 +104,10 @@ struct SchedulerStats {
   int kv_blocks_total = 0, kv_blocks_used = 0, kv_blocks_cached = 0;
   std::uint64_t prefix_hit_blocks = 0, prefix_evictions = 0;
   std::uint64_t answer_hits = 0, answer_misses = 0;  // answered from the answer cache (counted completed)
+  // Summed over forwards: KV positions holding the running requests' tokens, and positions
+  // those requests hold (contiguous: a whole context each; paged: their blocks). Their
+  // ratio is the KV memory's utilisation over the run.
+  double kv_live_position_steps = 0, kv_held_position_steps = 0;
 };
 
 class Scheduler {
