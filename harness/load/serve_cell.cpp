@@ -1,10 +1,10 @@
 #include "stratbench/harness/load/serve_cell.hpp"
 
 #include <httplib.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 

@@ -23,7 +23,7 @@ TEST(KvCache, PagedBlocksAreTakenAsSequencesGrowAndReturnedOnReset) {
   EXPECT_TRUE(kv.paged());
   EXPECT_EQ(kv.free_blocks(), 6);
   EXPECT_EQ(kv.blocks_needed(0, 9), 3);
-  EXPECT_TRUE(kv.reserve(0, 9));  // 3 blocks
+  EXPECT_TRUE(kv.reserve(0, 9));   // 3 blocks
   EXPECT_TRUE(kv.reserve(0, 12));  // still 3
   EXPECT_EQ(kv.free_blocks(), 3);
   EXPECT_FALSE(kv.reserve(1, 13));  // 4 wanted, 3 free: nothing taken

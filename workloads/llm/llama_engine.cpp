@@ -142,7 +142,8 @@ void Engine::attention(int layer, const float* qkv, const int* seqs, const int* 
     for (int ph = task; ph < pairs; ph += tasks) {
       const int t = ph / c.n_heads, h = ph % c.n_heads, kvh = h / group;
       const float* q = qkv + static_cast<std::size_t>(ld) * t + h * hd;
-      const auto head = static_cast<std::size_t>(kvh * hd), stride = static_cast<std::size_t>(c.kv_dim());
+      const auto head = static_cast<std::size_t>(kvh) * static_cast<std::size_t>(hd),
+                 stride = static_cast<std::size_t>(c.kv_dim());
       const KvRows k{kb + first[t], bs, stride, head}, v{vb + first[t], bs, stride, head};
       float* o = out + static_cast<std::size_t>(c.dim) * t + h * hd;
       if (opt_.fused)

@@ -87,13 +87,9 @@ std::optional<Answer> RedisAnswerCache::get(const std::string& key) {
   std::lock_guard<std::mutex> l(mu_);
   auto* r = static_cast<redisReply*>(redisCommand(c_->ctx, "GET %b", key.data(), key.size()));
   std::optional<Answer> a;
-  if (!r) {
-    ++errors_;
-  } else if (r->type == REDIS_REPLY_STRING) {
-    a = decode(r->str, r->len);
-  } else if (r->type != REDIS_REPLY_NIL) {
-    ++errors_;
-  }
+  if (r && r->type == REDIS_REPLY_STRING) a = decode(r->str, r->len);
+  // No reply (a lost server) or anything but a string or nil is an error; nil a miss.
+  if (!r || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_NIL)) ++errors_;
   if (r) freeReplyObject(r);
   return a;
 }
