@@ -4,19 +4,14 @@
 
 #include <vector>
 
+#include "odd_config.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 
 namespace sb::llm {
 namespace {
 
-ModelConfig odd_config() {
-  ModelConfig c;
-  c.name = "odd";
-  c.dim = 64, c.n_layers = 3, c.n_heads = 4, c.n_kv_heads = 2, c.hidden_dim = 96, c.vocab_size = 67;
-  c.max_seq_len = 40;
-  return c;
-}
+using test::odd_config;
 
 TEST(KvCache, PagedBlocksAreTakenAsSequencesGrowAndReturnedOnReset) {
   KvCache kv(odd_config(), 3, 40, 4, 6);

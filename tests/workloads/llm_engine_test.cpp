@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "odd_config.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/cpu_features.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
@@ -12,14 +13,7 @@
 namespace sb::llm {
 namespace {
 
-// Awkward on purpose: GQA (4 query heads over 2 kv heads), hidden 96, vocab 67.
-ModelConfig odd_config() {
-  ModelConfig c;
-  c.name = "odd";
-  c.dim = 64, c.n_layers = 3, c.n_heads = 4, c.n_kv_heads = 2, c.hidden_dim = 96, c.vocab_size = 67;
-  c.max_seq_len = 40;
-  return c;
-}
+using test::odd_config;
 
 // Float64 forward over a whole sequence, no cache, from the synthetic floats: logits of
 // every position.

@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "serve_test_util.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/model_config.hpp"
@@ -24,18 +25,10 @@ namespace sb::serve {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::vector<int> collect(Stream& s, Finish* finish = nullptr) {
-  std::vector<int> out;
-  for (;;) {
-    const Stream::Update u = s.wait(5000ms);
-    out.insert(out.end(), u.tokens.begin(), u.tokens.end());
-    if (u.done) {
-      if (finish) *finish = u.finish;
-      return out;
-    }
-  }
-}
+using test::alone;
+using test::collect;
+using test::Fixture;
+using test::with_slots;
 
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -82,11 +75,6 @@ class Redis {
  private:
   int port_;
   pid_t pid_ = -1;
-};
-
-struct Fixture {
-  llm::ModelConfig c = llm::model_config("tiny");
-  llm::LlamaModel m = llm::synthetic_model(c, llm::kSyntheticSeed, Precision::fp32, false);
 };
 
 TEST(AnswerCache, MemoryKeepsTheMostRecentAnswers) {

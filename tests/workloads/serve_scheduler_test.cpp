@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "serve_test_util.hpp"
 #include "stratbench/result/errors.hpp"
 #include "stratbench/workloads/llm/llama_engine.hpp"
 #include "stratbench/workloads/llm/model_config.hpp"
@@ -15,35 +16,10 @@ namespace sb::serve {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Fixture {
-  llm::ModelConfig c = llm::model_config("tiny");
-  llm::LlamaModel m = llm::synthetic_model(c, llm::kSyntheticSeed, Precision::fp32, false);
-};
-
-// Each prompt alone in an engine of one sequence: what any scheduling must reproduce.
-std::vector<int> alone(const llm::LlamaModel& m, const std::vector<int>& prompt, int n) {
-  llm::Engine e(m, {}, 1, 64);
-  return llm::generate(e, {prompt}, n, false).tokens[0];
-}
-
-SchedulerOptions with_slots(int n) {
-  SchedulerOptions o;
-  o.slots = n;
-  return o;
-}
-
-std::vector<int> collect(Stream& s, Finish* finish = nullptr) {
-  std::vector<int> out;
-  for (;;) {
-    const Stream::Update u = s.wait(5000ms);
-    out.insert(out.end(), u.tokens.begin(), u.tokens.end());
-    if (u.done) {
-      if (finish) *finish = u.finish;
-      return out;
-    }
-  }
-}
+using test::alone;
+using test::collect;
+using test::Fixture;
+using test::with_slots;
 
 class SchedulerPolicies : public ::testing::TestWithParam<Sched> {};
 
