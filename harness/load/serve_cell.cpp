@@ -3,7 +3,6 @@
 #include <httplib.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <sstream>

@@ -25,10 +25,8 @@ namespace sb::serve {
 namespace {
 
 using namespace std::chrono_literals;
-using test::alone;
 using test::collect;
 using test::Fixture;
-using test::with_slots;
 
 int free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
