@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "llm_test_util.hpp"
@@ -168,7 +169,7 @@ TEST(Compress, SparseProductsMatchFloat64AtEveryLevelAndThreadCount) {
       if (s == Sparsity::two_of_four && cols % 4) continue;
       std::vector<float> w = randn(static_cast<std::size_t>(rows) * cols, 11 + rows);
       prune(w, rows, cols, s);
-      const Matrix m = Matrix::from_pruned(rows, cols, w);
+      const Matrix m = Matrix::from_pruned(rows, cols, w, s == Sparsity::two_of_four);
       for (int ntok : {1, 2, 5, 8, 13, 17, 130}) {
         const std::vector<float> x = randn(static_cast<std::size_t>(ntok) * cols, 7 + ntok);
         const std::vector<double> want = product(w, rows, cols, x, ntok);
@@ -181,6 +182,52 @@ TEST(Compress, SparseProductsMatchFloat64AtEveryLevelAndThreadCount) {
           }
       }
     }
+}
+
+// The 2:4 form: two stored values in every four columns (a zero where the group had
+// fewer), the offsets naming their columns, and the masks saying the same.
+TEST(Compress, TwoOfFourFormStoresTwoOfEveryFourAndTheirOffsets) {
+  const int rows = 3, cols = 72;  // two full blocks of 32 and a tail of 8
+  std::vector<float> w = randn(static_cast<std::size_t>(rows) * cols, 9);
+  prune(w, rows, cols, Sparsity::two_of_four);
+  w[4] = w[5] = w[6] = w[7] = 0.f;                  // row 0, a group with no non-zeros: columns 4 and 5 stored
+  w[cols + 9] = w[cols + 10] = w[cols + 11] = 0.f;  // row 1, columns 8..11: one non-zero at most
+  const Matrix m = Matrix::from_pruned(rows, cols, w, true);
+  ASSERT_TRUE(m.two_of_four());
+  EXPECT_EQ(m.offset_blocks(), 2);
+  EXPECT_EQ(m.nonzeros(), static_cast<std::size_t>(rows) * cols / 2);
+  for (int o = 0; o < rows; ++o) {
+    const float* v = m.values(o);
+    for (int j = 0; j < cols / 2; ++j) {
+      const int group = j / 2;
+      int col = -1;
+      if (j < 32 * m.offset_blocks() / 2) {
+        col = 4 * group + static_cast<int>((m.offsets(o)[j / 16] >> (2 * (j % 16))) & 3u);
+      } else {  // the tail: the group's j % 2-th mask bit
+        for (int c = 4 * group, seen = 0; c < 4 * group + 4; ++c)
+          if (((m.masks(o)[c / 16] >> (c % 16)) & 1u) && seen++ == j % 2) col = c;
+      }
+      ASSERT_GE(col, 4 * group) << o << " " << j;
+      EXPECT_TRUE((m.masks(o)[col / 16] >> (col % 16)) & 1u) << o << " " << j;
+      EXPECT_EQ(v[j], w[static_cast<std::size_t>(o) * cols + col]) << o << " " << j;
+    }
+  }
+  EXPECT_EQ((m.offsets(0)[0] >> 4) & 0xFu, 0x4u);  // values 2 and 3: columns 4 + 0 and 4 + 1
+  EXPECT_EQ(m.values(0)[2], 0.f);
+  EXPECT_EQ(m.values(0)[3], 0.f);
+  std::vector<float> x = randn(cols, 3), y(rows, NAN);
+  const std::vector<double> want = product(w, rows, cols, x, 1);
+  for (SimdLevel lv : levels()) {
+    sparse_rows(m, 0, rows, x.data(), cols, 1, y.data(), 1, lv);
+    EXPECT_LT(worst(y, want, cols), 5e-6) << name(lv);
+  }
+  w[cols + 9] = 1.f, w[cols + 10] = 2.f, w[cols + 11] = 3.f;
+  try {
+    (void)Matrix::from_pruned(rows, cols, w, true);
+    ADD_FAILURE() << "three non-zeros in four columns were taken as 2:4";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("row 1, columns 8 to 11"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Compress, AllZeroRowsAndGroupsGiveZero) {

@@ -51,7 +51,7 @@ struct Loader {
       if (t != GgmlType::f32)
         throw InputError("sparsity stores fp32 values; it does not combine with precision " +
                          std::string(to_string(p)));
-      return Matrix::from_pruned(out, in, v);
+      return Matrix::from_pruned(out, in, v, c.sparsity == Sparsity::two_of_four);
     }
     if (c.lowrank_percent > 0) {
       const bool blocks = t == GgmlType::q8_0 || t == GgmlType::q4_0;

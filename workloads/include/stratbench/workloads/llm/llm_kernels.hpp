@@ -86,8 +86,18 @@ class Matrix {
   std::size_t resident_bytes() const;
 
   // `values` row-major rows x cols, mostly zeros: kept as the sparse form (fp32 non-zeros).
-  static Matrix from_pruned(int rows, int cols, std::span<const float> values);
+  // two_of_four: the values have at most two non-zeros in every aligned four columns
+  // (InputError otherwise), and the matrix also keeps the 2:4 form below.
+  static Matrix from_pruned(int rows, int cols, std::span<const float> values, bool two_of_four = false);
   bool sparse() const { return !masks_.empty(); }
+  // The 2:4 form: every aligned four columns store exactly two values (a zero is stored
+  // where a group had fewer non-zeros, its mask bit set like any other), so a row holds
+  // cols / 2 values, and per full block of 32 columns one word of 2-bit offsets: the
+  // block's value j sits in column 4 (j / 2) + offset j. The one-token AVX-512 kernel then
+  // needs no masks and no popcounts: one permute of two input vectors per 32 columns.
+  bool two_of_four() const { return two_of_four_; }
+  int offset_blocks() const { return cols_ / 32; }
+  const std::uint32_t* offsets(int o) const { return offsets_.data() + static_cast<std::size_t>(o) * offset_blocks(); }
   int mask_groups() const { return (cols_ + 15) / 16; }
   // Row o's masks (mask_groups() of them; bit j of mask g: column 16 g + j is stored) and
   // its packed non-zeros, in column order.
@@ -109,6 +119,8 @@ class Matrix {
   std::vector<std::uint16_t> masks_;
   std::vector<float, LineAligned<float>> values_;  // 16 zeros of padding past the last row
   std::vector<std::size_t> value_start_;           // rows + 1 offsets into values_
+  std::vector<std::uint32_t> offsets_;             // the 2:4 form's, offset_blocks() a row
+  bool two_of_four_ = false;
   std::shared_ptr<const Factors> factors_;
 };
 
