@@ -36,6 +36,7 @@ struct TrainCli {
   std::string teacher;  // model distill
   double temperature = 2, alpha = 0.5;
   std::string model, strategy;  // model finetune
+  bool control = false;         // model finetune --control: uncompressed
   bool lr_set = false;
   llm::train::TrainOptions o;
 };
@@ -95,6 +96,10 @@ const std::vector<Flag<TrainCli>>& train_flags() {
       {"--strategy", "-s", "S",
        "model finetune: the compression whose structure is kept, e.g. sparsity=u70 or share=2+sparsity=2of4",
        [](TrainCli& c, const std::string& v) { c.strategy = v; }},
+      {"--control", "", "",
+       "model finetune: train the model uncompressed instead (no -s), at the same schedule: what the extra tokens "
+       "alone buy",
+       [](TrainCli& c, const std::string&) { c.control = true; }},
       {"--output", "-o", "OUT.gguf", "the trained model, f32 GGUF (required)",
        [](TrainCli& c, const std::string& v) { c.out = v; }},
       {"--help", "-h", "", "this help", [](TrainCli&, const std::string&) {}},
@@ -188,9 +193,14 @@ static std::shared_ptr<const llm::train::Teacher> load_teacher(const TrainCli& c
 // constraint that keeps it through training. A shorter, gentler schedule than training
 // from scratch unless --lr says otherwise.
 static void setup_finetune(TrainCli& c, text::Encoding& enc) {
-  const Strategy s = parse_strategy(c.strategy);
   Loaded m = load_trained(c.model, "--model", enc);
   c.o.cfg = m.spec.cfg;
+  if (!c.lr_set) c.o.lr = 3e-4, c.o.min_lr = 3e-5, c.o.warmup = std::min(c.o.warmup, 20);
+  if (c.control) {  // nothing to keep: continued training of the model as it is
+    c.o.init = std::move(m.params);
+    return;
+  }
+  const Strategy s = parse_strategy(c.strategy);
   llm::Compression comp = llm::compression_of(s.k);
   llm::InputNorms wanda;
   if (s.k.sparsity != Sparsity::off && s.k.prune == Prune::wanda) {
@@ -200,7 +210,6 @@ static void setup_finetune(TrainCli& c, text::Encoding& enc) {
   const llm::train::ParamLayout l(c.o.cfg);
   c.o.constrain = llm::train::apply_compression(l, comp, m.params);
   c.o.init = std::move(m.params);
-  if (!c.lr_set) c.o.lr = 3e-4, c.o.min_lr = 3e-5, c.o.warmup = std::min(c.o.warmup, 20);
 }
 
 int cmd_model_train(const Args& args, const std::string& command_line, TrainMode mode) {
@@ -222,7 +231,8 @@ int cmd_model_train(const Args& args, const std::string& command_line, TrainMode
                  "fixed from the start) or layer sharing (each group kept at its mean) is applied to the\n"
                  "model, then kept after every step. The result loads with the same strategy to exactly\n"
                  "the fine-tuned model. Learning rate 3e-4 to 3e-5 unless --lr is given; the rest is\n"
-                 "`model train`'s.\n\n"
+                 "`model train`'s. --control instead trains the model uncompressed at the same schedule:\n"
+                 "part of a fine-tune's gain is the extra training itself, and the control measures it.\n\n"
               << flags_help(train_flags());
     return 0;
   }
@@ -243,10 +253,13 @@ int cmd_model_train(const Args& args, const std::string& command_line, TrainMode
   if (!pos.empty()) throw InputError(cmd + ": unexpected argument '" + pos[0] + "' (the output goes to -o)");
   if (distill && c.teacher.empty()) throw InputError("model distill: --teacher is required");
   if (!distill && !c.teacher.empty()) throw InputError(cmd + ": --teacher belongs to `model distill`");
-  if (!finetune && !(c.model.empty() && c.strategy.empty()))
-    throw InputError(cmd + ": --model and --strategy belong to `model finetune`");
+  if (!finetune && !(c.model.empty() && c.strategy.empty() && !c.control))
+    throw InputError(cmd + ": --model, --strategy and --control belong to `model finetune`");
   if (finetune) {
-    if (c.model.empty() || c.strategy.empty()) throw InputError("model finetune: --model and --strategy are required");
+    if (c.control && !c.strategy.empty())
+      throw InputError("model finetune: --control trains the model uncompressed; drop --strategy");
+    if (c.model.empty() || (c.strategy.empty() && !c.control))
+      throw InputError("model finetune: --model and --strategy (or --control) are required");
     if (!c.tokenizer.empty() || !c.config.empty())
       throw InputError("model finetune: the model keeps its shape and vocabulary; drop --config and --tokenizer");
     if (c.resume) throw InputError("model finetune: --resume is not supported (a fine-tune is short: run it again)");
@@ -328,7 +341,8 @@ int cmd_model_train(const Args& args, const std::string& command_line, TrainMode
   w.set("stratbench.train.heldout_ppl", llm::GgufValue::f32(static_cast<float>(std::exp(final_loss))));
   if (finetune) {
     w.set("stratbench.finetune.from", llm::GgufValue::string(std::filesystem::path(c.model).filename().string()));
-    w.set("stratbench.finetune.strategy", llm::GgufValue::string(parse_strategy(c.strategy).canonical()));
+    w.set("stratbench.finetune.strategy",
+          llm::GgufValue::string(c.control ? "control (uncompressed)" : parse_strategy(c.strategy).canonical()));
   }
   if (distill) {
     w.set("stratbench.distill.teacher", llm::GgufValue::string(std::filesystem::path(c.teacher).filename().string()));

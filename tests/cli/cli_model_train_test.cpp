@@ -126,12 +126,28 @@ TEST(CliModelTrain, TrainsWritesAModelTheEngineRunsAndACurveFile) {
   const double structured = ppl_of("f.gguf", "share=2+sparsity=2of4"), dense = ppl_of("f.gguf", "baseline");
   EXPECT_NEAR(structured, dense, 1e-4 * dense);
   EXPECT_NE(structured, ppl_of("m.gguf", "share=2+sparsity=2of4"));  // the fine-tune changed it
+  // The control: the same schedule and tokens, uncompressed; it changes the dense model.
+  std::vector<std::string> control = ft;
+  control.erase(control.begin() + 4, control.begin() + 6);  // -s share=2+sparsity=2of4
+  control.back() = "c.gguf";
+  control.emplace_back("--control");
+  Proc cf = run_cli(control, dir);
+  ASSERT_EQ(cf.exit_code, 0) << cf.err << cf.out;
+  EXPECT_TRUE(has(cf.out, "step 10/10")) << cf.out;
+  EXPECT_TRUE(has(run_cli({"model", "info", "--metadata", "c.gguf"}, dir).out, "control (uncompressed)"));
+  EXPECT_NE(ppl_of("c.gguf", "baseline"), ppl_of("m.gguf", "baseline"));
   for (const auto& [args, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"model", "finetune", "--model", "m.gguf", "-s", "lowrank=50", "--corpus", kSample, "--tokens", "256", "-o",
              "x.gguf"},
             "low-rank"},
            {{"model", "finetune", "--model", "m.gguf", "--corpus", kSample, "--tokens", "256", "-o", "x.gguf"},
-            "--model and --strategy are required"},
+            "--model and --strategy (or --control) are required"},
+           {{"model", "finetune", "--model", "m.gguf", "--control", "-s", "share=2", "--corpus", kSample, "--tokens",
+             "256", "-o", "x.gguf"},
+            "drop --strategy"},
+           {{"model", "train", "--control", "--tokenizer", vocab(), "--config", "micro", "--corpus", kSample,
+             "--tokens", "256", "-o", "x.gguf"},
+            "belong to `model finetune`"},
            {{"model", "finetune", "--model", "m.gguf", "-s", "share=2", "--config", "micro", "--corpus", kSample,
              "--tokens", "256", "-o", "x.gguf"},
             "drop --config"},
