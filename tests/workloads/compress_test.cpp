@@ -156,12 +156,13 @@ TEST(Compress, SparseFormKeepsExactlyTheNonZeros) {
   EXPECT_LT(m.resident_bytes(), static_cast<std::size_t>(rows) * cols * 4 * 6 / 10);
 }
 
-// Every sparsity, awkward shapes (a partial last group, fewer rows than threads' chunks),
+// Every sparsity, awkward shapes (a partial last group, fewer rows than threads' chunks,
+// full groups left over after the one-token kernel's steps of four),
 // 1 to 130 tokens (the AVX-512 prefill's 16-token vectors and their remainders, its chunks
 // of 128 tokens and column blocks of 64, the AVX2 tile of 4), 1 and 3 threads through
 // matmul, which shares out rows as the engine does.
 TEST(Compress, SparseProductsMatchFloat64AtEveryLevelAndThreadCount) {
-  const int shapes[][2] = {{1, 16}, {37, 45}, {70, 200}, {129, 64}};
+  const int shapes[][2] = {{1, 16}, {37, 45}, {70, 200}, {129, 64}, {3, 112}};
   ThreadPool pool3(3);
   for (const auto& sh : shapes)
     for (Sparsity s : kAll) {
