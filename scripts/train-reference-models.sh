@@ -5,7 +5,7 @@
 #      trained on the whole corpus, every 20th 64 KiB chunk held out, on sequences as long
 #      as its context (positions it never saw in training would score worse)
 #   3. the student (shape "student": 1.4M parameters, dim 128, 4 layers), distilled from
-#      the teacher's soft targets on the same number of tokens
+#      the teacher's soft targets on as many tokens as the teacher saw
 #   4. the same student trained from scratch on the same tokens, so that what the
 #      distillation itself bought can be measured (student-scratch.gguf)
 # datasets/corpus/corpus.txt is built by scripts/setup.sh from Debian packages (its
@@ -15,7 +15,7 @@
 # usage: scripts/train-reference-models.sh [OUT_DIR]   (default datasets/model)
 #   TEACHER_TOKENS  the teacher's training tokens (default 8M, 0.4 passes over the corpus:
 #                   about 46 minutes at 2,900 tokens/s on this project's 2-core Xeon VM)
-#   STUDENT_TOKENS  each student's training tokens (default 4M: about 20 minutes distilled, 9 from scratch)
+#   STUDENT_TOKENS  each student's training tokens (default 8M: about 36 minutes distilled, 16 from scratch)
 #   THREADS         training threads (default 2; part of what makes the result exact)
 # An interrupted run continues where its checkpoint left off: run the script again.
 # Afterwards: llama.cpp's perplexity on the same held-out text, for the 1% check:
@@ -26,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-datasets/model}
 teacher_tokens=${TEACHER_TOKENS:-8M}
-student_tokens=${STUDENT_TOKENS:-4M}
+student_tokens=${STUDENT_TOKENS:-8M}
 threads=${THREADS:-2}
 bin=${STRATBENCH_BIN:-build/release/bin/stratbench}
 corpus=datasets/corpus/corpus.txt

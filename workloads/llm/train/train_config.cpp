@@ -16,7 +16,11 @@ struct Shape {
 };
 
 // Sized for 2 CPU cores: the teacher trains in under 3 hours and stays under 40 MB in f32
-// with a 4096-token vocabulary; the student has a quarter of its width and depth budget.
+// with a 4096-token vocabulary. The student has half its width and two thirds of its depth
+// (22% of its parameters). Distilled on the teacher's 8.4M tokens it is 10% above the
+// teacher's held-out perplexity, and better than from scratch. A wider student (dim 192,
+// hidden 512, 2.6M parameters) matched the teacher on those tokens, but so did its
+// from-scratch twin: that teacher has little to teach a model of 41% its size.
 constexpr Shape kShapes[] = {
     {"teacher", 256, 6, 8, 8, 768, 256, "6.2M parameters with 4096 tokens"},
     {"student", 128, 4, 4, 4, 384, 256, "1.4M parameters with 4096 tokens"},
