@@ -15,7 +15,7 @@
 # usage: scripts/train-reference-models.sh [OUT_DIR]   (default datasets/model)
 #   TEACHER_TOKENS  the teacher's training tokens (default 8M, 0.4 passes over the corpus:
 #                   about 46 minutes at 2,900 tokens/s on this project's 2-core Xeon VM)
-#   STUDENT_TOKENS  each student's training tokens (default 8M: about 36 minutes distilled, 16 from scratch)
+#   STUDENT_TOKENS  each student's training tokens (default 8M: about 36 minutes distilled, under 30 from scratch)
 #   THREADS         training threads (default 2; part of what makes the result exact)
 # An interrupted run continues where its checkpoint left off: run the script again.
 # Afterwards: llama.cpp's perplexity on the same held-out text, for the 1% check:
