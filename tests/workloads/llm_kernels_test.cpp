@@ -117,6 +117,42 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
           }
 }
 
+// One token against fp32 rows (decode, blocked): at the AVX-512 level the rows go four at a
+// time as four streams (rows q apart), the rows left over one by one. The rows split
+// differently over 1, 2 and 3 threads, and the sums must not depend on it; each near
+// float64. Tails of 16 and of fewer than 16 columns. Then a row's sum must be the same
+// float whether the four-row or the one-row kernel took it: rows 1..36 of 37, as 35 rows
+// (the last three one by one) and as part of all 37 (four at a time).
+TEST(LlmKernels, OneTokenFloatRowsInStreamsMatchFloat64AndOneAnother) {
+  for (SimdLevel s : levels())
+    for (int cols : {16, 100, 768})
+      for (int rows : {3, 4, 37, 130}) {
+        Matrix w = Matrix::from_floats(GgmlType::f32, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows));
+        const std::vector<float> x = randn(cols, cols);
+        std::vector<float> first;
+        for (int threads : {1, 2, 3}) {
+          std::vector<float> y(rows, NAN);
+          KernelOptions opt{s, threads > 1 ? &shared_thread_pool(threads) : nullptr, true};
+          matmul(w, x.data(), cols, 1, y.data(), rows, opt, nullptr);
+          for (int o = 0; o < rows; ++o)
+            ASSERT_NEAR(y[o], reference_dot(w, o, x), 1e-5 * std::sqrt(cols) * 4)
+                << "simd=" << to_string(s) << " rows=" << rows << " cols=" << cols << " threads " << threads << " row "
+                << o;
+          if (first.empty()) first = y;
+          EXPECT_EQ(y, first) << "simd=" << to_string(s) << " rows=" << rows << " cols=" << cols << ": " << threads
+                              << " threads gave other sums than one";
+        }
+      }
+  if (!avx512_llm_supported()) return;
+  for (int cols : {100, 768}) {
+    const std::vector<float> w = randn(static_cast<std::size_t>(37) * cols, 5), x = randn(cols, 6);
+    std::vector<float> all(37), part(35);
+    detail::gemv_f32_avx512(w.data(), cols, 37, x.data(), cols, all.data());
+    detail::gemv_f32_avx512(w.data() + cols, cols, 35, x.data(), cols, part.data());
+    for (int o = 0; o < 35; ++o) EXPECT_EQ(part[o], all[o + 1]) << "cols=" << cols << " row " << o + 1;
+  }
+}
+
 // Q4_0/Q8_0 rows interleaved 16 to a vector (the AVX-512 prefill tiles): whole groups by the
 // interleaved copy, rows before and after them row-major, with products split over two
 // threads so that slices start inside a group too.

@@ -24,9 +24,6 @@
 namespace sb::llm::detail {
 namespace {
 
-inline __mmask16 first16(int k) {
-  return k >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << k) - 1);
-}
 inline __mmask32 first32(int k) { return k >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << k) - 1); }
 
 // Elements [i, i + 32) of x rounded to bf16 (lanes past k valid ones are zero).
@@ -56,13 +53,6 @@ inline __m256i fold32(__m256i a, __m256i b, __m256i c, __m256i d) {
 // 8 * (sum of a block's 32 activations) per lane group, the term that turns Q4_0's
 // unsigned nibble products (n x) into the weights' (n - 8) x.
 inline __m256i eight_x(__m256i qx) { return _mm256_dpbusd_epi32(zero(), _mm256_set1_epi8(8), qx); }
-
-// The sum of 16 lanes (GCC 12's _mm512_reduce_add_ps warns of an uninitialized
-// variable inside it once inlined into unrolled code).
-inline float reduce16(__m512 v) {
-  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
-  return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), hi));
-}
 
 inline float reduce4(__m256 acc, int t) {
   alignas(16) float v[4];

@@ -27,6 +27,20 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+#ifdef __AVX512F__
+// The AVX-512 files' own (the AVX2 files do not see them).
+inline __mmask16 first16(int k) {
+  return k >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << k) - 1);
+}
+
+// The sum of 16 lanes (GCC 12's _mm512_reduce_add_ps warns of an uninitialized
+// variable inside it once inlined into unrolled code).
+inline float reduce16(__m512 v) {
+  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), hi));
+}
+#endif
+
 // The fp16 scale at p (a block's first two bytes).
 inline float half(const std::uint8_t* p) {
   std::uint16_t h;

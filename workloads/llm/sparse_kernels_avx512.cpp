@@ -1,9 +1,8 @@
 // The sparse product at the AVX-512 level (built with AVX-512 flags; reached only where
 // avx512_llm_supported()). One token: per 16 columns, vexpandps turns the mask and the next
-// popcount(mask) packed values back into a vector of weights, and the mask also loads only
-// those columns of the input: the arithmetic is a dense row's, the memory read a third of
-// it at 70% zeros, and a group of 16 zeros is skipped outright. A 2:4 matrix: see
-// row_one_24. Several tokens: see block_rows.
+// popcount(mask) packed values back into a vector of weights: the arithmetic is a dense
+// row's, the memory read a third of it at 70% zeros; see rows_one. A 2:4 matrix: see
+// rows_one_24. Several tokens: see block_rows.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -16,13 +15,6 @@
 
 namespace sb::llm::detail {
 namespace {
-
-// How far ahead of a sparse row's values they are prefetched. The one-token product reads
-// them at under half the rate a dense row is read (an expand a group), so further ahead
-// than the dense rows' kAhead: on small, u70 decode went from 10.5 ms a token without a
-// prefetch to 8.7 with 1 KiB and 8.1 with 3 KiB (4 KiB: 8.3; a second prefetch to L2
-// further ahead, or this one to L2 only, gained nothing).
-constexpr int kSparseAhead = 3072;
 
 // Several tokens (prefill): the product goes over the non-zeros only. The tokens'
 // inputs are transposed, column i's values for 16 * NV tokens side by side, and each stored
@@ -83,85 +75,116 @@ using BlockRows = void (*)(const Matrix&, int, int, int, int, const float*, std:
 constexpr BlockRows kBlockRows[] = {block_rows<1>, block_rows<2>, block_rows<3>, block_rows<4>,
                                     block_rows<5>, block_rows<6>, block_rows<7>, block_rows<8>};
 
-// One token (decode): four groups of 16 columns a step, one 64-bit word of their masks, so
-// the loop's own instructions (count, branch, pointers, prefetch) are paid once for 64
-// columns, and four accumulators, so the FMAs do not wait on each other. The step's value
-// offsets are popcounts of the word's low 16, 32 and 48 bits. The masks load straight from
-// memory into mask registers (kmovw k, m16), where a kmovw from a general register takes
-// a slot on port 5, which the expands need. The inputs go whole into the FMAs' memory
-// operands, unmasked: a pruned column's weight is an expanded zero and adds nothing, as in
-// a dense row (a partial last group goes through its mask: no input past the row's end is
-// read). Two groups a step took about ten instructions a group, and u90 decode, where the
-// bytes are few, about three cycles a group; four take under nine. On small at 2 threads,
-// the two binaries alternated twice: u90 decode went from 7.56-7.69 to 6.82-7.31 ms a
-// token, u70 (bound by memory) from 9.33-9.62 to 9.16-9.44; with the prefetch 2 or 4 KiB
-// ahead instead of 3, u70 was no faster.
-void row_one(const Matrix& w, int o, const float* x, float* y) {
-  const std::uint16_t* mk = w.masks(o);
-  const float* v = w.values(o);
-  const int groups = w.mask_groups(), full = w.cols() / 16;  // a partial last group: masked
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+// One token (decode), R rows q apart at once (o, o + q, ...): R streams of values and masks
+// in R places, where row after row is one stream. One core keeps more lines in flight for
+// four streams than for one: u70 matrices of 270 MB at one thread went from 12.4-12.5
+// GB/s row by row to 13.6-14.0 in four streams (and the dense rows, gemv_f32_avx512, gain
+// as much). Per stream, the step's two lines of values prefetched 2 KiB ahead: with one,
+// u50 decode on small took 10.7 ms a token against 8.6-9.3 (a step reads 128 bytes of
+// values at 50% zeros, 77 at 70%); a third, for the masks, gained nothing.
+//
+// Per row, four groups of 16 columns a step, one 64-bit word of their masks, so the loop's
+// own instructions (count, branch, pointers, prefetch) are paid once for 64 columns. The
+// step's value offsets are popcounts of the word's low 16, 32 and 48 bits. The masks load
+// straight from memory into mask registers (kmovw k, m16), where a kmovw from a general
+// register takes a slot on port 5, which the expands need. The inputs are loaded whole,
+// unmasked, once for the R rows: a pruned column's weight is an expanded zero and adds
+// nothing, as in a dense row (a partial last group's inputs are masked: no input past the
+// row's end is read). Two groups a step took about ten instructions a group, and u90
+// decode, where the bytes are few, about three cycles a group; four take under nine.
+// A row's sum does not depend on R: the same two accumulators, in the same order.
+constexpr int kStreams = 4;
+constexpr int kStreamAhead = 2048;
+
+template <int R>
+void rows_one(const Matrix& w, int o, int q, const float* x, float* y) {
+  const std::uint16_t* mk[R];
+  const float* v[R];
+  for (int r = 0; r < R; ++r) mk[r] = w.masks(o + r * q), v[r] = w.values(o + r * q);
+  const int groups = w.mask_groups(), full = w.cols() / 16;
+  __m512 a[R][2];
+  for (auto& acc : a) acc[0] = acc[1] = _mm512_setzero_ps();
   int g = 0;
   for (; g + 3 < full; g += 4) {
-    std::uint64_t quad;
-    std::memcpy(&quad, mk + g, 8);
-    // Two lines ahead: a step reads 77 bytes of values at 70% zeros, 128 at 50%.
-    _mm_prefetch(reinterpret_cast<const char*>(v) + kSparseAhead, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(v) + kSparseAhead + 64, _MM_HINT_T0);
-    auto* m = const_cast<__mmask16*>(mk + g);
-    const __m512 w0 = _mm512_maskz_expandloadu_ps(_load_mask16(m), v);
-    const __m512 w1 = _mm512_maskz_expandloadu_ps(_load_mask16(m + 1), v + std::popcount(quad << 48));
-    const __m512 w2 = _mm512_maskz_expandloadu_ps(_load_mask16(m + 2), v + std::popcount(quad << 32));
-    const __m512 w3 = _mm512_maskz_expandloadu_ps(_load_mask16(m + 3), v + std::popcount(quad << 16));
-    v += std::popcount(quad);
-    a0 = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x + 16 * g), a0);
-    a1 = _mm512_fmadd_ps(w1, _mm512_loadu_ps(x + 16 * g + 16), a1);
-    a2 = _mm512_fmadd_ps(w2, _mm512_loadu_ps(x + 16 * g + 32), a2);
-    a3 = _mm512_fmadd_ps(w3, _mm512_loadu_ps(x + 16 * g + 48), a3);
+    const __m512 x0 = _mm512_loadu_ps(x + 16 * g), x1 = _mm512_loadu_ps(x + 16 * g + 16);
+    const __m512 x2 = _mm512_loadu_ps(x + 16 * g + 32), x3 = _mm512_loadu_ps(x + 16 * g + 48);
+    SB_UNROLL for (int r = 0; r < R; ++r) {
+      std::uint64_t quad;
+      std::memcpy(&quad, mk[r] + g, 8);
+      _mm_prefetch(reinterpret_cast<const char*>(v[r]) + kStreamAhead, _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(v[r]) + kStreamAhead + 64, _MM_HINT_T0);
+      auto* m = const_cast<__mmask16*>(mk[r] + g);
+      const __m512 w0 = _mm512_maskz_expandloadu_ps(_load_mask16(m), v[r]);
+      const __m512 w1 = _mm512_maskz_expandloadu_ps(_load_mask16(m + 1), v[r] + std::popcount(quad << 48));
+      const __m512 w2 = _mm512_maskz_expandloadu_ps(_load_mask16(m + 2), v[r] + std::popcount(quad << 32));
+      const __m512 w3 = _mm512_maskz_expandloadu_ps(_load_mask16(m + 3), v[r] + std::popcount(quad << 16));
+      v[r] += std::popcount(quad);
+      a[r][0] = _mm512_fmadd_ps(w0, x0, a[r][0]);
+      a[r][1] = _mm512_fmadd_ps(w1, x1, a[r][1]);
+      a[r][0] = _mm512_fmadd_ps(w2, x2, a[r][0]);
+      a[r][1] = _mm512_fmadd_ps(w3, x3, a[r][1]);
+    }
   }
   for (; g < groups; ++g) {
-    const __mmask16 k = mk[g];
-    a0 = _mm512_fmadd_ps(_mm512_maskz_expandloadu_ps(k, v), _mm512_maskz_loadu_ps(k, x + 16 * g), a0);
-    v += std::popcount(static_cast<unsigned>(k));
+    const __m512 xg = _mm512_maskz_loadu_ps(first16(w.cols() - 16 * g), x + 16 * g);
+    SB_UNROLL for (int r = 0; r < R; ++r) {
+      const __mmask16 m = mk[r][g];
+      a[r][0] = _mm512_fmadd_ps(_mm512_maskz_expandloadu_ps(m, v[r]), xg, a[r][0]);
+      v[r] += std::popcount(static_cast<unsigned>(m));
+    }
   }
-  *y = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
+  for (int r = 0; r < R; ++r) y[r * q] = reduce16(_mm512_add_ps(a[r][0], a[r][1]));
 }
 
-// One token of a 2:4 matrix: per 32 columns, the block's 16 values are contiguous, and
-// one vpermt2ps picks their 16 inputs out of the block's two input vectors by indices
-// 4 (j / 2) + offset j, unpacked from the block's offset word by a variable shift. No
-// expand, no mask, no popcount: a dense row's arithmetic on half its length, and 2.125
-// bytes read a column instead of 4. The columns past the last full block (in fours) go
-// through the masks as in row_one.
-void row_one_24(const Matrix& w, int o, const float* x, float* y) {
+// One token of a 2:4 matrix, R rows q apart as rows_one. Per 32 columns, the block's 16
+// values are contiguous, and one vpermt2ps picks their 16 inputs out of the block's two
+// input vectors by indices 4 (j / 2) + offset j, unpacked from the block's offset word by
+// a variable shift. No expand, no mask, no popcount: a dense row's arithmetic on half its
+// length, and 2.125 bytes read a column instead of 4. The columns past the last full
+// block (in fours) go through the masks as in rows_one.
+template <int R>
+void rows_one_24(const Matrix& w, int o, int q, const float* x, float* y) {
   const __m512i shift = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i base = _mm512_setr_epi32(0, 0, 4, 4, 8, 8, 12, 12, 16, 16, 20, 20, 24, 24, 28, 28);
   const __m512i three = _mm512_set1_epi32(3);
-  auto lanes = [&](std::uint32_t word, const float* xb) {
+  auto lanes = [&](std::uint32_t word, __m512 lo, __m512 hi) {
     const __m512i off = _mm512_and_si512(_mm512_srlv_epi32(_mm512_set1_epi32(static_cast<int>(word)), shift), three);
-    return _mm512_permutex2var_ps(_mm512_loadu_ps(xb), _mm512_or_si512(off, base), _mm512_loadu_ps(xb + 16));
+    return _mm512_permutex2var_ps(lo, _mm512_or_si512(off, base), hi);
   };
-  const std::uint32_t* off = w.offsets(o);
-  const float* v = w.values(o);
+  const std::uint32_t* off[R];
+  const float* v[R];
+  for (int r = 0; r < R; ++r) off[r] = w.offsets(o + r * q), v[r] = w.values(o + r * q);
   const int blocks = w.offset_blocks();
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+  __m512 a[R][2];
+  for (auto& acc : a) acc[0] = acc[1] = _mm512_setzero_ps();
   int b = 0;
   for (; b + 1 < blocks; b += 2) {
-    // As the dense rows: the two lines of values this step reads, fetched kAhead bytes early.
-    _mm_prefetch(reinterpret_cast<const char*>(v + 16 * b) + kAhead, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(v + 16 * b) + kAhead + 64, _MM_HINT_T0);
-    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16 * b), lanes(off[b], x + 32 * b), a0);
-    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16 * b + 16), lanes(off[b + 1], x + 32 * b + 32), a1);
+    const float* xb = x + 32 * b;
+    const __m512 x0 = _mm512_loadu_ps(xb), x1 = _mm512_loadu_ps(xb + 16);
+    const __m512 x2 = _mm512_loadu_ps(xb + 32), x3 = _mm512_loadu_ps(xb + 48);
+    SB_UNROLL for (int r = 0; r < R; ++r) {
+      // The two lines of values this step reads, fetched kAhead bytes early.
+      _mm_prefetch(reinterpret_cast<const char*>(v[r] + 16 * b) + kAhead, _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(v[r] + 16 * b) + kAhead + 64, _MM_HINT_T0);
+      a[r][0] = _mm512_fmadd_ps(_mm512_loadu_ps(v[r] + 16 * b), lanes(off[r][b], x0, x1), a[r][0]);
+      a[r][1] = _mm512_fmadd_ps(_mm512_loadu_ps(v[r] + 16 * b + 16), lanes(off[r][b + 1], x2, x3), a[r][1]);
+    }
   }
-  if (b < blocks) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(v + 16 * b), lanes(off[b], x + 32 * b), a0);
-  const std::uint16_t* mk = w.masks(o);
-  v += 16 * blocks;
-  for (int g = 2 * blocks; g < w.mask_groups(); ++g) {
-    const __mmask16 k = mk[g];
-    a1 = _mm512_fmadd_ps(_mm512_maskz_expandloadu_ps(k, v), _mm512_maskz_loadu_ps(k, x + 16 * g), a1);
-    v += std::popcount(static_cast<unsigned>(k));
+  if (b < blocks) {
+    const __m512 x0 = _mm512_loadu_ps(x + 32 * b), x1 = _mm512_loadu_ps(x + 32 * b + 16);
+    for (int r = 0; r < R; ++r)
+      a[r][0] = _mm512_fmadd_ps(_mm512_loadu_ps(v[r] + 16 * b), lanes(off[r][b], x0, x1), a[r][0]);
   }
-  *y = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
+  for (int r = 0; r < R; ++r) {
+    const std::uint16_t* mk = w.masks(o + r * q);
+    const float* vr = v[r] + 16 * blocks;
+    for (int g = 2 * blocks; g < w.mask_groups(); ++g) {
+      const __mmask16 k = mk[g];
+      a[r][1] = _mm512_fmadd_ps(_mm512_maskz_expandloadu_ps(k, vr), _mm512_maskz_loadu_ps(k, x + 16 * g), a[r][1]);
+      vr += std::popcount(static_cast<unsigned>(k));
+    }
+    y[r * q] = reduce16(_mm512_add_ps(a[r][0], a[r][1]));
+  }
 }
 
 }  // namespace
@@ -169,11 +192,11 @@ void row_one_24(const Matrix& w, int o, const float* x, float* y) {
 void sparse_rows_avx512(const Matrix& w, int r0, int r1, const float* x, std::size_t ldx, int ntok, float* y,
                         std::size_t ldy) {
   if (ntok == 1) {
-    if (w.two_of_four()) {
-      for (int o = r0; o < r1; ++o) row_one_24(w, o, x, y + (o - r0));
-      return;
-    }
-    for (int o = r0; o < r1; ++o) row_one(w, o, x, y + (o - r0));
+    // The rows in four quarters, read side by side; the rows left over, one by one.
+    const int q = (r1 - r0) / kStreams;
+    const bool b24 = w.two_of_four();
+    for (int i = 0; i < q; ++i) (b24 ? rows_one_24<kStreams> : rows_one<kStreams>)(w, r0 + i, q, x, y + i);
+    for (int o = r0 + kStreams * q; o < r1; ++o) (b24 ? rows_one_24<1> : rows_one<1>)(w, o, 0, x, y + (o - r0));
     return;
   }
   // Chunks of up to 128 tokens (8 accumulators, enough to cover the FMA latency); buffers
