@@ -117,40 +117,49 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
           }
 }
 
-// One token against fp32 rows (decode, blocked): at the AVX-512 level the rows go four at a
-// time as four streams (rows q apart), the rows left over one by one. The rows split
-// differently over 1, 2 and 3 threads, and the sums must not depend on it; each near
-// float64. Tails of 16 and of fewer than 16 columns. Then a row's sum must be the same
-// float whether the four-row or the one-row kernel took it: rows 1..36 of 37, as 35 rows
-// (the last three one by one) and as part of all 37 (four at a time).
-TEST(LlmKernels, OneTokenFloatRowsInStreamsMatchFloat64AndOneAnother) {
+// One token against rows (decode, blocked): at the AVX-512 level fp32, fp16, bf16 and Q8_0
+// rows go four at a time as four streams (rows q apart), the rows left over one by one;
+// Q4_0's four-row kernel takes its rows q apart too, at both vector levels. The rows split differently over 1, 2 and 3
+// threads, and the sums must not depend on it; each near float64. Row tails of 16 and of fewer than 16 (fp32, fp16) or
+// 32 (bf16) columns. Then a row's sum must be the same float whether the four-row or the one-row kernel took it:
+// rows 1..36 of 37, as 35 rows (the last three one by one) and as part of all 37 (four at a time).
+TEST(LlmKernels, OneTokenRowsInStreamsMatchFloat64AndOneAnother) {
   for (SimdLevel s : levels())
-    for (int cols : {16, 100, 768})
-      for (int rows : {3, 4, 37, 130}) {
-        Matrix w = Matrix::from_floats(GgmlType::f32, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows));
-        const std::vector<float> x = randn(cols, cols);
-        std::vector<float> first;
-        for (int threads : {1, 2, 3}) {
-          std::vector<float> y(rows, NAN);
-          KernelOptions opt{s, threads > 1 ? &shared_thread_pool(threads) : nullptr, true};
-          matmul(w, x.data(), cols, 1, y.data(), rows, opt, nullptr);
-          for (int o = 0; o < rows; ++o)
-            ASSERT_NEAR(y[o], reference_dot(w, o, x), 1e-5 * std::sqrt(cols) * 4)
-                << "simd=" << to_string(s) << " rows=" << rows << " cols=" << cols << " threads " << threads << " row "
-                << o;
-          if (first.empty()) first = y;
-          EXPECT_EQ(y, first) << "simd=" << to_string(s) << " rows=" << rows << " cols=" << cols << ": " << threads
-                              << " threads gave other sums than one";
+    for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})
+      for (int cols : is_block(t) ? std::vector<int>{32, 160, 768} : std::vector<int>{16, 100, 768})
+        for (int rows : {3, 4, 37, 130}) {
+          Matrix w = Matrix::from_floats(t, rows, cols, randn(static_cast<std::size_t>(rows) * cols, rows));
+          const std::vector<float> x = randn(cols, cols);
+          std::vector<std::uint8_t> scratch(matmul_scratch_bytes(t, 1, cols));
+          std::vector<float> first;
+          for (int threads : {1, 2, 3}) {
+            std::vector<float> y(rows, NAN);
+            KernelOptions opt{s, threads > 1 ? &shared_thread_pool(threads) : nullptr, true};
+            matmul(w, x.data(), cols, 1, y.data(), rows, opt, scratch.data());
+            for (int o = 0; o < rows; ++o) {
+              const double ref = reference_dot(w, o, x, s);
+              ASSERT_NEAR(y[o], ref, 1e-5 * std::sqrt(cols) * 4 + 1e-5 * std::abs(ref))
+                  << to_string(t) << " simd=" << to_string(s) << " rows=" << rows << " cols=" << cols << " threads "
+                  << threads << " row " << o;
+            }
+            if (first.empty()) first = y;
+            EXPECT_EQ(y, first) << to_string(t) << " simd=" << to_string(s) << " rows=" << rows << " cols=" << cols
+                                << ": " << threads << " threads gave other sums than one";
+          }
         }
-      }
   if (!avx512_llm_supported()) return;
-  for (int cols : {100, 768}) {
-    const std::vector<float> w = randn(static_cast<std::size_t>(37) * cols, 5), x = randn(cols, 6);
-    std::vector<float> all(37), part(35);
-    detail::gemv_f32_avx512(w.data(), cols, 37, x.data(), cols, all.data());
-    detail::gemv_f32_avx512(w.data() + cols, cols, 35, x.data(), cols, part.data());
-    for (int o = 0; o < 35; ++o) EXPECT_EQ(part[o], all[o + 1]) << "cols=" << cols << " row " << o + 1;
-  }
+  for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0})
+    for (int cols : is_block(t) ? std::vector<int>{160, 768} : std::vector<int>{100, 768}) {
+      const Matrix w = Matrix::from_floats(t, 37, cols, randn(static_cast<std::size_t>(37) * cols, 5));
+      const std::vector<float> x = randn(cols, 6);
+      std::vector<std::uint8_t> xq(row_bytes(GgmlType::q8_0, cols));
+      if (is_block(t)) quantize_row_q8_0(x, xq);
+      std::vector<float> all(37), part(35);
+      detail::gemv_avx512(t, w.row(0), w.row_bytes(), 37, x.data(), xq.data(), cols, all.data());
+      detail::gemv_avx512(t, w.row(1), w.row_bytes(), 35, x.data(), xq.data(), cols, part.data());
+      for (int o = 0; o < 35; ++o)
+        EXPECT_EQ(part[o], all[o + 1]) << to_string(t) << " cols=" << cols << " row " << o + 1;
+    }
 }
 
 // Q4_0/Q8_0 rows interleaved 16 to a vector (the AVX-512 prefill tiles): whole groups by the

@@ -24,27 +24,6 @@
 namespace sb::llm::detail {
 namespace {
 
-inline __mmask32 first32(int k) { return k >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << k) - 1); }
-
-// Elements [i, i + 32) of x rounded to bf16 (lanes past k valid ones are zero).
-inline __m512bh x_bf16(const float* x, int k) {
-  const __m512 lo = _mm512_maskz_loadu_ps(first16(k), x);
-  const __m512 hi = _mm512_maskz_loadu_ps(first16(k - 16 > 0 ? k - 16 : 0), x + 16);
-  return _mm512_cvtne2ps_pbh(hi, lo);
-}
-
-inline __m512bh bf16_weights(const std::uint16_t* w, __mmask32 m) { return (__m512bh)_mm512_maskz_loadu_epi16(m, w); }
-
-// A function, not a constant: a namespace-scope vector would be set by a static
-// initializer built with this file's flags, run on every CPU at start-up.
-inline __m256i zero() { return _mm256_setzero_si256(); }
-
-// Int32 sums of Q8_0 x Q8_0 over one block, 8 lanes. vpdpbusd wants its first operand
-// unsigned: |w| against x carrying w's sign gives the same products.
-inline __m256i q8_sums(__m256i aw, __m256i qw, __m256i qx) {
-  return _mm256_dpbusd_epi32(zero(), aw, _mm256_sign_epi8(qx, qw));
-}
-
 // Four 8-lane sums folded to [s0 s1 s2 s3] per 128-bit lane (lanes i and i + 4 hold sum i).
 inline __m256i fold32(__m256i a, __m256i b, __m256i c, __m256i d) {
   return _mm256_hadd_epi32(_mm256_hadd_epi32(a, b), _mm256_hadd_epi32(c, d));
@@ -62,65 +41,8 @@ inline float reduce4(__m256 acc, int t) {
 
 }  // namespace
 
-// Two accumulators, two cache lines a step, each prefetched kAhead bytes before it is read.
-float dot_f32_avx512(const float* w, const float* x, int n) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-  int i = 0;
-  for (; i + 32 <= n; i += 32) {
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead + 64, _MM_HINT_T0);
-    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i), _mm512_loadu_ps(x + i), a0);
-    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i + 16), _mm512_loadu_ps(x + i + 16), a1);
-  }
-  for (; i < n; i += 16) {
-    const __mmask16 m = first16(n - i);
-    a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w + i), _mm512_maskz_loadu_ps(m, x + i), a0);
-  }
-  return reduce16(_mm512_add_ps(a0, a1));
-}
-
-float dot_f16_avx512(const std::uint16_t* w, const float* x, int n) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-  int i = 0;
-  for (; i + 32 <= n; i += 32) {
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
-    a0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i))),
-                         _mm512_loadu_ps(x + i), a0);
-    a1 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + i + 16))),
-                         _mm512_loadu_ps(x + i + 16), a1);
-  }
-  for (; i < n; i += 16) {
-    const __mmask16 m = first16(n - i);
-    a0 = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, w + i)), _mm512_maskz_loadu_ps(m, x + i), a0);
-  }
-  return reduce16(_mm512_add_ps(a0, a1));
-}
-
-// x is rounded to bf16 here, 32 elements at a time; the tiles round it once per product
-// instead (the same rounding, so the same values).
-float dot_bf16_avx512(const std::uint16_t* w, const float* x, int n) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-  int i = 0;
-  for (; i + 64 <= n; i += 64) {
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead + 64, _MM_HINT_T0);
-    a0 = _mm512_dpbf16_ps(a0, bf16_weights(w + i, ~__mmask32{0}), x_bf16(x + i, 32));
-    a1 = _mm512_dpbf16_ps(a1, bf16_weights(w + i + 32, ~__mmask32{0}), x_bf16(x + i + 32, 32));
-  }
-  for (; i < n; i += 32) a0 = _mm512_dpbf16_ps(a0, bf16_weights(w + i, first32(n - i)), x_bf16(x + i, n - i));
-  return reduce16(_mm512_add_ps(a0, a1));
-}
-
-float dot_q8_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n) {
-  __m256 acc = _mm256_setzero_ps();
-  for (int b = 0; b < n / 32; ++b, w += 34, xq += 34) {
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kAhead, _MM_HINT_T0);
-    const __m256i qw = load256(w + 2);
-    const __m256i p = q8_sums(_mm256_abs_epi8(qw), qw, load256(xq + 2));
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(half(w) * half(xq)), _mm256_cvtepi32_ps(p), acc);
-  }
-  return hsum(acc);
-}
+// dot_f32, dot_f16, dot_bf16 and dot_q8_0: gemv_streams_avx512.cpp, beside their
+// four-row versions.
 
 float dot_q4_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n) {
   __m256 acc = _mm256_setzero_ps();
@@ -272,13 +194,13 @@ void tile_block4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, 
 }
 
 // One token against Q4_0 rows four at a time (decode), as gemv_q4_0_rows4 of the AVX2
-// file: the four rows' sums folded into one register, the next four rows prefetched.
+// file: the four rows' sums folded into one register, each row's next block prefetched.
 struct HalfSums {
   __m256i eight_x;  // a std::vector of bare __m256i drops its alignment attribute
 };
 
-void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, const HalfSums* hs, int nb,
-                     float* y) {
+void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, std::size_t ahead, const std::uint8_t* xq,
+                     const HalfSums* hs, int nb, float* y) {
   __m256 acc = _mm256_setzero_ps();
   for (int b = 0; b < nb; ++b) {
     const std::uint8_t* xb = xq + 34 * static_cast<std::size_t>(b);
@@ -287,7 +209,7 @@ void gemv_q4_0_rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* 
     __m256i p[4];
     std::uint16_t h[4];
     SB_UNROLL for (int r = 0; r < 4; ++r) {
-      _mm_prefetch(reinterpret_cast<const char*>(blk + ws * (r + 4)), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(blk + ws * r + ahead), _MM_HINT_T0);
       p[r] = _mm256_dpbusd_epi32(zero(), q4_nibbles(blk + ws * r), qx);
       std::memcpy(&h[r], blk + ws * r, 2);
     }
@@ -322,8 +244,9 @@ struct Avx512 {
     const __m256i e = eight_x(load256(qx));
     return fold32(e, e, e, e);
   }
-  static void rows4(const std::uint8_t* w, std::size_t ws, const std::uint8_t* xq, const Sums* hs, int nb, float* y) {
-    gemv_q4_0_rows4(w, ws, xq, hs, nb, y);
+  static void rows4(const std::uint8_t* w, std::size_t ws, std::size_t ahead, const std::uint8_t* xq, const Sums* hs,
+                    int nb, float* y) {
+    gemv_q4_0_rows4(w, ws, ahead, xq, hs, nb, y);
   }
   static float dot_q4(const std::uint8_t* w, const std::uint8_t* xq, int n) { return dot_q4_0_avx512(w, xq, n); }
 };

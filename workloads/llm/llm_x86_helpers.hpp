@@ -28,7 +28,8 @@ inline float hsum(__m256 v) {
 }
 
 #ifdef __AVX512F__
-// The AVX-512 files' own (the AVX2 files do not see them).
+// The AVX-512 files' own (the AVX2 files do not see them); those files are built with
+// BW, VL, VNNI and BF16 as well.
 inline __mmask16 first16(int k) {
   return k >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << k) - 1);
 }
@@ -38,6 +39,27 @@ inline __mmask16 first16(int k) {
 inline float reduce16(__m512 v) {
   const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
   return hsum(_mm256_add_ps(_mm512_castps512_ps256(v), hi));
+}
+
+inline __mmask32 first32(int k) { return k >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << k) - 1); }
+
+// Elements [i, i + 32) of x rounded to bf16 (lanes past k valid ones are zero).
+inline __m512bh x_bf16(const float* x, int k) {
+  const __m512 lo = _mm512_maskz_loadu_ps(first16(k), x);
+  const __m512 hi = _mm512_maskz_loadu_ps(first16(k - 16 > 0 ? k - 16 : 0), x + 16);
+  return _mm512_cvtne2ps_pbh(hi, lo);
+}
+
+inline __m512bh bf16_weights(const std::uint16_t* w, __mmask32 m) { return (__m512bh)_mm512_maskz_loadu_epi16(m, w); }
+
+// A function, not a constant: a namespace-scope vector would be set by a static
+// initializer built with this file's flags, run on every CPU at start-up.
+inline __m256i zero() { return _mm256_setzero_si256(); }
+
+// Int32 sums of Q8_0 x Q8_0 over one block, 8 lanes. vpdpbusd wants its first operand
+// unsigned: |w| against x carrying w's sign gives the same products.
+inline __m256i q8_sums(__m256i aw, __m256i qw, __m256i qx) {
+  return _mm256_dpbusd_epi32(zero(), aw, _mm256_sign_epi8(qx, qw));
 }
 #endif
 
@@ -149,9 +171,14 @@ void q4_0_one_token(const std::uint8_t* w, std::size_t ws, int nrows, const std:
   thread_local std::vector<typename Isa::Sums> hs;
   hs.resize(nb);
   for (int b = 0; b < nb; ++b) hs[b].eight_x = Isa::half_sums(xq + 34 * static_cast<std::size_t>(b) + 2);
-  int r = 0;
-  for (; r + 4 <= nrows; r += 4) Isa::rows4(w + ws * r, ws, xq, hs.data(), nb, y + r);
-  for (; r < nrows; ++r) y[r] = Isa::dot_q4(w + ws * r, xq, n);
+  // Four streams: rows i, i + q, i + 2q, i + 3q, each prefetching its next row.
+  const int q = nrows / 4;
+  for (int i = 0; i < q; ++i) {
+    float y4[4];
+    Isa::rows4(w + ws * i, ws * q, ws, xq, hs.data(), nb, y4);
+    for (int k = 0; k < 4; ++k) y[i + k * q] = y4[k];
+  }
+  for (int r = 4 * q; r < nrows; ++r) y[r] = Isa::dot_q4(w + ws * r, xq, n);
 }
 
 }  // namespace

@@ -220,9 +220,11 @@ void scale_f32_avx2(float a, float* y, int n);
 // The bf16 ones round the activations to bf16 for vdpbf16ps (ties to even); the others
 // compute what their AVX2 twins do, in another order of the float sums.
 float dot_f32_avx512(const float* w, const float* x, int n);
-// y[o] = row o of the nrows fp32 rows at w (ldw floats apart) . x, n inputs: one token,
-// the rows read as four streams (gemv_streams_avx512.cpp).
-void gemv_f32_avx512(const float* w, std::size_t ldw, int nrows, const float* x, int n, float* y);
+// y[o] = row o of the nrows rows at w (ws bytes apart) . one token: x for the float types,
+// its Q8_0 copy xq for Q8_0 (not Q4_0); n inputs. The rows are read as four streams
+// (gemv_streams_avx512.cpp), each row's sum the same float as its dot_*_avx512.
+void gemv_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
+                 const std::uint8_t* xq, int n, float* y);
 float dot_f16_avx512(const std::uint16_t* w, const float* x, int n);
 float dot_bf16_avx512(const std::uint16_t* w, const float* x, int n);
 float dot_q8_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
