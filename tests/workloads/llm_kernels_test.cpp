@@ -117,9 +117,9 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
           }
 }
 
-// One token against rows (decode, blocked): at the AVX-512 level fp32, fp16, bf16 and Q8_0
+// One token against rows (decode, blocked): at both vector levels fp32, fp16, bf16 and Q8_0
 // rows go four at a time as four streams (rows q apart), the rows left over one by one;
-// Q4_0's four-row kernel takes its rows q apart too, at both vector levels. The rows split differently over 1, 2 and 3
+// Q4_0's four-row kernel takes its rows q apart too. The rows split differently over 1, 2 and 3
 // threads, and the sums must not depend on it; each near float64. Row tails of 16 and of fewer than 16 (fp32, fp16) or
 // 32 (bf16) columns. Then a row's sum must be the same float whether the four-row or the one-row kernel took it:
 // rows 1..36 of 37, as 35 rows (the last three one by one) and as part of all 37 (four at a time).
@@ -147,19 +147,21 @@ TEST(LlmKernels, OneTokenRowsInStreamsMatchFloat64AndOneAnother) {
                                 << ": " << threads << " threads gave other sums than one";
           }
         }
-  if (!avx512_llm_supported()) return;
-  for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0})
-    for (int cols : is_block(t) ? std::vector<int>{160, 768} : std::vector<int>{100, 768}) {
-      const Matrix w = Matrix::from_floats(t, 37, cols, randn(static_cast<std::size_t>(37) * cols, 5));
-      const std::vector<float> x = randn(cols, 6);
-      std::vector<std::uint8_t> xq(row_bytes(GgmlType::q8_0, cols));
-      if (is_block(t)) quantize_row_q8_0(x, xq);
-      std::vector<float> all(37), part(35);
-      detail::gemv_avx512(t, w.row(0), w.row_bytes(), 37, x.data(), xq.data(), cols, all.data());
-      detail::gemv_avx512(t, w.row(1), w.row_bytes(), 35, x.data(), xq.data(), cols, part.data());
-      for (int o = 0; o < 35; ++o)
-        EXPECT_EQ(part[o], all[o + 1]) << to_string(t) << " cols=" << cols << " row " << o + 1;
-    }
+  for (SimdLevel s : vector_levels())
+    for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0})
+      for (int cols : is_block(t) ? std::vector<int>{160, 768} : std::vector<int>{100, 768}) {
+        const Matrix w = Matrix::from_floats(t, 37, cols, randn(static_cast<std::size_t>(37) * cols, 5));
+        const std::vector<float> x = randn(cols, 6);
+        std::vector<std::uint8_t> xq(row_bytes(GgmlType::q8_0, cols));
+        if (is_block(t)) quantize_row_q8_0(x, xq);
+        auto gemv = s == SimdLevel::avx512 ? detail::gemv_avx512 : detail::gemv_avx2;
+        std::vector<float> all(37), part(35);
+        gemv(t, w.row(0), w.row_bytes(), 37, x.data(), xq.data(), cols, all.data());
+        gemv(t, w.row(1), w.row_bytes(), 35, x.data(), xq.data(), cols, part.data());
+        for (int o = 0; o < 35; ++o)
+          EXPECT_EQ(part[o], all[o + 1]) << to_string(t) << " simd=" << to_string(s) << " cols=" << cols << " row "
+                                         << o + 1;
+      }
 }
 
 // Q4_0/Q8_0 rows interleaved 16 to a vector (the AVX-512 prefill tiles): whole groups by the

@@ -250,8 +250,8 @@ void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ld
   // One token is a row of dot products, bound by the memory's streaming rate: tiles of
   // adjacent rows measured slower than rows one after another (float and Q8_0), except for
   // Q4_0, whose dot product is limited by the arithmetic, not the memory (four rows folded
-  // into one register went 1.8x as fast on one core). At the AVX-512 level, blocked: four
-  // streams of rows far apart (gemv_avx512), which one core reads faster.
+  // into one register went 1.8x as fast on one core). Blocked, at either vector level: four
+  // streams of rows far apart (gemv_avx512, gemv_avx2), which one core reads faster.
   const bool tiles = ntok > 1 || w.type() == GgmlType::q4_0;
   if (blocked && ntok > 1 && simd == SimdLevel::avx512 && w.interleaved()) {
     // The whole groups of 16 inside [r0, r1) by the interleaved copy, the rest row-major.
@@ -270,6 +270,8 @@ void matmul_rows(const Matrix& w, int r0, int r1, const float* x, std::size_t ld
     return detail::matmul_tiles_avx2(w.type(), w.row(r0), w.row_bytes(), r1 - r0, x, ldx, xq, qb, ntok, n, y, ldy);
   if (blocked && ntok == 1 && w.type() != GgmlType::q4_0 && simd == SimdLevel::avx512)
     return detail::gemv_avx512(w.type(), w.row(r0), w.row_bytes(), r1 - r0, x, xq, n, y);
+  if (blocked && ntok == 1 && w.type() != GgmlType::q4_0 && simd == SimdLevel::avx2)
+    return detail::gemv_avx2(w.type(), w.row(r0), w.row_bytes(), r1 - r0, x, xq, n, y);
   // Row-outer: one weight row is read from memory once and reused from L1 for every token
   // of the batch; that reuse is what makes prefill (and batched decode) a matrix product.
   for (int o = r0; o < r1; ++o) {

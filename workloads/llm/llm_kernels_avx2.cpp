@@ -12,78 +12,9 @@
 #include "stratbench/workloads/llm/quant.hpp"
 
 namespace sb::llm::detail {
-namespace {
 
-// Signed int8 x signed int8 over 32 lanes into 8 int32 sums. maddubs wants one unsigned
-// operand: |w| against x carrying w's sign gives the same products. Pairs of products fit
-// int16 because neither side reaches -128 (Q8_0 stays in [-127, 127], Q4_0 in [-8, 7]).
-inline __m256 block_dot(__m256i w, __m256i x) {
-  const __m256i ax = _mm256_sign_epi8(w, w);
-  const __m256i sx = _mm256_sign_epi8(x, w);
-  const __m256i p16 = _mm256_maddubs_epi16(ax, sx);
-  return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
-}
-
-}  // namespace
-
-// Two accumulators: the FMA latency (4-5 cycles) would otherwise serialize the loop.
-float dot_f32_avx2(const float* w, const float* x, int n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-  int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
-    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(x + i), a0);
-    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);
-  }
-  for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), _mm256_loadu_ps(x + i), a0);
-  float s = hsum(_mm256_add_ps(a0, a1));
-  for (; i < n; ++i) s += w[i] * x[i];
-  return s;
-}
-
-float dot_f16_avx2(const std::uint16_t* w, const float* x, int n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-  int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
-    const __m256 w0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)));
-    const __m256 w1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i + 8)));
-    a0 = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x + i), a0);
-    a1 = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x + i + 8), a1);
-  }
-  float s = hsum(_mm256_add_ps(a0, a1));
-  for (; i < n; ++i) s += _cvtsh_ss(w[i]) * x[i];
-  return s;
-}
-
-// bf16 is the top half of an fp32: widen to 32 bits and shift (no AVX512_BF16 here).
-float dot_bf16_avx2(const std::uint16_t* w, const float* x, int n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-  int i = 0;
-  auto widen = [](const std::uint16_t* p) {
-    const __m256i u = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-    return _mm256_castsi256_ps(_mm256_slli_epi32(u, 16));
-  };
-  for (; i + 16 <= n; i += 16) {
-    _mm_prefetch(reinterpret_cast<const char*>(w + i) + kAhead, _MM_HINT_T0);
-    a0 = _mm256_fmadd_ps(widen(w + i), _mm256_loadu_ps(x + i), a0);
-    a1 = _mm256_fmadd_ps(widen(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);
-  }
-  float s = hsum(_mm256_add_ps(a0, a1));
-  for (; i < n; ++i) s += bf16(w[i]) * x[i];
-  return s;
-}
-
-float dot_q8_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n) {
-  __m256 acc = _mm256_setzero_ps();
-  for (int b = 0; b < n / 32; ++b, w += 34, xq += 34) {
-    _mm_prefetch(reinterpret_cast<const char*>(w) + kAhead, _MM_HINT_T0);
-    const __m256i qw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 2));
-    const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xq + 2));
-    acc = _mm256_fmadd_ps(_mm256_set1_ps(half(w) * half(xq)), block_dot(qw, qx), acc);
-  }
-  return hsum(acc);
-}
+// dot_f32, dot_f16, dot_bf16 and dot_q8_0: gemv_streams_avx2.cpp, beside their four-row
+// versions.
 
 float dot_q4_0_avx2(const std::uint8_t* w, const std::uint8_t* xq, int n) {
   __m256 acc = _mm256_setzero_ps();

@@ -27,6 +27,16 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+// Signed int8 x signed int8 over 32 lanes into 8 int32 sums. maddubs wants one unsigned
+// operand: |w| against x carrying w's sign gives the same products. Pairs of products fit
+// int16 because neither side reaches -128 (Q8_0 stays in [-127, 127], Q4_0 in [-8, 7]).
+inline __m256 block_dot(__m256i w, __m256i x) {
+  const __m256i ax = _mm256_sign_epi8(w, w);
+  const __m256i sx = _mm256_sign_epi8(x, w);
+  const __m256i p16 = _mm256_maddubs_epi16(ax, sx);
+  return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
+}
+
 #ifdef __AVX512F__
 // The AVX-512 files' own (the AVX2 files do not see them); those files are built with
 // BW, VL, VNNI and BF16 as well.

@@ -242,6 +242,9 @@ void sparse_rows_avx512(const Matrix& w, int r0, int r1, const float* x, std::si
                         std::size_t ldy);
 // One row of n (a multiple of 32) floats to Q8_0 blocks; ties round to even.
 void quantize_row_q8_0_avx2(const float* x, int n, std::uint8_t* out);
+// gemv_avx512's twin at the AVX2 level (gemv_streams_avx2.cpp).
+void gemv_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x, const std::uint8_t* xq,
+               int n, float* y);
 }  // namespace detail
 
 // y += a * x and y *= a (attention's weighted sums of V).
