@@ -19,8 +19,6 @@
 namespace sb::llm::detail {
 namespace {
 
-constexpr int kStreams = 4;
-
 // Two accumulators a row, two cache lines a step, each prefetched kAhead bytes early.
 template <int R>
 void rows_f32(const std::uint8_t* w, std::size_t stride, const float* x, int n, float* y, int q) {
@@ -119,15 +117,6 @@ void rows_q8_0(const std::uint8_t* w, std::size_t stride, const std::uint8_t* xq
   for (int r = 0; r < R; ++r) y[static_cast<std::size_t>(q) * r] = hsum(acc[r]);
 }
 
-// The rows of [0, nrows) in four quarters, read side by side; the rows left over, one by one.
-template <class In, void (*Four)(const std::uint8_t*, std::size_t, const In*, int, float*, int),
-          void (*One)(const std::uint8_t*, std::size_t, const In*, int, float*, int)>
-void in_streams(const std::uint8_t* w, std::size_t ws, int nrows, const In* x, int n, float* y) {
-  const int q = nrows / kStreams;
-  for (int i = 0; i < q; ++i) Four(w + ws * i, ws * q, x, n, y + i, q);
-  for (int o = kStreams * q; o < nrows; ++o) One(w + ws * o, 0, x, n, y + o, 0);
-}
-
 }  // namespace
 
 float dot_f32_avx512(const float* w, const float* x, int n) {
@@ -158,10 +147,10 @@ void gemv_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows
                  const std::uint8_t* xq, int n, float* y) {
   SB_CHECK(type != GgmlType::q4_0);  // it has its own four-row kernel
   switch (type) {
-    case GgmlType::f32: return in_streams<float, rows_f32<kStreams>, rows_f32<1>>(w, ws, nrows, x, n, y);
-    case GgmlType::f16: return in_streams<float, rows_f16<kStreams>, rows_f16<1>>(w, ws, nrows, x, n, y);
-    case GgmlType::bf16: return in_streams<float, rows_bf16<kStreams>, rows_bf16<1>>(w, ws, nrows, x, n, y);
-    case GgmlType::q8_0: return in_streams<std::uint8_t, rows_q8_0<kStreams>, rows_q8_0<1>>(w, ws, nrows, xq, n, y);
+    case GgmlType::f32: return in_streams<float, rows_f32<kRowStreams>, rows_f32<1>>(w, ws, nrows, x, n, y);
+    case GgmlType::f16: return in_streams<float, rows_f16<kRowStreams>, rows_f16<1>>(w, ws, nrows, x, n, y);
+    case GgmlType::bf16: return in_streams<float, rows_bf16<kRowStreams>, rows_bf16<1>>(w, ws, nrows, x, n, y);
+    case GgmlType::q8_0: return in_streams<std::uint8_t, rows_q8_0<kRowStreams>, rows_q8_0<1>>(w, ws, nrows, xq, n, y);
     case GgmlType::q4_0: return;
   }
 }

@@ -125,6 +125,22 @@ void pick(int r, int t, const K& k) {
   k.template operator()<R, T>();
 }
 
+// One token (decode): the rows of a range read as four streams, rows i, i + q, i + 2q and
+// i + 3q side by side, where row after row is one stream; one core keeps more lines in
+// flight for four (gemv_streams_avx512.cpp has the measurements).
+constexpr int kRowStreams = 4;
+
+// The rows of [0, nrows) (ws bytes apart) in four quarters by Four, a row of each at a time,
+// the rows left over one by one by One; a kernel (w, stride, x, n, y, q) writes the sums
+// of its rows, stride bytes apart, to y[0], y[q], ...
+template <class In, void (*Four)(const std::uint8_t*, std::size_t, const In*, int, float*, int),
+          void (*One)(const std::uint8_t*, std::size_t, const In*, int, float*, int)>
+void in_streams(const std::uint8_t* w, std::size_t ws, int nrows, const In* x, int n, float* y) {
+  const int q = nrows / kRowStreams;
+  for (int i = 0; i < q; ++i) Four(w + ws * i, ws * q, x, n, y + i, q);
+  for (int o = kRowStreams * q; o < nrows; ++o) One(w + ws * o, 0, x, n, y + o, 0);
+}
+
 // Tokens in groups whose activations fit in L2 alongside the weight rows being reused.
 constexpr int kTokBlock = 48;
 

@@ -93,7 +93,6 @@ constexpr BlockRows kBlockRows[] = {block_rows<1>, block_rows<2>, block_rows<3>,
 // row's end is read). Two groups a step took about ten instructions a group, and u90
 // decode, where the bytes are few, about three cycles a group; four take under nine.
 // A row's sum does not depend on R: the same two accumulators, in the same order.
-constexpr int kStreams = 4;
 constexpr int kStreamAhead = 2048;
 
 template <int R>
@@ -193,10 +192,10 @@ void sparse_rows_avx512(const Matrix& w, int r0, int r1, const float* x, std::si
                         std::size_t ldy) {
   if (ntok == 1) {
     // The rows in four quarters, read side by side; the rows left over, one by one.
-    const int q = (r1 - r0) / kStreams;
+    const int q = (r1 - r0) / kRowStreams;
     const bool b24 = w.two_of_four();
-    for (int i = 0; i < q; ++i) (b24 ? rows_one_24<kStreams> : rows_one<kStreams>)(w, r0 + i, q, x, y + i);
-    for (int o = r0 + kStreams * q; o < r1; ++o) (b24 ? rows_one_24<1> : rows_one<1>)(w, o, 0, x, y + (o - r0));
+    for (int i = 0; i < q; ++i) (b24 ? rows_one_24<kRowStreams> : rows_one<kRowStreams>)(w, r0 + i, q, x, y + i);
+    for (int o = r0 + kRowStreams * q; o < r1; ++o) (b24 ? rows_one_24<1> : rows_one<1>)(w, o, 0, x, y + (o - r0));
     return;
   }
   // Chunks of up to 128 tokens (8 accumulators, enough to cover the FMA latency); buffers
