@@ -181,8 +181,8 @@ TEST(Compress, SparseProductsMatchFloat64AtEveryLevelAndThreadCount) {
             matmul(m, x.data(), cols, ntok, y.data(), rows, {.simd = lv, .pool = pool, .blocked = true}, nullptr);
             EXPECT_LT(worst(y, want, cols), 5e-6) << rows << "x" << cols << " sparsity " << static_cast<int>(s)
                                                   << " ntok " << ntok << " " << name(lv) << (pool ? " 3 threads" : "");
-            // One token: a row's sum is the same float whether it was read alone or as one of
-            // four streams, which the two thread counts share out differently.
+            // One token: a row's sum is the same float whichever rows it was read beside (the
+            // two thread counts split the rows into other quarters).
             if (ntok == 1 && pool) {
               EXPECT_EQ(y, one_thread) << rows << "x" << cols << " " << name(lv);
             }

@@ -117,12 +117,13 @@ TEST(LlmKernels, BlockedTilesMatchFloat64OnEveryEdge) {
           }
 }
 
-// One token against rows (decode, blocked): at both vector levels fp32, fp16, bf16 and Q8_0
-// rows go four at a time as four streams (rows q apart), the rows left over one by one;
-// Q4_0's four-row kernel takes its rows q apart too. The rows split differently over 1, 2 and 3
-// threads, and the sums must not depend on it; each near float64. Row tails of 16 and of fewer than 16 (fp32, fp16) or
-// 32 (bf16) columns. Then a row's sum must be the same float whether the four-row or the one-row kernel took it:
-// rows 1..36 of 37, as 35 rows (the last three one by one) and as part of all 37 (four at a time).
+// One token against rows (decode, blocked): at both vector levels fp32, fp16, bf16 and
+// Q8_0 rows go four at a time as four streams (rows q apart), the rows left over one by
+// one; Q4_0's four-row kernel takes its rows q apart too. The rows split into other
+// quarters over 1, 2 and 3 threads, and the sums must not depend on it; each near float64.
+// Row tails of 16 and of fewer than 16 (fp32, fp16) or 32 (bf16) columns. Then a row's sum
+// must be the same float whether the four-row or the one-row kernel took it: rows 1..36 of
+// 37, as 35 rows (the last three one by one) and as part of all 37 (four at a time).
 TEST(LlmKernels, OneTokenRowsInStreamsMatchFloat64AndOneAnother) {
   for (SimdLevel s : levels())
     for (GgmlType t : {GgmlType::f32, GgmlType::f16, GgmlType::bf16, GgmlType::q8_0, GgmlType::q4_0})

@@ -4,8 +4,11 @@
 // prefetch. Row after row is one stream, and one core keeps fewer lines in flight for one
 // stream than for four: on one core, fp32 matrices of 270 MB (768 and 2048 columns) went
 // from 13.8-14.9 GB/s row by row to 16.2-17.1 GB/s in four streams 32 rows or more apart,
-// and fp32 decode on small at 2 threads from 15.4-16.5 ms a token to 13.4-14.1. The sparse
-// decode kernels read their rows the same way (sparse_kernels_avx512.cpp).
+// and decode on small at 2 threads (the binaries alternated twice) from 15.4-16.5 ms a token
+// to 13.4-14.1 in fp32, 9.1-9.3 to 6.3-6.6 in fp16, 9.9-10.0 to 6.35-6.4 in bf16 and
+// 5.35-5.55 to 2.89 in int8 (whose single stream, one prefetch per 34-byte block, kept the
+// fewest lines in flight). The sparse decode kernels read their rows the same way
+// (sparse_kernels_avx512.cpp).
 //
 // Each kernel is a template over R rows (stride bytes apart; sums to y[0], y[q], ...), and
 // the one-row dot products (dot_row) are its R = 1 instances: a row's sum is the same float

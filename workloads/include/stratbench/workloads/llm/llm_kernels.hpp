@@ -201,7 +201,8 @@ float dot_row(GgmlType type, const std::uint8_t* w, const float* x, const std::u
 inline int split_begin(int n, int parts, int p) { return static_cast<int>(static_cast<long long>(n) * p / parts); }
 
 namespace detail {
-// AVX2 versions (llm_kernels_avx2.cpp), reached only after best_simd_level() saw AVX2+FMA;
+// AVX2 versions (llm_kernels_avx2.cpp; the fp32, fp16, bf16 and Q8_0 dot products and
+// gemv_avx2 in gemv_streams_avx2.cpp), reached only after best_simd_level() saw AVX2+FMA;
 // the F16C conversions they use come with every AVX2 CPU this project targets (checked in
 // simd_supported_for_llm()).
 float dot_f32_avx2(const float* w, const float* x, int n);
@@ -216,19 +217,20 @@ void axpy_f32_avx2(float a, const float* x, float* y, int n);
 void matmul_tiles_avx2(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x, std::size_t ldx,
                        const std::uint8_t* xq, std::size_t ldq, int ntok, int n, float* y, std::size_t ldy);
 void scale_f32_avx2(float a, float* y, int n);
-// AVX-512 versions (llm_kernels_avx512.cpp), reached only where avx512_llm_supported().
+// AVX-512 versions (llm_kernels_avx512.cpp; the fp32, fp16, bf16 and Q8_0 dot products and
+// gemv_avx512 in gemv_streams_avx512.cpp), reached only where avx512_llm_supported().
 // The bf16 ones round the activations to bf16 for vdpbf16ps (ties to even); the others
 // compute what their AVX2 twins do, in another order of the float sums.
 float dot_f32_avx512(const float* w, const float* x, int n);
+float dot_f16_avx512(const std::uint16_t* w, const float* x, int n);
+float dot_bf16_avx512(const std::uint16_t* w, const float* x, int n);
+float dot_q8_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
+float dot_q4_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
 // y[o] = row o of the nrows rows at w (ws bytes apart) . one token: x for the float types,
 // its Q8_0 copy xq for Q8_0 (not Q4_0); n inputs. The rows are read as four streams
 // (gemv_streams_avx512.cpp), each row's sum the same float as its dot_*_avx512.
 void gemv_avx512(GgmlType type, const std::uint8_t* w, std::size_t ws, int nrows, const float* x,
                  const std::uint8_t* xq, int n, float* y);
-float dot_f16_avx512(const std::uint16_t* w, const float* x, int n);
-float dot_bf16_avx512(const std::uint16_t* w, const float* x, int n);
-float dot_q8_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
-float dot_q4_0_avx512(const std::uint8_t* w, const std::uint8_t* xq, int n);
 // Rows [0, 16 * ngroups) of an interleaved Q4_0 or Q8_0 matrix (groups at pk,
 // group_bytes apart) against ntok Q8_0 activation rows: Y[t*ldy + r].
 void matmul_x16_avx512(GgmlType type, const std::uint8_t* pk, std::size_t group_bytes, int ngroups,
