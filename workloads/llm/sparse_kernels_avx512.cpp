@@ -78,7 +78,7 @@ constexpr BlockRows kBlockRows[] = {block_rows<1>, block_rows<2>, block_rows<3>,
 // One token (decode), R rows q apart at once (o, o + q, ...): R streams of values and masks
 // in R places, where row after row is one stream. One core keeps more lines in flight for
 // four streams than for one: u70 matrices of 270 MB at one thread went from 12.4-12.5
-// GB/s row by row to 13.6-14.0 in four streams (and the dense rows, gemv_f32_avx512, gain
+// GB/s row by row to 13.6-14.0 in four streams (and the dense rows, gemv_avx512, gain
 // as much). Per stream, the step's two lines of values prefetched 2 KiB ahead: with one,
 // u50 decode on small took 10.7 ms a token against 8.6-9.3 (a step reads 128 bytes of
 // values at 50% zeros, 77 at 70%); a third, for the masks, gained nothing.
